@@ -1,0 +1,85 @@
+# quickrail build. `make` builds build/quickrail; `make test` sets up and runs every test;
+# `make demo` sets up and runs the blog. SAN=1 builds into build-asan with ASan+UBSan.
+CC      ?= cc
+SAN     ?= 0
+BUILD   ?= $(if $(filter 1,$(SAN)),build-asan,build)
+QJS     := deps/quickjs
+LLHTTP  := /usr/share/llhttp
+OPT     ?= -O2
+
+SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined,)
+INCS    := -Isrc -I$(BUILD) -I$(QJS) -I/usr/share/include/llhttp -I/usr/include/postgresql
+CFLAGS_OWN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $(OPT) -g $(SANFLAGS) $(INCS)
+CFLAGS_DEP := -D_GNU_SOURCE $(OPT) -g -w $(SANFLAGS) -I$(QJS) -I/usr/share/include/llhttp
+LDLIBS  := -luv -lssl -lcrypto -lsqlite3 -lcjson -lwslay -lpq -lhiredis -lm -lpthread -ldl
+LDFLAGS += $(SANFLAGS)
+
+QJS_SRC := quickjs.c libregexp.c libunicode.c cutils.c libbf.c
+QJS_OBJ := $(QJS_SRC:%.c=$(BUILD)/qjs/%.o)
+LLHTTP_OBJ := $(BUILD)/llhttp/llhttp.o $(BUILD)/llhttp/api.o $(BUILD)/llhttp/http.o
+SRC     := $(wildcard src/*.c)
+OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embed_data.o
+LIB_OBJ := $(filter-out $(BUILD)/main.o,$(OBJ))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+EMBED_FILES := $(shell find lib examples -type f ! -path '*/node_modules/*' ! -name '*.sqlite3*' ! -path '*/tmp/*' ! -path '*/log/*' 2>/dev/null | LC_ALL=C sort)
+
+.PHONY: all setup test unit demo clean asan chaos bench check-deps
+all: $(BUILD)/quickrail
+
+$(QJS)/quickjs.c:
+	scripts/fetch-quickjs.sh
+
+$(BUILD)/qjs/%.o: $(QJS)/quickjs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_DEP) -DCONFIG_VERSION=\"$$(cat $(QJS)/VERSION)\" -DCONFIG_BIGNUM -c $(QJS)/$*.c -o $@
+
+$(BUILD)/llhttp/%.o: $(LLHTTP)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_DEP) -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+# lib/ and examples/ are compiled into the binary, so one file is all a user needs.
+$(BUILD)/embed_data.c: $(BUILD)/tools/embed $(EMBED_FILES)
+	$(BUILD)/tools/embed $@ $(EMBED_FILES)
+
+$(BUILD)/embed_data.o: $(BUILD)/embed_data.c
+	$(CC) $(CFLAGS_DEP) -Isrc -c $< -o $@
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(QJS)/quickjs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) -c $< -o $@
+
+$(BUILD)/quickrail: $(OBJ) $(QJS_OBJ) $(LLHTTP_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(QJS_OBJ) $(LLHTTP_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
+
+setup:
+	scripts/setup.sh
+
+# The README's test command: installs what it needs, then runs every suite.
+test: setup
+	$(MAKE) all
+	$(MAKE) SAN=1 all unit
+	tests/run.sh
+
+demo: setup all
+	scripts/demo.sh
+
+chaos: setup all
+	tests/chaos/run.sh
+
+bench: setup all
+	bench/run.sh
+
+clean:
+	rm -rf build build-asan

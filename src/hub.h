@@ -1,0 +1,35 @@
+/* hub.h — in-memory publish/subscribe of the supervisor: stream name -> subscribers, and the
+ * link to the cluster bridge (bridge.h) when CABLE_URL is set. A broadcast's frame is built
+ * once and the same bytes are written to every subscriber. Per stream, delivery keeps the
+ * publish order. Runs on the supervisor's loop; never blocks. */
+#ifndef QR_HUB_H
+#define QR_HUB_H
+
+#include <stddef.h>
+#include <uv.h>
+#include "config.h"
+
+/* Delivers one message to one subscriber. frame/len is the complete WebSocket frame of
+ * {"identifier":<identifier>,"message":<message_json>} when the subscriber registered an
+ * identifier, else the raw message_json; borrowed during the call. */
+typedef void (*qr_hub_deliver_cb)(void *subscriber, const char *frame, size_t len);
+
+int qr_hub_init(uv_loop_t *loop, const qr_config_t *cfg, qr_hub_deliver_cb deliver);
+
+/* Subscribes (subscriber, identifier) to stream. Idempotent for the same triple.
+ * identifier is the Action Cable identifier string as received (copied). */
+void qr_hub_subscribe(const char *stream, void *subscriber, const char *identifier);
+void qr_hub_unsubscribe(const char *stream, void *subscriber, const char *identifier);
+/* Removes every subscription of subscriber (connection closed). */
+void qr_hub_unsubscribe_all(void *subscriber);
+
+/* Publishes a message (message_json: a JSON value) to stream on every node: through the
+ * cluster bridge when one is connected, else straight to local subscribers. */
+void qr_hub_publish(const char *stream, size_t stream_len, const char *message_json, size_t message_len);
+/* Delivers to local subscribers only (what the bridge calls on a message from the cluster). */
+void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *message_json, size_t message_len);
+
+size_t qr_hub_stream_count(void);
+size_t qr_hub_subscription_count(void);
+
+#endif

@@ -1,0 +1,92 @@
+/* js_host.h — the one door to the JavaScript engine (QuickJS 2021-03-27 today). Nothing
+ * outside js_host.c / js_web.c / db_*.c includes quickjs.h, so a newer engine can replace it
+ * behind this contract. Runs in the zygote (boot) and in workers (everything else); never in
+ * the supervisor. Single-threaded: one runtime per process.
+ *
+ * What a runtime offers to JavaScript (the contract with lib/ and apps):
+ *   - Web APIs: Request, Response, Headers, URL, URLSearchParams, FormData, Blob (minimal),
+ *     TextEncoder/TextDecoder, atob/btoa, console, setTimeout/clearTimeout/setInterval/
+ *     clearInterval/queueMicrotask, structuredClone, crypto.getRandomValues/randomUUID,
+ *     crypto.subtle.digest (SHA-1/256) and HMAC importKey/sign/verify; ES2022+ polyfills (lib/web).
+ *   - Database: global `Database`, the bun:sqlite API (also `import { Database } from "bun:sqlite"`);
+ *     `PgDatabase` with the same surface over libpq when built in.
+ *   - broadcast(stream, content): content string -> sent as a JSON string; otherwise JSON-encoded.
+ *     `Beam.callSync('__broadcast', stream, html)` does the same.
+ *   - globalThis.Quickrail: { version, env (object of environment variables), appDir, workerId,
+ *     readFile(path) -> string, readDir(path) -> [names], stat(path) -> {isFile, isDirectory,
+ *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), signStreamName(name) -> Turbo
+ *     token, verifyStreamName(token) -> name | null, hmacSha256Hex(data) -> hex (key derived from
+ *     SECRET_KEY_BASE), exit(code) (scripts only), crash() (SIGSEGV; only when
+ *     QUICKRAIL_TEST_CRASH=1, else throws) }.
+ *   - Module specifiers: "quickrail" -> lib/quickrail/index.js, "quickrail/x" -> lib/quickrail/x.js,
+ *     relative and absolute paths as usual; lib/ is read from disk when QUICKRAIL_LIB (or a lib/
+ *     beside the binary's repository) exists, otherwise from the embedded copy (embed.h).
+ *   - App entry: APP_DIR/app.js (else index.js) default-exports { fetch(request, env) } returning a
+ *     Response or a promise of one; or the bundle sets globalThis.Router.dispatch(request).
+ *     Cable operations call globalThis.__quickrailCable(opJson) -> resultJson (see cable.h).
+ */
+#ifndef QR_JS_HOST_H
+#define QR_JS_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} qr_header_t;
+
+typedef struct {
+    uint32_t id;
+    const char *method;      /* NUL-terminated */
+    const char *target;      /* path and query, NUL-terminated */
+    const char *remote_addr; /* NUL-terminated */
+    const qr_header_t *headers;
+    size_t nheaders;
+    const char *body;
+    size_t body_len;
+} qr_js_request_t;
+
+typedef struct {
+    int status;
+    size_t nheaders;
+    char **names;  /* owned */
+    char **values; /* owned */
+    char *body;    /* owned */
+    size_t body_len;
+} qr_js_response_t;
+
+/* Called for every broadcast JS makes; the worker forwards it to the supervisor at once.
+ * stream and message_json are borrowed for the duration of the call. */
+typedef void (*qr_js_broadcast_cb)(const char *stream, size_t stream_len,
+                                   const char *message_json, size_t message_len, void *ud);
+
+/* Zygote: creates the runtime, applies limits from cfg, loads polyfills, framework and the app
+ * entry (compiling everything once). On failure returns QR_EJS and sets *err (owned; free()). */
+int qr_js_host_boot(const qr_config_t *cfg, char **err);
+
+/* Worker, right after fork: reseeds randomness, records the worker index (Quickrail.workerId). */
+void qr_js_host_after_fork(int worker_index);
+
+void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
+
+/* Runs one request to completion (promises, timers) under cfg->deadline_ms and the memory
+ * limit. Always fills *res: an app error becomes a 500 (development: a page with the error and
+ * stack; production: a plain page) and is logged with its stack. Returns 0, or QR_EJS when the
+ * runtime is no longer usable (the worker should exit after sending the response). */
+int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res);
+void qr_js_response_free(qr_js_response_t *res);
+
+/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) under the same deadline.
+ * *result is owned (free()). Returns 0 or QR_EJS (then *result is an error JSON object). */
+int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *result_len);
+
+/* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does
+ * but without an app entry, runs the module at module_path (file or embedded path) with
+ * Quickrail.argv = argv, runs the event loop until idle. Returns the process exit code. */
+int qr_js_host_run_script(const qr_config_t *cfg, const char *module_path, int argc, char **argv);
+
+#endif
