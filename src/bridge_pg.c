@@ -186,8 +186,15 @@ static void lost(pconn_t *pc, const char *why)
 {
     char msg[256];
     snprintf(msg, sizeof msg, "%s", why && why[0] ? why : "connection lost");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = 0;
+    /* libpq's messages span lines: one log line each */
+    size_t n = 0;
+    for (const char *q = msg; *q; q++) {
+        char ch = (*q == '\n' || *q == '\t') ? ' ' : *q;
+        if (ch == ' ' && (n == 0 || msg[n - 1] == ' ')) continue;
+        msg[n++] = ch;
+    }
+    while (n && msg[n - 1] == ' ') n--;
+    msg[n] = 0;
     unwatch(pc);
     if (pc->conn) PQfinish(pc->conn);
     pc->conn = NULL;
@@ -231,6 +238,12 @@ static void on_up(pconn_t *pc)
     kick(pc);
 }
 
+static void notice_cb(void *arg, const char *message)
+{
+    pconn_t *pc = arg;
+    qr_debug("bridge postgresql: %s connection notice: %s", pc->role, message);
+}
+
 static void pconnect(pconn_t *pc)
 {
     const char *keys[] = {"dbname", "application_name", "keepalives", "keepalives_idle",
@@ -241,6 +254,7 @@ static void pconnect(pconn_t *pc)
         lost(pc, pc->conn ? PQerrorMessage(pc->conn) : "out of memory");
         return;
     }
+    PQsetNoticeProcessor(pc->conn, notice_cb, pc);
     pc->state = CONNECTING;
     uv_timer_start(&pc->timer, retry_cb, CONNECT_TIMEOUT_MS, 0);
     if (watch(pc, UV_WRITABLE, 1) < 0) lost(pc, "no socket");

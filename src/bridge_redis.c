@@ -39,6 +39,30 @@ static int g_started, g_stopping;
 
 static void rconnect(rconn_t *rc);
 
+/* The libuv adapter of hiredis 0.14 ignores a poll callback with an error status, and libuv
+ * reports POLLERR (a refused connect, a reset) exactly that way and stops the handle, so
+ * hiredis would never learn that the connection failed. These replace the adapter's four
+ * event hooks with ones whose callback lets hiredis look at the socket in that case. */
+static void poll_cb(uv_poll_t *handle, int status, int events)
+{
+    redisLibuvEvents *p = handle->data;
+    if (status < 0) events = p->events ? p->events : UV_READABLE;
+    if (p->context && (events & UV_READABLE)) redisAsyncHandleRead(p->context);
+    if (p->context && (events & UV_WRITABLE)) redisAsyncHandleWrite(p->context);
+}
+
+static void set_events(redisLibuvEvents *p, int events)
+{
+    p->events = events;
+    if (events) uv_poll_start(&p->handle, events, poll_cb);
+    else uv_poll_stop(&p->handle);
+}
+
+static void ev_add_read(void *d) { redisLibuvEvents *p = d; set_events(p, p->events | UV_READABLE); }
+static void ev_del_read(void *d) { redisLibuvEvents *p = d; set_events(p, p->events & ~UV_READABLE); }
+static void ev_add_write(void *d) { redisLibuvEvents *p = d; set_events(p, p->events | UV_WRITABLE); }
+static void ev_del_write(void *d) { redisLibuvEvents *p = d; set_events(p, p->events & ~UV_WRITABLE); }
+
 /* redis://[[user]:password@]host[:port][/db]. Returns 0 or QR_ECONFIG. */
 static int parse_url(const char *url)
 {
@@ -92,7 +116,7 @@ static void schedule_retry(rconn_t *rc, const char *why)
     if (g_stopping) return;
     rc->attempt++;
     unsigned ms = qr__bridge_backoff_ms(rc->attempt);
-    qr_warn("bridge redis: %s connection to %s:%d %s; reconnecting (attempt %u) in %u ms",
+    qr_warn("bridge redis: %s connection to %s:%d: %s; reconnecting (attempt %u) in %u ms",
             rc->role, g_host, g_port, why, rc->attempt, ms);
     uv_timer_start(&rc->timer, retry_cb, ms, 0);
 }
@@ -182,6 +206,10 @@ static void rconnect(rconn_t *rc)
         schedule_retry(rc, "could not be attached to the loop");
         return;
     }
+    ac->ev.addRead = ev_add_read;
+    ac->ev.delRead = ev_del_read;
+    ac->ev.addWrite = ev_add_write;
+    ac->ev.delWrite = ev_del_write;
     ac->data = rc;
     rc->ac = ac;
     rc->up = 0;
