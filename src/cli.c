@@ -1,5 +1,5 @@
 /* cli.c — the command line (cli.h): a table of subcommands (serve, up, run, the hidden
- * __zygote, and JavaScript tasks that others add as lib/quickrail/cli/*.js modules), option
+ * __zygote, and JavaScript tasks that others add as lib/quickrail/cli/ modules), option
  * parsing for serve, --help and --version. A usage error says what was wrong and how to do it
  * right, and exits 2. Runs first in every process (the zygote is this binary exec'd again).
  * Calls config.c, log.c, supervisor.c, zygote.c, js_host.c. */

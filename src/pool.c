@@ -182,6 +182,17 @@ static void flush_if_unavailable(void)
     while ((j = dequeue())) job_fail(j, -EAGAIN, 503, 0);
 }
 
+/* Recently dead workers, so the zygote's EXITED report can name them. */
+static struct { int pid; uint32_t id; } g_recent[64];
+static size_t g_nrecent;
+
+static void remember_exit(const worker_t *w)
+{
+    g_recent[g_nrecent % QR_ARRAY_LEN(g_recent)].pid = w->pid;
+    g_recent[g_nrecent % QR_ARRAY_LEN(g_recent)].id = w->id;
+    g_nrecent++;
+}
+
 static void worker_died(worker_t *w, int read_status)
 {
     uint64_t t_seen = qr_now_ns();
@@ -199,6 +210,23 @@ static void worker_died(worker_t *w, int read_status)
         if (j) job_fail(j, -EPIPE, 503, w->id);
         return;
     }
+    /* replace first (the spare takes over at once), then answer the lost request */
+    if (was_ready && was_active) {
+        worker_t *spare = NULL;
+        for (worker_t *s = g_workers; s; s = s->next)
+            if (s->role == ROLE_SPARE && s->state == W_IDLE) { spare = s; break; }
+        if (spare) {
+            spare->role = ROLE_ACTIVE;
+            uint64_t dt = qr_now_ns() - t_seen;
+            sample(&g_replace_ns, dt);
+            qr_debug("w%u replaced by spare w%u in %llu ns", w->id, spare->id, (unsigned long long)dt);
+        } else if (g_npending < QR_ARRAY_LEN(g_pending_deaths)) {
+            g_pending_deaths[g_npending++] = t_seen;
+        }
+    }
+    g_restarts++;
+    qr_supervisor_note_restart();
+    remember_exit(w);
     if (j) {
         /* A worker that died with our request still unread in its socket (the kernel reports
          * ECONNRESET then) never started it: hand it to another worker. One that had read it
@@ -216,21 +244,6 @@ static void worker_died(worker_t *w, int read_status)
         }
     } else {
         qr_info("w%u (pid %d) %s", w->id, w->pid, was_ready ? "died while idle" : "died before it was ready");
-    }
-    g_restarts++;
-    qr_supervisor_note_restart();
-    if (was_ready && was_active) {
-        worker_t *spare = NULL;
-        for (worker_t *s = g_workers; s; s = s->next)
-            if (s->role == ROLE_SPARE && s->state == W_IDLE) { spare = s; break; }
-        if (spare) {
-            spare->role = ROLE_ACTIVE;
-            uint64_t dt = qr_now_ns() - t_seen;
-            sample(&g_replace_ns, dt);
-            qr_debug("w%u replaced by spare w%u in %llu ns", w->id, spare->id, (unsigned long long)dt);
-        } else if (g_npending < QR_ARRAY_LEN(g_pending_deaths)) {
-            g_pending_deaths[g_npending++] = t_seen;
-        }
     }
     qr_pool_refill();
     dispatch_queue();
@@ -444,6 +457,8 @@ void qr_pool_worker_exited(int pid, int st)
     uint32_t id = 0;
     for (worker_t *w = g_workers; w; w = w->next)
         if (w->pid == pid) id = w->id;
+    for (size_t i = 0; !id && i < QR_ARRAY_LEN(g_recent); i++)
+        if (g_recent[i].pid == pid) id = g_recent[i].id;
     char who[48];
     if (id) snprintf(who, sizeof who, "w%u (pid %d)", id, pid);
     else snprintf(who, sizeof who, "worker pid %d", pid);
