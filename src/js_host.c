@@ -311,6 +311,9 @@ static void exception_text(JSValueConst exc, char **msg, char **stack)
                 *stack = *e ? qr_xmalloc((size_t)(e - ss) + 8) : qr_xstrdup(ss);
                 if (*e) fmt_to(*stack, (size_t)(e - ss) + 8, "%.*s    ...", (int)(e - ss), ss);
                 JS_FreeCString(ctx, ss);
+                size_t sl = strlen(*stack);
+                while (sl && ((*stack)[sl - 1] == '\n' || (*stack)[sl - 1] == ' ')) (*stack)[--sl] = 0;
+                if (!sl) { free(*stack); *stack = NULL; }
             }
         } else if (JS_IsException(st)) {
             JS_FreeValue(ctx, JS_GetException(ctx));
