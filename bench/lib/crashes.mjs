@@ -78,7 +78,10 @@ try { doc = JSON.parse(stats.body); } catch { /* below */ }
 if (stats.status !== 200 || !doc) { console.error(`stats endpoint answered ${stats.status}: ${stats.body.slice(0, 200)}`); process.exit(1); }
 const r = findReplacement(doc);
 if (!r) { console.error(`no replacement latencies in the stats document: ${stats.body.slice(0, 600)}`); process.exit(1); }
+const ready = doc.fork_to_ready_ns; // core's second series: fork -> worker READY
 const round = (x) => (x === undefined || x === null ? x : +x.toFixed(4));
 console.log(`CRASHJSON ${JSON.stringify({ n: r.n ?? opt.n, p50_ms: round(r.p50_ms), p99_ms: round(r.p99_ms), max_ms: round(r.max_ms), source: r.source,
-  client_p50_ms: round(pct(client, 50)), client_p99_ms: round(pct(client, 99)), stats: doc })}`);
+  client_p50_ms: round(pct(client, 50)), client_p99_ms: round(pct(client, 99)),
+  ready_p50_ms: ready?.p50 !== undefined ? round(ready.p50 / 1e6) : undefined, ready_p99_ms: ready?.p99 !== undefined ? round(ready.p99 / 1e6) : undefined,
+  restarts: doc.restarts, stats: doc })}`);
 agent.destroy();

@@ -141,9 +141,10 @@ if (R.has("replacement")) {
   md();
   md(get("replacement", "quickrail", "desc") ?? "");
   md();
-  md("| crashes | p50 ms | p99 ms | max ms | source |");
-  md("| ---: | ---: | ---: | ---: | --- |");
-  md(`| ${get("replacement", "quickrail", "n") ?? "—"} | ${fmt(num("replacement", "quickrail", "p50_ms"), 3)} | ${fmt(num("replacement", "quickrail", "p99_ms"), 3)} | ${fmt(num("replacement", "quickrail", "max_ms"), 3)} | ${get("replacement", "quickrail", "source") ?? "—"} |`);
+  const r = (m, d = 3) => fmt(num("replacement", "quickrail", m), d);
+  md("| crashes | replacement p50 ms | p99 ms | max ms | fork -> ready p50 / p99 ms | client: crash -> next 200 p50 / p99 ms | source |");
+  md("| ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  md(`| ${get("replacement", "quickrail", "n") ?? "—"} | ${r("p50_ms")} | ${r("p99_ms")} | ${r("max_ms")} | ${r("ready_p50_ms")} / ${r("ready_p99_ms")} | ${r("client_p50_ms")} / ${r("client_p99_ms")} | ${get("replacement", "quickrail", "source") ?? "—"} |`);
   md();
 }
 
