@@ -98,7 +98,10 @@ async function main() {
     k.on("message", (m) => {
       if (m.ready) k.onReady(m);
       else if (m.done) k.onDone(m);
-      else if (m.error && errors.length < 5) errors.push(m.error);
+      else if (m.error) {
+        if (errors.length < 5) errors.push(m.error);
+        if (!k.finished) fail(`client: ${m.error}`); // a refused upgrade or a dropped connection ends the run
+      }
     });
     k.on("exit", (code) => { if (code) errors.push(`client exited ${code}`); });
     k.send({ cmd: "start", port: opt.port, path: opt.cablePath, count, sources: opt.sources, subscribe,
@@ -127,7 +130,7 @@ async function main() {
     try { await post(body); } catch (e) { if (++postErrors === 1) errors.push(e.message); }
   }
   await sleep(2000); // grace for the last deliveries
-  for (const k of kids) k.send({ cmd: "finish" });
+  for (const k of kids) { k.finished = true; k.send({ cmd: "finish" }); }
   let done;
   try { done = await waitAll("done", 30000, "clients' reports"); } catch (e) { fail(e.message); }
   agent.destroy();
