@@ -24,6 +24,7 @@ const Quickrail = {
   exit: (code = 0) => host.exit(code),
   crash: () => host.crash(),
   gc: () => host.gc(),
+  readLine: (prompt) => host.readLine(prompt === undefined ? undefined : String(prompt)),
 };
 Object.defineProperty(globalThis, "Quickrail", { value: Quickrail, writable: false, configurable: false, enumerable: false });
 
