@@ -144,7 +144,8 @@ async function run() {
   print("# todo " + counts.todo);
   print("# duration_ms " + (Date.now() - t0));
   const code = counts.fail ? 1 : 0;
-  if (globalThis.Quickrail && typeof Quickrail.exit === "function") Quickrail.exit(code);
+  // quickrail's exit() unwinds the runtime; call it from a timer, and only when it matters.
+  if (globalThis.Quickrail && typeof Quickrail.exit === "function") { if (code) setTimeout(() => Quickrail.exit(code), 0); }
   else if (typeof process !== "undefined") process.exitCode = code;
 }
 
