@@ -41,7 +41,7 @@ test("a custom chat channel round-trips a perform, and its stream reaches other 
 });
 
 test("an unauthorized connection is refused with disconnect unauthorized, reconnect false", async () => {
-  const r = new RawCable(server.port); // no ?user=
+  const r = new RawCable(server.port, { query: "?deny=1" });
   raws.push(r);
   await r.opened;
   const d = await r.waitFor((j) => j.type === "disconnect");
@@ -50,7 +50,7 @@ test("an unauthorized connection is refused with disconnect unauthorized, reconn
   assert.equal(r.frames.filter((f) => f.json?.type === "welcome").length, 0);
 
   // the real client stops for good
-  const c = consumer("");
+  const c = consumer("?deny=1");
   let disconnected = null;
   c.subscriptions.create({ channel: "ChatChannel", room: "x" }, { disconnected(o) { disconnected = o; } });
   for (let i = 0; i < 50 && !disconnected; i++) await sleep(100);

@@ -132,11 +132,11 @@ test("unsubscribe stops delivery; the identifier is kept exactly (key order, spa
   const c = await r.waitFor((j) => j.type === "confirm_subscription");
   assert.equal(c.json.identifier, id);
   await broadcast(server, "unsub", "1");
-  const m = await r.waitFor((j) => j.message === 1);
+  const m = await r.waitFor((j) => j.message === "1");
   assert.equal(m.json.identifier, id);
   r.send({ command: "unsubscribe", identifier: id });
   await new Promise((res) => setTimeout(res, 200));
   await broadcast(server, "unsub", "2");
   await new Promise((res) => setTimeout(res, 300));
-  assert.equal(r.frames.filter((f) => f.json?.message === 2).length, 0);
+  assert.equal(r.frames.filter((f) => f.json?.message === "2").length, 0);
 });
