@@ -81,14 +81,12 @@ quickrail_start() {
   SERVER_PID=$(start_bg "$WORK/$log.log" env QUICKRAIL_LOG_LEVEL=${QUICKRAIL_LOG_LEVEL:-warn} \
     "$QUICKRAIL_BIN" serve "$app" -b 127.0.0.1 -p "$port" "$@")
 }
-# The Node host of lib/node-host serving APP_DIR on PORT; CLUSTER=N for node:cluster.
+# The Node host of lib/node-host (node:http + better-sqlite3 + ws) serving APP_DIR on PORT,
+# without per-request log lines (as quickrail runs at --log-level warn); CLUSTER=N uses its own
+# node:cluster mode (N processes sharing the port).
 node_host_cmd() { # APP PORT [CLUSTER]
   local app=$1 port=$2 n=${3:-0}
-  if [ "$n" -gt 0 ]; then
-    echo "$NODE $BENCH_ROOT/bench/blog/node-cluster.mjs --workers $n --port $port --app $app"
-  else
-    echo "$NODE $BENCH_ROOT/bench/blog/node-cluster.mjs --workers 0 --port $port --app $app"
-  fi
+  echo "$NODE $BENCH_ROOT/lib/node-host/server.js $app -p $port -b 127.0.0.1 -q$([ "$n" -gt 0 ] && echo " --cluster $n")"
 }
 
 # wrk_bench WORKLOAD SERVER URL PATHS WARM RUNS DUR: warm-up, RUNS timed runs, median by req/s.
@@ -118,8 +116,12 @@ blog_prepare() {
   (cd examples/blog && tar --exclude='./node_modules' --exclude='*.sqlite3*' --exclude='./tmp' --exclude='./log' -cf - .) | (cd "$BLOG_APP" && tar -xf -)
   blog_env
   log "blog: db:migrate"
-  (cd "$BLOG_APP" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/blog-migrate.log" 2>&1 \
-    || { echo "quickrail db:migrate failed: $(tail -3 "$WORK/blog-migrate.log")"; return 1; }
+  if ! (cd "$BLOG_APP" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/blog-migrate.log" 2>&1; then
+    # the same migrations through the Node host's task runner (lib/node-host/cli.js)
+    (cd "$BLOG_APP" && timeout 60 $NODE "$BENCH_ROOT/lib/node-host/cli.js" db:migrate) >> "$WORK/blog-migrate.log" 2>&1 \
+      || { echo "db:migrate failed (quickrail and Node host): $(tail -3 "$WORK/blog-migrate.log")"; return 1; }
+    note "quickrail db:migrate failed ($(head -1 "$WORK/blog-migrate.log" | cut -c1-120)); the schema was made by the Node host's db:migrate (same migration files)."
+  fi
   local port; port=$(free_port)
   quickrail_start blog-seed "$BLOG_APP" "$port" || return 1
   wait_http "http://127.0.0.1:$port/articles" 20 || { server_stop; echo "quickrail did not serve the blog: $(tail -3 "$WORK/blog-seed.log")"; return 1; }
