@@ -56,6 +56,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 WORK=$(mktemp -d /tmp/quickrail-bench.XXXXXX)
 RESULTS_TSV=$WORK/results.tsv; : > "$RESULTS_TSV"
 DIST=$WORK/dist; mkdir -p "$DIST"
+# fixtures are served from a copy, so what quickrail writes beside an app (tmp/) stays out of the repo
+cp -r bench/fixtures "$WORK/fixtures"; FIX=$WORK/fixtures
 HOST=$(hostname -s 2>/dev/null || hostname)
 DATE=$(date +%Y-%m-%d)
 if [ -z "$OUT" ]; then
@@ -165,7 +167,7 @@ wl_blog() {
 wl_hello() {
   local port rc=0
   port=$(free_port)
-  if quickrail_start hello-quickrail bench/fixtures/hello "$port" && wait_http "http://127.0.0.1:$port/" 20; then
+  if quickrail_start hello-quickrail "$FIX/hello" "$port" && wait_http "http://127.0.0.1:$port/" 20; then
     wrk_bench hello quickrail "http://127.0.0.1:$port" / "$HELLO_WARM" "$RUNS" "$HELLO_DUR" || rc=1
   else
     echo "quickrail hello: $(tail -3 "$WORK/hello-quickrail.log" 2>/dev/null)"; rc=1
@@ -208,7 +210,7 @@ wl_fanout() {
   local size port rc=0
   for size in $FANOUT_SIZES; do
     port=$(free_port)
-    if quickrail_start "fanout-$size-quickrail" bench/fixtures/fanout "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
+    if quickrail_start "fanout-$size-quickrail" "$FIX/fanout" "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
     else echo "quickrail fanout fixture did not start: $(tail -3 "$WORK/fanout-$size-quickrail.log")"; rc=1; fi
     server_stop
     port=$(free_port)
@@ -279,7 +281,7 @@ wl_replacement() {
   local port
   port=$(free_port)
   QUICKRAIL_TEST_CRASH=1 QUICKRAIL_STATS=1 QUICKRAIL_RESTART_MAX=100000 QUICKRAIL_LOG_LEVEL=error \
-    quickrail_start replacement bench/fixtures/crash "$port" || return 1
+    quickrail_start replacement "$FIX/crash" "$port" || return 1
   wait_http "http://127.0.0.1:$port/" 20 || { server_stop; echo "quickrail crash fixture: $(tail -3 "$WORK/replacement.log")"; return 1; }
   log "replacement: $CRASHES crashes"
   $NODE bench/lib/crashes.mjs --port "$port" --n "$CRASHES" > "$WORK/replacement.json" 2> "$WORK/replacement.err"
