@@ -311,6 +311,9 @@ static void exception_text(JSValueConst exc, char **msg, char **stack)
                 *stack = *e ? qr_xmalloc((size_t)(e - ss) + 8) : qr_xstrdup(ss);
                 if (*e) fmt_to(*stack, (size_t)(e - ss) + 8, "%.*s    ...", (int)(e - ss), ss);
                 JS_FreeCString(ctx, ss);
+                size_t sl = strlen(*stack);
+                while (sl && ((*stack)[sl - 1] == '\n' || (*stack)[sl - 1] == ' ')) (*stack)[--sl] = 0;
+                if (!sl) { free(*stack); *stack = NULL; }
             }
         } else if (JS_IsException(st)) {
             JS_FreeValue(ctx, JS_GetException(ctx));
@@ -338,9 +341,13 @@ static char *module_normalize(JSContext *ctx, const char *base, const char *name
 {
     char cand[PATH_MAX], out[PATH_MAX];
     if (strncmp(name, "file://", 7) == 0) name += 7;
-    if (strcmp(name, "bun:sqlite") == 0 || strcmp(name, "quickrail:web") == 0 ||
+    if (strcmp(name, "quickrail:sqlite") == 0 || strcmp(name, "quickrail:web") == 0 ||
         strcmp(name, "quickrail:host") == 0)
         return js_strdup(ctx, name);
+    if (strcmp(name, "bun:sqlite") == 0) {
+        lib_path(out, sizeof out, "web/sqlite.js");
+        return js_strdup(ctx, out);
+    }
     if (g_script_mode && (strcmp(name, "node:test") == 0 || strcmp(name, "node:assert") == 0 ||
                           strcmp(name, "node:assert/strict") == 0)) {
         lib_path(cand, sizeof cand,
@@ -422,7 +429,7 @@ static JSValue compile_module(JSContext *ctx, const char *name, int is_main)
 
 static JSModuleDef *module_loader(JSContext *ctx, const char *name, void *opaque)
 {
-    if (strcmp(name, "bun:sqlite") == 0) return qr__js_sqlite_module(ctx, name);
+    if (strcmp(name, "quickrail:sqlite") == 0) return qr__js_sqlite_module(ctx, name);
     if (strcmp(name, "quickrail:web") == 0) return qr__js_web_module(ctx, name);
     if (strcmp(name, "quickrail:host") == 0) return host_module(ctx, name);
     JSValue fn = compile_module(ctx, name, 0);
@@ -454,6 +461,16 @@ static int eval_glue(const char *src)
 
 /* ======================================================================================== */
 /* supervision: interrupt handler, rejection tracker                                        */
+
+int qr__js_deadline_passed(void)
+{
+    if (g_abort) return 1;
+    if (g_deadline_ms && qr_now_ms() >= g_deadline_ms) {
+        g_abort = ABORT_DEADLINE;
+        return 1;
+    }
+    return 0;
+}
 
 static int interrupt_handler(JSRuntime *rt, void *opaque)
 {
@@ -826,6 +843,7 @@ static int end_call(int failed)
     }
     g_deadline_ms = 0;
     g_abort = ABORT_NONE;
+    qr__js_sqlite_end_call();
     JS_FreeValue(g_ctx, g_settled_value);
     g_settled_value = JS_UNDEFINED;
     g_settled = 0;

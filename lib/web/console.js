@@ -6,7 +6,7 @@ const DEBUG = 0, INFO = 1, WARN = 2, ERROR = 3;
 
 function inspect(value, depth = 2, seen = new Set()) {
   switch (typeof value) {
-    case "string": return depth === 2 ? value : JSON.stringify(value);
+    case "string": return depth === 2 ? value : "'" + value.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n") + "'";
     case "number": return Object.is(value, -0) ? "-0" : String(value);
     case "bigint": return value + "n";
     case "undefined": return "undefined";

@@ -15,6 +15,7 @@ import "./response.js";
 import "./crypto.js";
 import "./clone.js";
 import "./random.js";
+import "./sqlite.js";
 import "./quickrail.js";
 import { hooks } from "./hooks.js";
 
