@@ -334,9 +334,20 @@ for w in blog hello fanout memory coldstart replacement; do
   fi
 done
 
+# The component engineers' own benchmark scripts (core's bench/hello, cable's bench/cable), run
+# once in the full mode so their figures can be reconciled with the tables above; bounded in time.
+if [ "$MODE" = full ] && [ -z "$ONLY" ]; then
+  for comp in bench/hello/run.sh bench/cable/run.sh; do
+    [ -x "$comp" ] || continue
+    log "component script $comp (for reconciliation)"
+    args=""; [ "$comp" = bench/hello/run.sh ] && args=--quick
+    { echo "=== $comp $args (exit code below)"; timeout 420 "$comp" $args 2>&1 | tail -40; echo "exit ${PIPESTATUS[0]}"; } > "$WORK/component-$(basename "$(dirname "$comp")").txt"
+  done
+fi
+
 cmd="bench/run.sh${MODE/full/}"; [ "$MODE" = smoke ] && cmd="bench/run.sh --smoke"; [ "$MODE" = full ] && cmd="make bench"
 $NODE bench/lib/report.mjs --tsv "$RESULTS_TSV" --machine "$WORK/machine.txt" --dist "$DIST" --md "$REPORT_MD" \
-  --svg "$REPORT_SVG" --work "$WORK/gnuplot" --command "$cmd" || { failed=$((failed + 1)); failed_list="$failed_list report"; }
+  --svg "$REPORT_SVG" --work "$WORK/gnuplot" --command "$cmd" --components "$WORK" || { failed=$((failed + 1)); failed_list="$failed_list report"; }
 echo
 log "report: $REPORT_MD, chart: $REPORT_SVG"
 [ -n "$failed_list" ] && echo "failed workloads:$failed_list"
