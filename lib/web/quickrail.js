@@ -3,11 +3,13 @@
 import * as host from "quickrail:host";
 
 const env = host.env();
+let appDirOverride = null;
 
 const Quickrail = {
   version: host.version(),
   env,
-  get appDir() { return host.appDir(); },
+  get appDir() { return appDirOverride ?? host.appDir(); },
+  set appDir(dir) { appDirOverride = dir == null ? null : String(dir); }, // scripts and tests may point it elsewhere
   get workerId() { return host.workerId(); },
   get argv() { return host.argv(); },
   get environment() { return host.envName(); },
