@@ -980,7 +980,6 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
         JS_FreeValue(ctx, s);
         JS_FreeValue(ctx, o);
         free(err);
-        return QR_EJS;
     }
     return unhealthy ? QR_EJS : 0;
 }
