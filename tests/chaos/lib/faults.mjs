@@ -34,7 +34,7 @@ async function waitReplaced(ctx, pid, timeoutMs = 10000) {
   while (Date.now() - t0 < timeoutMs) {
     const st = await ctx.server.stats();
     const r = roles(ctx.server, st);
-    if (!r.workers.includes(pid) && !alive(pid) && r.workers.length >= ctx.workers) return Date.now() - t0;
+    if (!r.workers.includes(pid) && !alive(pid) && r.active.length >= ctx.workers) return Date.now() - t0;
     await sleep(5);
   }
   return -1;
@@ -52,7 +52,7 @@ function requestFault(name, route, { expect = is5xx, timeout = 30000 } = {}) {
 
 async function killWorker(ctx) {
   const st = await ctx.server.stats();
-  const { workers } = roles(ctx.server, st);
+  const { active: workers } = roles(ctx.server, st);
   if (!workers.length) return { status: "no worker pid", ok: false, ms: 0 };
   const pid = workers[Math.floor(Math.random() * workers.length)];
   const t0 = performance.now();
@@ -71,7 +71,7 @@ async function killZygote(ctx) {
   let fresh = null;
   while (Date.now() < deadline) {
     const r = roles(ctx.server, await ctx.server.stats());
-    if (r.zygote && r.zygote !== zygote && alive(r.zygote) && r.workers.length >= ctx.workers) { fresh = r.zygote; break; }
+    if (r.zygote && r.zygote !== zygote && alive(r.zygote) && r.active.length >= ctx.workers) { fresh = r.zygote; break; }
     await sleep(5);
   }
   return { status: fresh ? "zygote restarted" : "no new zygote", ok: !!fresh, ms: performance.now() - t0, pid: zygote };

@@ -166,14 +166,18 @@ export class Server {
 export function roles(server, stats) {
   const s = stats || {};
   const zyg = s.zygote?.pid ?? s.zygote_pid ?? s.zygotePid ?? null;
-  let workers = null;
   const list = s.workers ?? s.pool?.workers;
-  if (Array.isArray(list)) workers = list.map((w) => (typeof w === "number" ? w : w.pid)).filter((p) => p > 0);
-  if (zyg && workers) return { zygote: zyg, workers: workers.filter(alive), source: "stats" };
+  if (zyg && Array.isArray(list)) {
+    const live = list.filter((w) => (typeof w === "number" ? w : w.pid) > 0 && w.state !== "dead");
+    const pids = live.map((w) => (typeof w === "number" ? w : w.pid)).filter(alive);
+    const active = live.filter((w) => typeof w === "number" || ((w.role ?? "active") === "active" && (w.state === "idle" || w.state === "busy")))
+      .map((w) => (typeof w === "number" ? w : w.pid)).filter(alive);
+    return { zygote: zyg, workers: pids, active, source: "stats" };
+  }
   const tree = server.tree();
   const kids = tree.filter((p) => p.ppid === server.pid);
   const withKids = kids.filter((k) => tree.some((p) => p.ppid === k.pid));
   const zygote = zyg ?? (withKids[0]?.pid ?? (kids.length === 1 ? kids[0].pid : null));
   const w = tree.filter((p) => p.pid !== zygote && (p.ppid === zygote || p.ppid === server.pid)).map((p) => p.pid);
-  return { zygote, workers: workers ? workers.filter(alive) : w, source: "proc" };
+  return { zygote, workers: w, active: w, source: "proc" };
 }
