@@ -41,14 +41,23 @@ export function baseEnv(extra = {}) {
 export function prepareApp(env) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quickrail-chaos-"));
   const app = path.join(dir, "blog");
-  let made = false;
-  try {
-    run(["new", "blog", "--demo", "blog"], { cwd: dir, env });
-    made = fs.existsSync(app);
-  } catch (e) {
-    made = false;
+  let made = false, madeBy = "quickrail new blog --demo blog";
+  if (process.env.CHAOS_BLOG_DIR) {
+    // development aid: another blog-shaped app (copied as is, database included)
+    fs.cpSync(process.env.CHAOS_BLOG_DIR, app, { recursive: true });
+    made = true;
+    madeBy = `copy of ${process.env.CHAOS_BLOG_DIR}`;
   }
   if (!made) {
+    try {
+      run(["new", "blog", "--demo", "blog"], { cwd: dir, env });
+      made = fs.existsSync(app);
+    } catch (e) {
+      made = false;
+    }
+  }
+  if (!made) {
+    madeBy = "copy of examples/blog";
     fs.cpSync(path.join(ROOT, "examples/blog"), app, {
       recursive: true,
       filter: (src) => !/\.sqlite3(-wal|-shm)?$/.test(src) && !/\/(tmp|log|node_modules)(\/|$)/.test(src),
@@ -68,9 +77,9 @@ export function prepareApp(env) {
   fs.writeFileSync(path.join(app, "app.js"), wrapper);
   const markers = path.join(dir, "markers");
   fs.mkdirSync(markers);
-  run(["db:prepare"], { cwd: app, env: { ...env, CHAOS_DIR: markers } });
+  if (!process.env.CHAOS_SKIP_PREPARE) run(["db:prepare"], { cwd: app, env: { ...env, CHAOS_DIR: markers } });
   const dbFile = findDb(app, env.QUICKRAIL_ENV);
-  return { dir, app, markers, dbFile, madeBy: made ? "quickrail new blog --demo blog" : "copy of examples/blog" };
+  return { dir, app, markers, dbFile, madeBy };
 }
 
 function findDb(app, envName) {
