@@ -13,7 +13,7 @@ import { Server, prepareApp, baseEnv, roles, ROOT, BIN } from "./lib/server.mjs"
 import { BlogClient, streamIdentifiers, streamName } from "./lib/blog.mjs";
 import { CableHolder } from "./lib/cable.mjs";
 import { LoadGenerator, isOk } from "./lib/load.mjs";
-import { FAULTS } from "./lib/faults.mjs";
+import { FAULTS, settle } from "./lib/faults.mjs";
 import * as db from "./lib/db.mjs";
 import { replacementStats, ReplacementSampler, restartCount, table, histogram, distLine } from "./lib/report.mjs";
 import { summarize, fmtMs, sleep, request, rssKb, alive } from "./lib/util.mjs";
@@ -134,7 +134,9 @@ async function runFault(fault) {
   const loadSockClosed0 = load.sockets.closed;
   const t0 = Date.now();
   const faulted = [], probes = [];
+  const settleMs = [];
   for (let i = 0; i < N; i++) {
+    settleMs.push(await settle(ctx));
     const r = await fault.inject(ctx, i);
     faulted.push(r);
     probes.push(await probe(fault.name));
@@ -175,6 +177,7 @@ async function runFault(fault) {
     restarts: restarts0 != null && restarts1 != null ? restarts1 - restarts0 : "?",
     replSamples: newSamples,
     ms: t1 - t0,
+    settleMax: Math.max(...settleMs), unsettled: settleMs.filter((x) => x < 0).length,
   };
   rows.push(row);
   json.faults[fault.name] = { ...row, faulted };

@@ -40,6 +40,22 @@ async function waitReplaced(ctx, pid, timeoutMs = 10000) {
   return -1;
 }
 
+// Waits until the pool is back to full strength: every active worker up and the warm spare
+// ready, so that each injection meets the server in its steady state (a burst of faults faster
+// than a fork is a different experiment: then the replacement is a fork). Bounded.
+export async function settle(ctx, timeoutMs = 5000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const st = await ctx.server.stats();
+    if (!st || !Array.isArray(st.workers)) return -1;
+    const active = st.workers.filter((w) => w.role === "active" && (w.state === "idle" || w.state === "busy")).length;
+    const spares = st.workers.filter((w) => w.role === "spare" && w.state === "idle").length;
+    if (active >= (st.target_workers ?? ctx.workers) && spares >= (st.spares ?? 0) && st.zygote?.state !== "starting" && !st.backing_off) return Date.now() - t0;
+    await sleep(2);
+  }
+  return -1;
+}
+
 function requestFault(name, route, { expect = is5xx, timeout = 30000 } = {}) {
   return async (ctx, i) => {
     const r = await faultRequest(ctx, `${route}?tag=${name}-${i}`, timeout);
