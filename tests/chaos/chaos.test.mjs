@@ -22,7 +22,7 @@ const N = Number(process.env.CHAOS_N || 100);
 const CABLES = Number(process.env.CHAOS_CABLES || 500);
 const WORKERS = Number(process.env.CHAOS_WORKERS || 4);
 const DEADLINE_MS = Number(process.env.CHAOS_DEADLINE_MS || 1000);
-const RPS = Number(process.env.CHAOS_RPS || 60);
+const RPS = Number(process.env.CHAOS_RPS || 30);
 const CRASHES = Number(process.env.CHAOS_CRASHES || (N >= 100 ? 10 : 3));
 const STORM_MS = Number(process.env.CHAOS_STORM_MS || (N >= 100 ? 20000 : 8000));
 const ONLY = process.env.CHAOS_ONLY ? process.env.CHAOS_ONLY.split(",") : null;
@@ -134,14 +134,19 @@ async function runFault(fault) {
   const loadSockClosed0 = load.sockets.closed;
   const t0 = Date.now();
   const faulted = [], probes = [];
-  const settleMs = [];
+  const settleMs = [], timing = [];
   for (let i = 0; i < N; i++) {
+    const a = performance.now();
     settleMs.push(await settle(ctx));
+    const b = performance.now();
     const r = await fault.inject(ctx, i);
     faulted.push(r);
+    const c = performance.now();
     probes.push(await probe(fault.name));
+    const d = performance.now();
     const st = await server.stats();
     phase.note(st); replacements.note(st);
+    timing.push([b - a, c - b, d - c, performance.now() - d]);
   }
   await sleep(300); // let in-flight load requests of this phase finish
   const t1 = Date.now();
@@ -180,6 +185,8 @@ async function runFault(fault) {
     settleMax: Math.max(...settleMs), unsettled: settleMs.filter((x) => x < 0).length,
   };
   rows.push(row);
+  const tp = (k) => summarize(timing.map((x) => x[k])).p50;
+  row.timing = { settle: tp(0), inject: tp(1), probe: tp(2), stats: tp(3) };
   json.faults[fault.name] = { ...row, faulted };
   return { row, collateralOk, faulted, missing };
 }
