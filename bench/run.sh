@@ -56,6 +56,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 WORK=$(mktemp -d /tmp/quickrail-bench.XXXXXX)
 RESULTS_TSV=$WORK/results.tsv; : > "$RESULTS_TSV"
 DIST=$WORK/dist; mkdir -p "$DIST"
+# fixtures are served from a copy, so what quickrail writes beside an app (tmp/) stays out of the repo
+cp -r bench/fixtures "$WORK/fixtures"; FIX=$WORK/fixtures
 HOST=$(hostname -s 2>/dev/null || hostname)
 DATE=$(date +%Y-%m-%d)
 if [ -z "$OUT" ]; then
@@ -81,14 +83,12 @@ quickrail_start() {
   SERVER_PID=$(start_bg "$WORK/$log.log" env QUICKRAIL_LOG_LEVEL=${QUICKRAIL_LOG_LEVEL:-warn} \
     "$QUICKRAIL_BIN" serve "$app" -b 127.0.0.1 -p "$port" "$@")
 }
-# The Node host of lib/node-host serving APP_DIR on PORT; CLUSTER=N for node:cluster.
+# The Node host of lib/node-host (node:http + better-sqlite3 + ws) serving APP_DIR on PORT,
+# without per-request log lines (as quickrail runs at --log-level warn); CLUSTER=N uses its own
+# node:cluster mode (N processes sharing the port).
 node_host_cmd() { # APP PORT [CLUSTER]
   local app=$1 port=$2 n=${3:-0}
-  if [ "$n" -gt 0 ]; then
-    echo "$NODE $BENCH_ROOT/bench/blog/node-cluster.mjs --workers $n --port $port --app $app"
-  else
-    echo "$NODE $BENCH_ROOT/bench/blog/node-cluster.mjs --workers 0 --port $port --app $app"
-  fi
+  echo "$NODE $BENCH_ROOT/lib/node-host/server.js $app -p $port -b 127.0.0.1 -q$([ "$n" -gt 0 ] && echo " --cluster $n")"
 }
 
 # wrk_bench WORKLOAD SERVER URL PATHS WARM RUNS DUR: warm-up, RUNS timed runs, median by req/s.
@@ -118,8 +118,12 @@ blog_prepare() {
   (cd examples/blog && tar --exclude='./node_modules' --exclude='*.sqlite3*' --exclude='./tmp' --exclude='./log' -cf - .) | (cd "$BLOG_APP" && tar -xf -)
   blog_env
   log "blog: db:migrate"
-  (cd "$BLOG_APP" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/blog-migrate.log" 2>&1 \
-    || { echo "quickrail db:migrate failed: $(tail -3 "$WORK/blog-migrate.log")"; return 1; }
+  if ! (cd "$BLOG_APP" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/blog-migrate.log" 2>&1; then
+    # the same migrations through the Node host's task runner (lib/node-host/cli.js)
+    (cd "$BLOG_APP" && timeout 60 $NODE "$BENCH_ROOT/lib/node-host/cli.js" db:migrate) >> "$WORK/blog-migrate.log" 2>&1 \
+      || { echo "db:migrate failed (quickrail and Node host): $(tail -3 "$WORK/blog-migrate.log")"; return 1; }
+    note "quickrail db:migrate failed ($(head -1 "$WORK/blog-migrate.log" | cut -c1-120)); the schema was made by the Node host's db:migrate (same migration files)."
+  fi
   local port; port=$(free_port)
   quickrail_start blog-seed "$BLOG_APP" "$port" || return 1
   wait_http "http://127.0.0.1:$port/articles" 20 || { server_stop; echo "quickrail did not serve the blog: $(tail -3 "$WORK/blog-seed.log")"; return 1; }
@@ -163,7 +167,7 @@ wl_blog() {
 wl_hello() {
   local port rc=0
   port=$(free_port)
-  if quickrail_start hello-quickrail bench/fixtures/hello "$port" && wait_http "http://127.0.0.1:$port/" 20; then
+  if quickrail_start hello-quickrail "$FIX/hello" "$port" && wait_http "http://127.0.0.1:$port/" 20; then
     wrk_bench hello quickrail "http://127.0.0.1:$port" / "$HELLO_WARM" "$RUNS" "$HELLO_DUR" || rc=1
   else
     echo "quickrail hello: $(tail -3 "$WORK/hello-quickrail.log" 2>/dev/null)"; rc=1
@@ -206,7 +210,7 @@ wl_fanout() {
   local size port rc=0
   for size in $FANOUT_SIZES; do
     port=$(free_port)
-    if quickrail_start "fanout-$size-quickrail" bench/fixtures/fanout "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
+    if quickrail_start "fanout-$size-quickrail" "$FIX/fanout" "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
     else echo "quickrail fanout fixture did not start: $(tail -3 "$WORK/fanout-$size-quickrail.log")"; rc=1; fi
     server_stop
     port=$(free_port)
@@ -277,7 +281,7 @@ wl_replacement() {
   local port
   port=$(free_port)
   QUICKRAIL_TEST_CRASH=1 QUICKRAIL_STATS=1 QUICKRAIL_RESTART_MAX=100000 QUICKRAIL_LOG_LEVEL=error \
-    quickrail_start replacement bench/fixtures/crash "$port" || return 1
+    quickrail_start replacement "$FIX/crash" "$port" || return 1
   wait_http "http://127.0.0.1:$port/" 20 || { server_stop; echo "quickrail crash fixture: $(tail -3 "$WORK/replacement.log")"; return 1; }
   log "replacement: $CRASHES crashes"
   $NODE bench/lib/crashes.mjs --port "$port" --n "$CRASHES" > "$WORK/replacement.json" 2> "$WORK/replacement.err"
@@ -330,9 +334,20 @@ for w in blog hello fanout memory coldstart replacement; do
   fi
 done
 
+# The component engineers' own benchmark scripts (core's bench/hello, cable's bench/cable), run
+# once in the full mode so their figures can be reconciled with the tables above; bounded in time.
+if [ "$MODE" = full ] && [ -z "$ONLY" ]; then
+  for comp in bench/hello/run.sh bench/cable/run.sh; do
+    [ -x "$comp" ] || continue
+    log "component script $comp (for reconciliation)"
+    args=""; [ "$comp" = bench/hello/run.sh ] && args=--quick
+    { echo "=== $comp $args (exit code below)"; timeout 420 "$comp" $args 2>&1 | tail -40; echo "exit ${PIPESTATUS[0]}"; } > "$WORK/component-$(basename "$(dirname "$comp")").txt"
+  done
+fi
+
 cmd="bench/run.sh${MODE/full/}"; [ "$MODE" = smoke ] && cmd="bench/run.sh --smoke"; [ "$MODE" = full ] && cmd="make bench"
 $NODE bench/lib/report.mjs --tsv "$RESULTS_TSV" --machine "$WORK/machine.txt" --dist "$DIST" --md "$REPORT_MD" \
-  --svg "$REPORT_SVG" --work "$WORK/gnuplot" --command "$cmd" || { failed=$((failed + 1)); failed_list="$failed_list report"; }
+  --svg "$REPORT_SVG" --work "$WORK/gnuplot" --command "$cmd" --components "$WORK" || { failed=$((failed + 1)); failed_list="$failed_list report"; }
 echo
 log "report: $REPORT_MD, chart: $REPORT_SVG"
 [ -n "$failed_list" ] && echo "failed workloads:$failed_list"
