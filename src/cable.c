@@ -192,8 +192,13 @@ static void sub_stream_add(cconn_t *cc, csub_t *s, const char *stream)
     qr_hub_subscribe(stream, cc, s->identifier);
 }
 
+/* Stops one stream of s, or all of them for "*" (the framework's stopAllStreams). */
 static void sub_stream_remove(cconn_t *cc, csub_t *s, const char *stream)
 {
+    if (strcmp(stream, "*") == 0) {
+        while (s->nstreams) sub_stream_remove(cc, s, s->streams[s->nstreams - 1]);
+        return;
+    }
     for (size_t i = 0; i < s->nstreams; i++) {
         if (strcmp(s->streams[i], stream) != 0) continue;
         qr_hub_unsubscribe(stream, cc, s->identifier);
@@ -349,8 +354,9 @@ static void op_done(cconn_t *cc, op_t *op, int status, const char *json, size_t 
         }
         if (!s) break;
         do_transmits(cc, s->identifier, root);
-        do_streams(cc, s, root, "streams", 1);
+        /* stops first: "stop_all_streams; stream_from new_room" is the usual switch */
         do_streams(cc, s, root, "stopStreams", 0);
+        do_streams(cc, s, root, "streams", 1);
         break;
     default:
         break;

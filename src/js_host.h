@@ -9,7 +9,11 @@
  *     clearInterval/queueMicrotask, structuredClone, crypto.getRandomValues/randomUUID,
  *     crypto.subtle.digest (SHA-1/256) and HMAC importKey/sign/verify; ES2022+ polyfills (lib/web).
  *   - Database: global `Database`, the bun:sqlite API (also `import { Database } from "bun:sqlite"`);
- *     `PgDatabase` with the same surface over libpq when built in.
+ *     `PgDatabase` with the same surface over libpq (db_pg.h: js_host.c calls qr_db_pg_init at
+ *     boot and qr_db_pg_close_all before fork; details in shared/notes/postgres.md). Errors carry
+ *     PostgreSQL's message and `code` = SQLSTATE. A database that cannot be reached throws an
+ *     error with name "DatabaseUnavailable", code "DATABASE_UNAVAILABLE", status 503: the host /
+ *     framework answers such a request with 503 (the error is logged once, by db_pg.c).
  *   - broadcast(stream, content): content string -> sent as a JSON string; otherwise JSON-encoded.
  *     `Beam.callSync('__broadcast', stream, html)` does the same.
  *   - globalThis.Quickrail: { version, env (object of environment variables), appDir, workerId,

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { start } from "./lib/server.mjs";
 import { createConsumer, subscribe, waitReceived } from "./lib/actioncable.mjs";
-import { RawCable } from "./lib/raw.mjs";
+import { RawCable, broadcast } from "./lib/raw.mjs";
 
 let server;
 const consumers = [];
@@ -38,6 +38,25 @@ test("a custom chat channel round-trips a perform, and its stream reaches other 
     [{ echo: "hi \u00e9", user: "alice" }, { from: "alice", body: "hi \u00e9" }]);
   await waitReceived(b, 2);
   assert.deepEqual(b.received[1], { from: "alice", body: "hi \u00e9" });
+});
+
+test("perform can stop all streams and start another (switch room), or stop one (leave)", async () => {
+  const dave = consumer("?user=dave");
+  const d = await subscribe(dave, { channel: "ChatChannel", room: "r1" });
+  await waitReceived(d, 1); // hello
+  d.subscription.perform("switch", { room: "r2" });
+  await waitReceived(d, 2);
+  assert.deepEqual(d.received[1], { switched: "r2" });
+  await broadcast(server, "chat:r1", "old room");
+  await broadcast(server, "chat:r2", "new room");
+  await waitReceived(d, 3);
+  await sleep(200);
+  assert.deepEqual(d.received.slice(2), ["new room"]);
+  d.subscription.perform("leave", {}); // stops chat:r1, which it no longer has: r2 stays
+  await sleep(300);
+  await broadcast(server, "chat:r2", "still r2");
+  await waitReceived(d, 4);
+  assert.equal(d.received[3], "still r2");
 });
 
 test("an unauthorized connection is refused with disconnect unauthorized, reconnect false", async () => {
