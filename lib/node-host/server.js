@@ -107,9 +107,12 @@ if (isMain) {
     process.on("SIGTERM", stop); process.on("SIGINT", stop);
   } else {
     start(opts).then(({ server }) => {
-      const stop = () => server.close(() => process.exit(0));
+      const stop = () => {
+        server.close(() => process.exit(0));
+        server.closeAllConnections();
+        setTimeout(() => process.exit(0), 2000).unref();
+      };
       process.on("SIGTERM", stop); process.on("SIGINT", stop);
-      setTimeout(() => process.exit(0), 5000).unref;
     }).catch((e) => { console.error(e); process.exit(1); });
   }
 }

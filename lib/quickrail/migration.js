@@ -125,7 +125,15 @@ export class Migrator {
     const mod = await import(f.file);
     const M = mod.default || Object.values(mod).find((v) => typeof v === "function");
     if (!M) throw new Error("quickrail: " + f.file + " has no default export (a Migration class)");
-    return typeof M === "function" && M.prototype instanceof Migration ? new M() : (typeof M === "function" && M.prototype && (M.prototype.change || M.prototype.up) ? Object.setPrototypeOf(new M(), Object.assign(Object.create(Migration.prototype), M.prototype)) : M);
+    if (typeof M !== "function") return M;
+    const inst = new M();
+    if (inst instanceof Migration) return inst;
+    // A Migration subclass from another copy of the framework: run its change/up/down on ours.
+    const ours = new Migration();
+    for (let p = M.prototype; p && p !== Object.prototype && !Object.prototype.hasOwnProperty.call(p, "createTable"); p = Object.getPrototypeOf(p)) {
+      for (const k of ["change", "up", "down"]) if (!Object.prototype.hasOwnProperty.call(ours, k) && Object.prototype.hasOwnProperty.call(p, k)) ours[k] = p[k];
+    }
+    return ours;
   }
   // Runs pending migrations (up to `target` version); returns the versions run.
   async migrate(log = console.log, target) {

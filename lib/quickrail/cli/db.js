@@ -2,8 +2,9 @@
 // db:seed, db:prepare (create + migrate + seed when the database is new; else migrate),
 // db:migrate:status, db:version. Run from the app folder: `quickrail db:prepare`.
 import { argv, appDir, exists, loadModels, exit, fail, mkdirp } from "./common.js";
-import { connection, databaseConfig, closeConnection } from "../db/connection.js";
-import { Migrator } from "../migration.js";
+// The framework through its public name, so the task shares one module instance with the
+// app's files (which import "quickrail") wherever the runtime reads lib/ from.
+import { connection, databaseConfig, closeConnection, Migrator } from "quickrail";
 
 const log = (s) => console.log(s);
 

@@ -61,9 +61,11 @@ export class Base {
   static get primaryKey() { return meta(this).primaryKey; }
   static set primaryKey(v) { meta(this).primaryKey = v; }
   static get modelName() {
+    const m = meta(this);
+    if (m.modelName) return m.modelName;
     const singular = underscore(this.name);
-    return { name: this.name, singular, plural: pluralize(singular), paramKey: singular, routeKey: pluralize(singular),
-      element: singular, human: humanize(singular), collection: pluralize(singular) };
+    return (m.modelName = Object.freeze({ name: this.name, singular, plural: pluralize(singular), paramKey: singular, routeKey: pluralize(singular),
+      element: singular, human: humanize(singular), collection: pluralize(singular) }));
   }
   static register() { meta(this); registry[this.name] = this; return this; }
   static quote(ident) { return connection().quote(ident); }
@@ -71,7 +73,8 @@ export class Base {
   static columnFor(k) {
     const m = meta(this);
     if (m.columnTypes && hasOwn(m.columnTypes, k)) return k;
-    return underscore(k);
+    const cache = m.columnCache || (m.columnCache = Object.create(null));
+    return cache[k] || (cache[k] = underscore(k));
   }
 
   static loadSchema() {
