@@ -42,11 +42,11 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$MODE" = smoke ]; then
-  WARM=1; RUNS=1; DUR=2; HELLO_WARM=1; HELLO_DUR=2
-  FANOUT_SIZES="200"; FANOUT_DUR=2; MEM_REQS=1000; COLD_RUNS=2; CRASHES=20
+  WARM=1; RUNS=1; DUR=2; HELLO_WARM=1; HELLO_DUR=1
+  FANOUT_SIZES="200"; FANOUT_DUR=2; FANOUT_SETTLE=0.5; MEM_REQS=300; COLD_RUNS=2; CRASHES=20
 else
   WARM=20; RUNS=3; DUR=20; HELLO_WARM=3; HELLO_DUR=8
-  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
+  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; FANOUT_SETTLE=2; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
 fi
 CORES=$(nproc)
 SECRET=bench-secret-key-base-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -201,7 +201,7 @@ fanout_one() {
   [ "$size" -ge 5000 ] && { procs=$CORES; sources=4; }
   log "fanout-$size/$s: $size subscribers, broadcast every 100 ms for ${FANOUT_DUR}s"
   timeout $((FANOUT_DUR + 300)) $NODE bench/lib/fanout.mjs --port "$port" --pid "$SERVER_PID" --n "$size" --procs "$procs" \
-    --sources "$sources" --duration "$FANOUT_DUR" --interval 100 --tmp "$WORK" > "$WORK/fanout-$size-$s.json" 2> "$WORK/fanout-$size-$s.err"
+    --sources "$sources" --duration "$FANOUT_DUR" --interval 100 --settle "$FANOUT_SETTLE" --grace "$FANOUT_SETTLE" --tmp "$WORK" > "$WORK/fanout-$size-$s.json" 2> "$WORK/fanout-$size-$s.err"
   local rc=$?
   $NODE bench/lib/fanout-summary.mjs "fanout-$size" "$s" "$DIST" "$WORK/fanout-$size-$s.json" >> "$RESULTS_TSV"
   [ $rc = 0 ] || { echo "fanout $size vs $s failed: $(grep -h -o '"error":"[^"]*"' "$WORK/fanout-$size-$s.json" | head -1) $(tail -2 "$WORK/fanout-$size-$s.err")"; return 1; }
