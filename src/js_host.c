@@ -39,7 +39,8 @@ static JSContext *g_ctx;
 static qr_config_t g_cfg;
 static char g_lib_dir[PATH_MAX]; /* "" = embedded lib */
 static int g_worker_id = -1;
-static int g_script_mode;
+int qr__js_script_mode;
+#define g_script_mode qr__js_script_mode
 static int g_script_failed;
 static int g_exit_code = -1;       /* set by Quickrail.exit() */
 static int g_argc;
@@ -979,7 +980,6 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
         JS_FreeValue(ctx, s);
         JS_FreeValue(ctx, o);
         free(err);
-        return QR_EJS;
     }
     return unhealthy ? QR_EJS : 0;
 }
@@ -1295,6 +1295,27 @@ static JSValue h_hmac_hex(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     return JS_NewStringLen(ctx, hex, 64);
 }
 
+/* readLine(prompt) -> the next line of stdin without its newline, or null at end of input. */
+static JSValue h_read_line(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    if (argc > 0 && !JS_IsUndefined(argv[0])) {
+        size_t pl;
+        const char *p = JS_ToCStringLen(ctx, &pl, argv[0]);
+        if (!p) return JS_EXCEPTION;
+        fwrite(p, 1, pl, stdout);
+        fflush(stdout);
+        JS_FreeCString(ctx, p);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) { free(line); return JS_NULL; }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+    JSValue r = JS_NewStringLen(ctx, line, (size_t)n);
+    free(line);
+    return r;
+}
+
 static JSValue h_gc(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     JS_RunGC(JS_GetRuntime(ctx));
@@ -1327,6 +1348,7 @@ static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("verifyStreamName", 1, h_verify_stream),
     JS_CFUNC_DEF("hmacSha256Hex", 1, h_hmac_hex),
     JS_CFUNC_DEF("gc", 0, h_gc),
+    JS_CFUNC_DEF("readLine", 1, h_read_line),
 };
 
 static int host_module_init(JSContext *ctx, JSModuleDef *m)
