@@ -24,7 +24,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 EMBED_FILES := $(shell find lib examples -type f ! -path '*/node_modules/*' ! -name '*.sqlite3*' ! -path '*/tmp/*' ! -path '*/log/*' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all setup test unit demo clean asan chaos bench check-deps
+.PHONY: all setup test unit unit-build demo clean chaos bench
 all: $(BUILD)/quickrail
 
 $(QJS)/quickjs.c:
@@ -60,6 +60,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(QJS_OBJ) $(LLHTTP_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcmocka
 
+unit-build: $(UNIT_BIN)
+
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
@@ -68,8 +70,8 @@ setup:
 
 # The README's test command: installs what it needs, then runs every suite.
 test: setup
-	$(MAKE) all
-	$(MAKE) SAN=1 all unit
+	$(MAKE) all unit-build
+	$(MAKE) SAN=1 all unit-build
 	tests/run.sh
 
 demo: setup all
