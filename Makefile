@@ -7,7 +7,8 @@ QJS     := deps/quickjs
 LLHTTP  := /usr/share/llhttp
 OPT     ?= -O2
 
-SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined,)
+comma   := ,
+SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined,)
 INCS    := -Isrc -I$(BUILD) -I$(QJS) -I/usr/share/include/llhttp -I/usr/include/postgresql
 CFLAGS_OWN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $(OPT) -g $(SANFLAGS) $(INCS)
 CFLAGS_DEP := -D_GNU_SOURCE $(OPT) -g -w $(SANFLAGS) -I$(QJS) -I/usr/share/include/llhttp
