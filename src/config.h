@@ -47,4 +47,13 @@ typedef struct {
 /* Fills defaults, then applies the environment. Never fails. */
 void qr_config_defaults(qr_config_t *cfg);
 
+/* After app_dir is set (cli.c): fills secret_key_base from APP_DIR/tmp/secret_key_base,
+ * generating that file when SECRET_KEY_BASE is unset and the file is missing. 0 or -errno. */
+int qr_config_finish(qr_config_t *cfg);
+
+/* Parses "10485760", "10m", "64k", "1g" into bytes; 0 or QR_ECONFIG. */
+int qr_config_parse_size(const char *s, size_t *out);
+/* Parses a decimal in [0, max]; 0 or QR_ECONFIG. */
+int qr_config_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
 #endif

@@ -55,5 +55,9 @@ int qr_http_start(uv_loop_t *loop, const qr_config_t *cfg);
 void qr_http_stop_accepting(void);
 /* Number of open connections (HTTP and upgraded). */
 size_t qr_http_open_connections(void);
+/* Number of open connections that are not upgraded (shutdown waits for these). */
+size_t qr_http_open_http_connections(void);
+/* The port actually bound (useful with -p 0), or -1 when not listening. */
+int qr_http_bound_port(void);
 
 #endif

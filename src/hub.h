@@ -11,7 +11,8 @@
 
 /* Delivers one message to one subscriber. frame/len is the complete WebSocket frame of
  * {"identifier":<identifier>,"message":<message_json>} when the subscriber registered an
- * identifier, else the raw message_json; borrowed during the call. */
+ * identifier, else the raw message_json; borrowed during the call. The callback must not
+ * subscribe or unsubscribe synchronously (defer it: the hub is iterating). */
 typedef void (*qr_hub_deliver_cb)(void *subscriber, const char *frame, size_t len);
 
 int qr_hub_init(uv_loop_t *loop, const qr_config_t *cfg, qr_hub_deliver_cb deliver);
@@ -28,6 +29,9 @@ void qr_hub_unsubscribe_all(void *subscriber);
 void qr_hub_publish(const char *stream, size_t stream_len, const char *message_json, size_t message_len);
 /* Delivers to local subscribers only (what the bridge calls on a message from the cluster). */
 void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *message_json, size_t message_len);
+
+/* Stops the bridge and drops every subscription (process exit, tests). */
+void qr_hub_shutdown(void);
 
 size_t qr_hub_stream_count(void);
 size_t qr_hub_subscription_count(void);

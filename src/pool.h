@@ -22,4 +22,46 @@ int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud
  * operation queued with this ud; safe to call with nothing queued. */
 void qr_pool_cancel(void *ud);
 
+/* ---- used by http.c and supervisor.c (core) ---- */
+#include "frame.h"
+
+/* The answer to one HTTP request. Borrowed for the duration of the callback.
+ * error 0: the app answered (status, headers, body from the worker). Otherwise the server
+ * answers instead: QR_EPROTO/-EPIPE = the worker died while running it (500), -ETIMEDOUT =
+ * the watchdog killed it (500); status is then 500 and there are no headers/body. */
+typedef struct {
+    int error;
+    int status;
+    const qr_slice_t *headers; /* nheaders name/value pairs: headers[2*i], headers[2*i+1] */
+    size_t nheaders;
+    const char *body;
+    size_t body_len;
+    uint32_t worker_id;        /* 0 when no worker answered */
+} qr_pool_response_t;
+
+typedef void (*qr_pool_http_cb)(void *ud, const qr_pool_response_t *res);
+
+/* Queues an HTTP request (copied into a REQUEST frame at once). Returns 0 (cb will be called
+ * exactly once unless qr_pool_cancel(ud)), QR_ETOOBIG when the queue is full, or -EAGAIN when
+ * no worker can be had now (restart backoff): the caller answers 503 + Retry-After. */
+int qr_pool_request(const qr_http_request_t *req, qr_pool_http_cb cb, void *ud);
+
+int qr_pool_init(uv_loop_t *loop, const qr_config_t *cfg);
+/* Forks workers (through qr_supervisor_fork_worker) until N active + 1 spare exist. */
+void qr_pool_refill(void);
+/* The zygote reaped pid with this wait status (logging; death is seen by EOF). */
+void qr_pool_worker_exited(int pid, int wait_status);
+/* Requests queued or running. */
+size_t qr_pool_inflight(void);
+/* Live workers that could take a request now or soon (idle, busy, or forking). */
+int qr_pool_live_workers(void);
+/* Active workers that are ready (idle or busy). */
+int qr_pool_ready_workers(void);
+/* Closes every worker channel and SIGKILLs the workers (shutdown). */
+void qr_pool_shutdown(void);
+/* Appends the pool's part of the stats JSON (an object's members, no braces). */
+void qr_pool_stats_json(qr_buf_t *b);
+/* Reads Rss and Pss in kB of a process from /proc (-1 when unknown); shared with supervisor.c. */
+void qr__proc_mem(int pid, long *rss_kb, long *pss_kb);
+
 #endif

@@ -1,0 +1,40 @@
+// lib/web/quickrail.js — globalThis.Quickrail (the host object of js_host.h), broadcast()
+// and Beam.callSync('__broadcast', ...).
+import * as host from "quickrail:host";
+
+const env = host.env();
+
+const Quickrail = {
+  version: host.version(),
+  env,
+  get appDir() { return host.appDir(); },
+  get workerId() { return host.workerId(); },
+  get argv() { return host.argv(); },
+  get environment() { return host.envName(); },
+  get libDir() { return host.libDir(); },
+  get isScript() { return host.isScript(); },
+  readFile: (path) => host.readFile(String(path)),
+  readDir: (path) => host.readDir(String(path)),
+  stat: (path) => host.stat(String(path)),
+  writeFile: (path, data) => host.writeFile(String(path), typeof data === "string" || ArrayBuffer.isView(data) || data instanceof ArrayBuffer ? data : String(data)),
+  mkdir: (path) => host.mkdir(String(path)),
+  signStreamName: (name) => host.signStreamName(String(name)),
+  verifyStreamName: (token) => host.verifyStreamName(String(token)),
+  hmacSha256Hex: (data) => host.hmacSha256Hex(typeof data === "string" || ArrayBuffer.isView(data) ? data : String(data)),
+  exit: (code = 0) => host.exit(code),
+  crash: () => host.crash(),
+  gc: () => host.gc(),
+};
+Object.defineProperty(globalThis, "Quickrail", { value: Quickrail, writable: false, configurable: false, enumerable: false });
+
+function broadcast(stream, content) {
+  host.broadcast(String(stream), content);
+}
+globalThis.broadcast = broadcast;
+
+globalThis.Beam = {
+  callSync(name, ...args) {
+    if (name === "__broadcast") return broadcast(args[0], args[1]);
+    throw new TypeError(`Beam.callSync: unknown function ${name}`);
+  },
+};

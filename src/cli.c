@@ -1,0 +1,317 @@
+/* cli.c — the command line (cli.h): a table of subcommands (serve, up, run, the hidden
+ * __zygote, and JavaScript tasks that others add as lib/quickrail/cli/ modules), option
+ * parsing for serve, --help and --version. A usage error says what was wrong and how to do it
+ * right, and exits 2. Runs first in every process (the zygote is this binary exec'd again).
+ * Calls config.c, log.c, supervisor.c, zygote.c, js_host.c. */
+#include "cli.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "common.h"
+#include "js_host.h"
+#include "log.h"
+#include "supervisor.h"
+#include "zygote.h"
+
+#define EXIT_USAGE 2
+
+typedef struct {
+    const char *name;
+    const char *args;     /* usage after the name */
+    const char *summary;
+    /* either a C handler (argv[0] is the subcommand) ... */
+    int (*run)(int argc, char **argv);
+    /* ... or a JavaScript task: the module runs in a runtime with Quickrail.argv = the
+     * arguments after the subcommand and the current directory as the app. */
+    const char *js_module;
+    int hidden;
+} command_t;
+
+static int cmd_serve(int argc, char **argv);
+static int cmd_up(int argc, char **argv);
+static int cmd_run(int argc, char **argv);
+static int cmd_zygote(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+/* To add a task: one line here, and the module under lib/quickrail/cli/. */
+static const command_t commands[] = {
+    {"serve", "APP_DIR [options]", "serve the app in APP_DIR over HTTP", cmd_serve, NULL, 0},
+    {"up", "[options]", "serve the app in the current directory (serve .)", cmd_up, NULL, 0},
+    {"run", "FILE.js [args...]", "run a JavaScript file in a quickrail runtime", cmd_run, NULL, 0},
+    {"help", "", "show this help", cmd_help, NULL, 0},
+    {"version", "", "print the version", cmd_version, NULL, 0},
+    {"__zygote", "FD serve|up ...", "internal: the zygote process", cmd_zygote, NULL, 1},
+};
+
+static void print_usage(FILE *f)
+{
+    fprintf(f,
+            "quickrail %s - runs a JavaScript app on a supervised pool of QuickJS workers\n\n"
+            "Usage:\n",
+            QR_VERSION);
+    for (size_t i = 0; i < QR_ARRAY_LEN(commands); i++)
+        if (!commands[i].hidden)
+            fprintf(f, "  quickrail %-8s %-20s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+    fprintf(f,
+            "  quickrail --help | --version\n\n"
+            "Options for serve / up:\n"
+            "  -p, --port PORT        port to listen on (default 3000; env PORT; 0 = any free port)\n"
+            "  -b, --bind ADDR        address to bind (default 0.0.0.0)\n"
+            "  -w, --workers N        worker processes (default: number of cores; env WEB_CONCURRENCY)\n"
+            "  -e, --environment ENV  development, production or test (env QUICKRAIL_ENV / RAILS_ENV)\n"
+            "      --log-level L      debug, info, warn or error (default info)\n"
+            "      --max-body BYTES   largest request body, e.g. 10m (default 10m; larger -> 413)\n"
+            "      --deadline MS      per-request deadline in ms (default 15000)\n"
+            "      --idle-timeout MS  keep-alive idle / slow-client timeout in ms (default 30000)\n"
+            "\n"
+            "Environment: PORT, WEB_CONCURRENCY, QUICKRAIL_ENV, QUICKRAIL_DEADLINE_MS,\n"
+            "  QUICKRAIL_KILL_GRACE_MS, QUICKRAIL_MEMORY_LIMIT, QUICKRAIL_MAX_BODY, QUICKRAIL_IDLE_TIMEOUT_MS,\n"
+            "  QUICKRAIL_QUEUE_MAX, QUICKRAIL_RESTART_MAX, QUICKRAIL_RESTART_PERIOD_MS, QUICKRAIL_LOG_LEVEL,\n"
+            "  QUICKRAIL_STATS=1 (GET /__quickrail/stats), SECRET_KEY_BASE, DATABASE_URL, CABLE_URL.\n"
+            "\n"
+            "Example:\n"
+            "  quickrail serve examples/blog -p 3000 -w 4\n");
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "quickrail: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+    if (cmd) fprintf(stderr, "Usage: quickrail %s\nRun 'quickrail --help' for all options.\n", cmd);
+    else fprintf(stderr, "Run 'quickrail --help' for usage.\n");
+    return QR_ECONFIG;
+}
+
+#define SERVE_USAGE "serve APP_DIR [-p PORT] [-b ADDR] [-w N] [--log-level L] [--max-body BYTES] [--deadline MS]"
+
+/* Takes the value of an option given as "--opt=value", "--opt value", "-p3000" or "-p 3000". */
+static const char *opt_value(int argc, char **argv, int *i, const char *arg, size_t optlen, const char **err_opt)
+{
+    if (arg[optlen] == '=') return arg + optlen + 1;
+    if (arg[optlen] != 0) {
+        if (arg[1] != '-' && optlen == 2) return arg + 2; /* -p3000 */
+        return NULL;
+    }
+    if (*i + 1 >= argc) { *err_opt = arg; return NULL; }
+    return argv[++*i];
+}
+
+static int match_opt(const char *arg, const char *s, const char *l, size_t *len)
+{
+    size_t n;
+    if (s && strncmp(arg, s, n = strlen(s)) == 0 && (arg[n] == 0 || arg[n] == '=' || (arg[n] >= '0' && arg[n] <= '9'))) { *len = n; return 1; }
+    if (l && strncmp(arg, l, n = strlen(l)) == 0 && (arg[n] == 0 || arg[n] == '=')) { *len = n; return 1; }
+    return 0;
+}
+
+static int check_app_dir(const char *dir, qr_config_t *cfg)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return usage_error(SERVE_USAGE, "app directory '%s' does not exist", dir);
+    if (!S_ISDIR(st.st_mode))
+        return usage_error(SERVE_USAGE, "'%s' is not a directory; give the folder that holds app.js", dir);
+    char real[PATH_MAX];
+    if (!realpath(dir, real)) return usage_error(SERVE_USAGE, "cannot resolve '%s'", dir);
+    if (strlen(real) >= sizeof cfg->app_dir) return usage_error(SERVE_USAGE, "path too long: %s", dir);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/app.js", real);
+    int has = access(path, R_OK) == 0;
+    snprintf(path, sizeof path, "%s/index.js", real);
+    has = has || access(path, R_OK) == 0;
+    if (!has) {
+        fprintf(stderr,
+                "quickrail: no app in '%s': expected %s/app.js (or index.js), a module whose default\n"
+                "  export has fetch(request, env) returning a Response, e.g.\n"
+                "    export default { fetch(request) { return new Response(\"Hello\") } }\n",
+                dir, dir);
+        return QR_ECONFIG;
+    }
+    snprintf(cfg->app_dir, sizeof cfg->app_dir, "%s", real);
+    return 0;
+}
+
+int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_config_t *cfg)
+{
+    const char *app_dir = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *missing = NULL;
+        size_t ol;
+        const char *v;
+        unsigned long u;
+        if (strcmp(a, "--") == 0) continue;
+        if (match_opt(a, "-p", "--port", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (qr_config_parse_uint(v, 65535, &u) != 0)
+                return usage_error(SERVE_USAGE, "invalid port '%s': expected a number from 0 to 65535", v);
+            cfg->port = (int)u;
+        } else if (match_opt(a, "-b", "--bind", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (!*v || strlen(v) >= sizeof cfg->bind)
+                return usage_error(SERVE_USAGE, "invalid bind address '%s': expected e.g. 127.0.0.1 or 0.0.0.0", v);
+            snprintf(cfg->bind, sizeof cfg->bind, "%s", v);
+        } else if (match_opt(a, "-w", "--workers", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (qr_config_parse_uint(v, 256, &u) != 0 || u == 0)
+                return usage_error(SERVE_USAGE, "invalid worker count '%s': expected a number from 1 to 256", v);
+            cfg->workers = (int)u;
+        } else if (match_opt(a, "-e", "--environment", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (!*v || strlen(v) >= sizeof cfg->env)
+                return usage_error(SERVE_USAGE, "invalid environment '%s': expected development, production or test", v);
+            snprintf(cfg->env, sizeof cfg->env, "%s", v);
+        } else if (match_opt(a, NULL, "--log-level", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            qr_log_level_t l;
+            if (qr_log_parse_level(v, &l) != 0)
+                return usage_error(SERVE_USAGE, "invalid log level '%s': expected debug, info, warn or error", v);
+            cfg->log_level = (int)l;
+        } else if (match_opt(a, NULL, "--max-body", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (qr_config_parse_size(v, &cfg->max_body_bytes) != 0)
+                return usage_error(SERVE_USAGE, "invalid --max-body '%s': expected bytes, e.g. 1048576 or 10m", v);
+        } else if (match_opt(a, NULL, "--deadline", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (qr_config_parse_uint(v, 86400000, &u) != 0 || u == 0)
+                return usage_error(SERVE_USAGE, "invalid --deadline '%s': expected milliseconds, e.g. 15000", v);
+            cfg->deadline_ms = (unsigned)u;
+        } else if (match_opt(a, NULL, "--idle-timeout", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (qr_config_parse_uint(v, 86400000, &u) != 0 || u == 0)
+                return usage_error(SERVE_USAGE, "invalid --idle-timeout '%s': expected milliseconds, e.g. 30000", v);
+            cfg->idle_timeout_ms = (unsigned)u;
+        } else if (a[0] == '-' && a[1] != 0) {
+            return usage_error(SERVE_USAGE, "unknown option '%s'", a);
+        } else if (!app_dir) {
+            app_dir = a;
+        } else {
+            return usage_error(SERVE_USAGE, "unexpected argument '%s' (the app directory is already given)", a);
+        }
+        continue;
+    novalue:
+        if (missing) return usage_error(SERVE_USAGE, "option '%s' needs a value", missing);
+        return usage_error(SERVE_USAGE, "unknown option '%s'", a);
+    }
+    if (!app_dir) app_dir = app_dir_default;
+    if (!app_dir) return usage_error(SERVE_USAGE, "%s", "missing APP_DIR: which app should be served?");
+    int r = check_app_dir(app_dir, cfg);
+    if (r != 0) return r;
+    qr_log_set_level((qr_log_level_t)cfg->log_level);
+    if (qr_config_finish(cfg) != 0) qr_warn("could not create %s/tmp/secret_key_base; using a per-process secret", cfg->app_dir);
+    return 0;
+}
+
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) return 1;
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) { print_usage(stdout); return 0; }
+    qr_config_t cfg;
+    qr_config_defaults(&cfg);
+    if (qr_cli_parse_serve(argc - 1, argv + 1, NULL, &cfg) != 0) return EXIT_USAGE;
+    return qr_supervisor_run(&cfg, argc, argv);
+}
+
+static int cmd_up(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) { print_usage(stdout); return 0; }
+    qr_config_t cfg;
+    qr_config_defaults(&cfg);
+    if (qr_cli_parse_serve(argc - 1, argv + 1, ".", &cfg) != 0) return EXIT_USAGE;
+    return qr_supervisor_run(&cfg, argc, argv);
+}
+
+static int cmd_zygote(int argc, char **argv)
+{
+    unsigned long fd;
+    if (argc < 3 || qr_config_parse_uint(argv[1], 1 << 20, &fd) != 0) {
+        fprintf(stderr, "quickrail: __zygote is started by quickrail serve, not by hand\n");
+        return EXIT_USAGE;
+    }
+    qr_config_t cfg;
+    qr_config_defaults(&cfg);
+    const char *def = strcmp(argv[2], "up") == 0 ? "." : NULL;
+    if (qr_cli_parse_serve(argc - 3, argv + 3, def, &cfg) != 0) return EXIT_USAGE;
+    return qr_zygote_main(&cfg, (int)fd);
+}
+
+static int run_js(const char *module, int argc, char **argv)
+{
+    qr_config_t cfg;
+    qr_config_defaults(&cfg);
+    qr_log_set_level((qr_log_level_t)cfg.log_level);
+    if (!getcwd(cfg.app_dir, sizeof cfg.app_dir)) snprintf(cfg.app_dir, sizeof cfg.app_dir, ".");
+    return qr_js_host_run_script(&cfg, module, argc, argv);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        if (argc >= 2) { print_usage(stdout); return 0; }
+        usage_error("run FILE.js [args...]", "%s", "missing FILE.js: which script should run?");
+        return EXIT_USAGE;
+    }
+    const char *file = argv[1];
+    char real[PATH_MAX];
+    struct stat st;
+    if (stat(file, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            usage_error("run FILE.js [args...]", "'%s' is not a file", file);
+            return EXIT_USAGE;
+        }
+        if (realpath(file, real)) file = real;
+    } else if (strncmp(file, "lib/", 4) != 0) {
+        usage_error("run FILE.js [args...]", "script '%s' does not exist", file);
+        return EXIT_USAGE;
+    }
+    return run_js(file, argc - 2, argv + 2);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    print_usage(stdout);
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("quickrail %s\n", QR_VERSION);
+    return 0;
+}
+
+int qr_cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        fprintf(stderr, "\nquickrail: missing command; try 'quickrail serve APP_DIR'\n");
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) return cmd_help(0, NULL);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0 || strcmp(cmd, "-V") == 0) return cmd_version(0, NULL);
+    for (size_t i = 0; i < QR_ARRAY_LEN(commands); i++) {
+        const command_t *c = &commands[i];
+        if (strcmp(cmd, c->name) != 0) continue;
+        if (c->run) return c->run(argc - 1, argv + 1);
+        return run_js(c->js_module, argc - 2, argv + 2);
+    }
+    if (cmd[0] == '-') fprintf(stderr, "quickrail: unknown option '%s'\n", cmd);
+    else fprintf(stderr, "quickrail: unknown command '%s'\n", cmd);
+    fprintf(stderr, "Usage: quickrail serve APP_DIR [options]   (run 'quickrail --help' for everything)\n");
+    return EXIT_USAGE;
+}

@@ -1,0 +1,871 @@
+/* http.c — HTTP/1.1 connections of the supervisor (http.h): accept, llhttp parsing, limits
+ * (431/413/400), keep-alive, pipelining (one request at a time per connection, answered in
+ * order: the parser is paused after each message and resumed once its response is queued),
+ * timeouts for idle and slow clients, static files (static.c), the stats endpoint, the
+ * hand-off to the pool (pool.c) and of WebSocket upgrades to the cable (cable.c, weak until it
+ * is linked). Runs on the supervisor's libuv loop and never blocks it (apart from static.c's
+ * small page-cache reads). Owns every qr_conn_t; frees one after both its handles closed. */
+#include "http.h"
+#include <llhttp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include "buf.h"
+#include "cable.h"
+#include "common.h"
+#include "log.h"
+#include "pool.h"
+#include "static.h"
+#include "supervisor.h"
+
+/* The cable lands separately; until it is linked these are NULL and upgrades are refused. */
+#pragma weak qr_cable_wants
+#pragma weak qr_cable_accept
+
+#define QR_LINGER_MS 2000
+#define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
+
+typedef struct {
+    size_t name_off, name_len, value_off, value_len;
+} hpos_t;
+
+enum { PH_IDLE, PH_READING, PH_POOL, PH_LINGER };
+
+struct qr_conn_s {
+    uv_tcp_t tcp;
+    uv_timer_t timer;
+    llhttp_t parser;
+    int open_handles;
+    int closing;          /* uv_close called */
+    int close_after_write;
+    int reading;
+    int phase;
+    int upgraded;
+    qr_conn_upgrade_cbs_t ucbs;
+    void *uud;
+    int upgrade_notified;
+    qr_buf_t in;          /* input not yet parsed (parser paused) */
+    /* the request being read / served; all strings live in hdr */
+    qr_buf_t hdr;
+    size_t url_len;
+    int span;             /* 0 none, 1 in header field, 2 in header value */
+    hpos_t *hv;
+    size_t nh, caph;
+    qr_buf_t body;
+    int error_status;
+    int expect_continue;
+    int keep_alive;
+    int is_head;
+    int paused_upgrade;
+    const char *method;
+    size_t path_off, query_off, target_off;
+    uint64_t t_start;
+    size_t pending_write;
+    char remote[64];
+    qr_conn_t *prev, *next;
+};
+
+typedef struct {
+    uv_write_t req;
+    qr_conn_t *c;
+    size_t len;
+    char data[];
+} wreq_t;
+
+static uv_loop_t *g_loop;
+static const qr_config_t *g_cfg;
+static uv_tcp_t g_listener;
+static int g_listening;
+static qr_conn_t *g_conns;
+static size_t g_nconns;
+static int g_stopping;
+static char g_public[4200];
+static llhttp_settings_t g_settings;
+
+static void conn_close(qr_conn_t *c);
+static void process_input(qr_conn_t *c);
+static void start_reading(qr_conn_t *c);
+
+/* ---------------------------------------------------------------- small helpers */
+
+static const char *reason_phrase(int s)
+{
+    switch (s) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 418: return "I'm a teapot";
+    case 422: return "Unprocessable Content";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return s < 200 ? "Informational" : s < 300 ? "OK" : s < 400 ? "Redirect" : s < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+static const char *http_date(void)
+{
+    static char buf[64];
+    static time_t last;
+    time_t now = time(NULL);
+    if (now != last) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        last = now;
+    }
+    return buf;
+}
+
+const char *qr_http_header(const qr_http_request_t *req, const char *name, size_t *len)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < req->nheaders; i++) {
+        const qr_header_t *h = &req->headers[i];
+        if (h->name_len == nl && strncasecmp(h->name, name, nl) == 0) {
+            if (len) *len = h->value_len;
+            return h->value;
+        }
+    }
+    return NULL;
+}
+
+static const char *conn_header(const qr_conn_t *c, const char *name, size_t *len)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < c->nh; i++) {
+        if (c->hv[i].name_len == nl && strncasecmp(c->hdr.data + c->hv[i].name_off, name, nl) == 0) {
+            *len = c->hv[i].value_len;
+            return c->hdr.data + c->hv[i].value_off;
+        }
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+static void after_write(uv_write_t *req, int status)
+{
+    wreq_t *w = (wreq_t *)req;
+    qr_conn_t *c = w->c;
+    c->pending_write -= w->len;
+    free(w);
+    if (c->closing) return;
+    if (status < 0) { conn_close(c); return; }
+    if (c->pending_write == 0) {
+        if (c->close_after_write) { conn_close(c); return; }
+        if (!c->upgraded && c->phase == PH_IDLE) process_input(c);
+    }
+}
+
+static int conn_writev(qr_conn_t *c, uv_buf_t *bufs, unsigned n)
+{
+    if (c->closing || c->phase == PH_LINGER) return -EPIPE;
+    size_t total = 0;
+    for (unsigned i = 0; i < n; i++) total += bufs[i].len;
+    if (total == 0) return 0;
+    size_t done = 0;
+    if (c->pending_write == 0) {
+        int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
+        if (r > 0) done = (size_t)r;
+        else if (r < 0 && r != UV_EAGAIN) { conn_close(c); return -EPIPE; }
+    }
+    if (done == total) return 0;
+    size_t rest = total - done;
+    wreq_t *w = qr_xmalloc(sizeof *w + rest);
+    w->c = c;
+    w->len = rest;
+    size_t off = 0, skip = done;
+    for (unsigned i = 0; i < n; i++) {
+        size_t l = bufs[i].len;
+        if (skip >= l) { skip -= l; continue; }
+        memcpy(w->data + off, bufs[i].base + skip, l - skip);
+        off += l - skip;
+        skip = 0;
+    }
+    uv_buf_t b = uv_buf_init(w->data, (unsigned)rest);
+    int r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, after_write);
+    if (r < 0) { free(w); conn_close(c); return -EPIPE; }
+    c->pending_write += rest;
+    return 0;
+}
+
+int qr_conn_write(qr_conn_t *c, const char *data, size_t len)
+{
+    uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+    return conn_writev(c, &b, 1);
+}
+
+size_t qr_conn_pending(const qr_conn_t *c) { return c->pending_write; }
+
+/* ---------------------------------------------------------------- closing */
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    qr_conn_t *c = h->data;
+    if (--c->open_handles > 0) return;
+    if (c->upgraded && !c->upgrade_notified && c->ucbs.on_close) {
+        c->upgrade_notified = 1;
+        c->ucbs.on_close(c->uud);
+    }
+    if (c->prev) c->prev->next = c->next; else g_conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    g_nconns--;
+    qr_buf_free(&c->in);
+    qr_buf_free(&c->hdr);
+    qr_buf_free(&c->body);
+    free(c->hv);
+    free(c);
+}
+
+static void conn_close(qr_conn_t *c)
+{
+    if (c->closing) return;
+    c->closing = 1;
+    if (c->phase == PH_POOL) qr_pool_cancel(c);
+    uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+    uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+}
+
+void qr_conn_close(qr_conn_t *c, int abort)
+{
+    if (c->closing) return;
+    if (abort || c->pending_write == 0) conn_close(c);
+    else c->close_after_write = 1;
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static void on_timeout(uv_timer_t *t)
+{
+    qr_conn_t *c = t->data;
+    if (c->upgraded) { /* delivering bytes read before the upgrade */
+        if (c->in.len && c->ucbs.on_data) {
+            qr_buf_t rest = c->in;
+            c->in = (qr_buf_t)QR_BUF_INIT;
+            c->ucbs.on_data(c->uud, rest.data, rest.len);
+            qr_buf_free(&rest);
+        }
+        return;
+    }
+    switch (c->phase) {
+    case PH_IDLE:
+        if (c->pending_write) { qr_debug("closing a connection from %s: client not reading", c->remote); conn_close(c); }
+        else conn_close(c);
+        break;
+    case PH_READING: {
+        qr_info("closing a slow connection from %s: request not complete after %u ms", c->remote, g_cfg->idle_timeout_ms);
+        static const char r408[] = "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        c->close_after_write = 1;
+        c->phase = PH_IDLE;
+        if (qr_conn_write(c, r408, sizeof r408 - 1) == 0 && c->pending_write == 0) conn_close(c);
+        break;
+    }
+    case PH_LINGER:
+        conn_close(c);
+        break;
+    default:
+        break;
+    }
+}
+
+static void arm_timer(qr_conn_t *c, uint64_t ms)
+{
+    uv_timer_start(&c->timer, on_timeout, ms, 0);
+}
+
+/* ---------------------------------------------------------------- request state */
+
+static void request_reset(qr_conn_t *c)
+{
+    qr_buf_reset(&c->hdr);
+    qr_buf_reset(&c->body);
+    if (c->body.cap > (1u << 20)) qr_buf_free(&c->body);
+    if (c->hdr.cap > (64u << 10)) qr_buf_free(&c->hdr);
+    c->url_len = 0;
+    c->span = 0;
+    c->nh = 0;
+    c->error_status = 0;
+    c->expect_continue = 0;
+    c->method = NULL;
+}
+
+static int check_header_size(qr_conn_t *c)
+{
+    if (c->hdr.len > g_cfg->max_header_bytes) { c->error_status = 431; return -1; }
+    return 0;
+}
+
+static int on_message_begin(llhttp_t *p)
+{
+    qr_conn_t *c = p->data;
+    request_reset(c);
+    c->phase = PH_READING;
+    c->t_start = qr_now_ns();
+    arm_timer(c, g_cfg->idle_timeout_ms);
+    return 0;
+}
+
+static int on_url(llhttp_t *p, const char *at, size_t len)
+{
+    qr_conn_t *c = p->data;
+    qr_buf_append(&c->hdr, at, len);
+    c->url_len += len;
+    return check_header_size(c);
+}
+
+static int on_url_complete(llhttp_t *p)
+{
+    qr_conn_t *c = p->data;
+    qr_buf_append(&c->hdr, "", 1); /* NUL after the target */
+    return 0;
+}
+
+static int on_header_field(llhttp_t *p, const char *at, size_t len)
+{
+    qr_conn_t *c = p->data;
+    if (c->span != 1) {
+        if (c->nh == c->caph) {
+            c->caph = c->caph ? c->caph * 2 : 32;
+            c->hv = qr_xrealloc(c->hv, c->caph * sizeof *c->hv);
+        }
+        hpos_t *h = &c->hv[c->nh++];
+        h->name_off = c->hdr.len;
+        h->name_len = 0;
+        h->value_off = 0;
+        h->value_len = 0;
+        c->span = 1;
+    }
+    qr_buf_append(&c->hdr, at, len);
+    c->hv[c->nh - 1].name_len += len;
+    return check_header_size(c);
+}
+
+static int on_header_value(llhttp_t *p, const char *at, size_t len)
+{
+    qr_conn_t *c = p->data;
+    hpos_t *h = &c->hv[c->nh - 1];
+    if (c->span != 2) {
+        qr_buf_append(&c->hdr, "", 1); /* NUL after the name */
+        h->value_off = c->hdr.len;
+        c->span = 2;
+    }
+    qr_buf_append(&c->hdr, at, len);
+    h->value_len += len;
+    return check_header_size(c);
+}
+
+static int on_header_value_complete(llhttp_t *p)
+{
+    qr_conn_t *c = p->data;
+    if (c->nh && c->span == 1) { /* empty value */
+        qr_buf_append(&c->hdr, "", 1);
+        c->hv[c->nh - 1].value_off = c->hdr.len;
+    }
+    qr_buf_append(&c->hdr, "", 1); /* NUL after the value */
+    c->span = 3;
+    return 0;
+}
+
+static int on_headers_complete(llhttp_t *p)
+{
+    qr_conn_t *c = p->data;
+    c->method = llhttp_method_name((llhttp_method_t)p->method);
+    c->is_head = p->method == HTTP_HEAD;
+    /* path and query, NUL-terminated copies */
+    const char *target = c->hdr.data;
+    size_t tl = c->url_len;
+    const char *q = memchr(target, '?', tl);
+    size_t pl = q ? (size_t)(q - target) : tl;
+    c->target_off = 0;
+    c->path_off = c->hdr.len;
+    qr_buf_append(&c->hdr, c->hdr.data, pl);
+    qr_buf_append(&c->hdr, "", 1);
+    c->query_off = c->hdr.len;
+    if (q) qr_buf_append(&c->hdr, c->hdr.data + pl + 1, tl - pl - 1);
+    qr_buf_append(&c->hdr, "", 1);
+    if (c->hdr.len > g_cfg->max_header_bytes + 4096 + c->url_len) { c->error_status = 431; return -1; }
+    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > g_cfg->max_body_bytes) {
+        c->error_status = 413;
+        return -1;
+    }
+    size_t vl;
+    const char *ex = conn_header(c, "expect", &vl);
+    if (ex && vl == 12 && strncasecmp(ex, "100-continue", 12) == 0) {
+        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        qr_conn_write(c, cont, sizeof cont - 1);
+    }
+    return 0;
+}
+
+static int on_body(llhttp_t *p, const char *at, size_t len)
+{
+    qr_conn_t *c = p->data;
+    if (c->body.len + len > g_cfg->max_body_bytes) { c->error_status = 413; return -1; }
+    qr_buf_append(&c->body, at, len);
+    return 0;
+}
+
+static int on_message_complete(llhttp_t *p)
+{
+    qr_conn_t *c = p->data;
+    c->keep_alive = llhttp_should_keep_alive(p);
+    c->phase = PH_POOL;
+    uv_timer_stop(&c->timer);
+    return p->upgrade ? 0 : HPE_PAUSED;
+}
+
+/* ---------------------------------------------------------------- responses */
+
+/* Writes a whole response. headers: n name/value pairs as slices (may be NULL). */
+static void write_response(qr_conn_t *c, int status, const qr_slice_t *headers, size_t nheaders,
+                           const char *ctype, const char *extra, const char *body, size_t body_len)
+{
+    qr_buf_t h = QR_BUF_INIT;
+    qr_buf_reserve(&h, 256);
+    qr_buf_appendf(&h, "HTTP/1.1 %d %s\r\n", status, reason_phrase(status));
+    int has_ctype = 0;
+    for (size_t i = 0; i < nheaders; i++) {
+        const qr_slice_t *n = &headers[2 * i], *v = &headers[2 * i + 1];
+        if ((n->len == 14 && strncasecmp(n->ptr, "content-length", 14) == 0) ||
+            (n->len == 10 && strncasecmp(n->ptr, "connection", 10) == 0) ||
+            (n->len == 17 && strncasecmp(n->ptr, "transfer-encoding", 17) == 0) ||
+            (n->len == 4 && strncasecmp(n->ptr, "date", 4) == 0) ||
+            (n->len == 10 && strncasecmp(n->ptr, "keep-alive", 10) == 0))
+            continue;
+        /* refuse header injection from the app */
+        if (memchr(n->ptr, '\n', n->len) || memchr(n->ptr, '\r', n->len) ||
+            memchr(v->ptr, '\n', v->len) || memchr(v->ptr, '\r', v->len))
+            continue;
+        if (n->len == 12 && strncasecmp(n->ptr, "content-type", 12) == 0) has_ctype = 1;
+        qr_buf_append(&h, n->ptr, n->len);
+        qr_buf_append(&h, ": ", 2);
+        qr_buf_append(&h, v->ptr, v->len);
+        qr_buf_append(&h, "\r\n", 2);
+    }
+    if (ctype && !has_ctype) qr_buf_appendf(&h, "Content-Type: %s\r\n", ctype);
+    if (extra) qr_buf_append_str(&h, extra);
+    qr_buf_appendf(&h, "Date: %s\r\n", http_date());
+    int no_body = status == 204 || status == 304 || (status >= 100 && status < 200);
+    if (!no_body) qr_buf_appendf(&h, "Content-Length: %zu\r\n", body_len);
+    int close_conn = !c->keep_alive || g_stopping || c->error_status;
+    qr_buf_append_str(&h, close_conn ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n");
+    uv_buf_t bufs[2] = {uv_buf_init(h.data, (unsigned)h.len), uv_buf_init((char *)body, (unsigned)body_len)};
+    unsigned nb = (c->is_head || no_body || body_len == 0) ? 1 : 2;
+    conn_writev(c, bufs, nb);
+    qr_buf_free(&h);
+    if (close_conn) c->close_after_write = 1;
+}
+
+static void log_request(qr_conn_t *c, int status, const char *who)
+{
+    if (qr_log_get_level() > QR_LOG_INFO) return;
+    double ms = (double)(qr_now_ns() - c->t_start) / 1e6;
+    qr_info("%s \"%s\" %d %s in %.2fms (%s) for %s", c->method ? c->method : "-",
+            c->url_len ? c->hdr.data : "-", status, reason_phrase(status), ms, who, c->remote);
+}
+
+/* After a response is queued: the next pipelined request, or idle keep-alive. */
+static void request_done(qr_conn_t *c)
+{
+    if (c->closing) return;
+    if (c->close_after_write) {
+        c->phase = PH_IDLE;
+        if (c->pending_write == 0) conn_close(c);
+        return;
+    }
+    c->phase = PH_IDLE;
+    if (c->paused_upgrade) { llhttp_resume_after_upgrade(&c->parser); c->paused_upgrade = 0; }
+    else llhttp_resume(&c->parser);
+    request_reset(c);
+    if (c->pending_write < QR_OUTBUF_HIGH) process_input(c);
+    /* else after_write() continues once the client has read what we sent */
+}
+
+static void read_public_page(int status, qr_buf_t *out)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%d.html", g_public, status);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char tmp[8192];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) qr_buf_append(out, tmp, n);
+    fclose(f);
+}
+
+/* A response the server makes itself (errors, 503, 404 for traversal). */
+static void server_response(qr_conn_t *c, int status, const char *extra, const char *text)
+{
+    qr_buf_t body = QR_BUF_INIT;
+    const char *ctype = "text/plain; charset=utf-8";
+    if (status >= 500 || status == 404) read_public_page(status, &body);
+    if (body.len) ctype = "text/html; charset=utf-8";
+    else qr_buf_appendf(&body, "%s\n", text);
+    write_response(c, status, NULL, 0, ctype, extra, body.data, body.len);
+    qr_buf_free(&body);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    (void)status;
+    free(req);
+}
+
+static void fail_request(qr_conn_t *c, int status)
+{
+    /* a broken request: answer, then stop reading it and close once the answer is out */
+    c->error_status = status;
+    c->keep_alive = 0;
+    if (!c->method) c->method = "-";
+    const char *text = status == 431 ? "Request header fields too large"
+                     : status == 413 ? "Payload too large"
+                     : "Bad request";
+    server_response(c, status, NULL, text);
+    log_request(c, status, "http");
+    /* lingering close: stop sending, read and drop what the client still sends for a while, so
+     * it sees our answer instead of a reset */
+    c->phase = PH_LINGER;
+    c->close_after_write = 0;
+    arm_timer(c, QR_LINGER_MS);
+    if (c->pending_write == 0) {
+        uv_shutdown_t *sr = qr_xmalloc(sizeof *sr);
+        if (uv_shutdown(sr, (uv_stream_t *)&c->tcp, on_shutdown) != 0) { free(sr); conn_close(c); }
+    } else {
+        c->close_after_write = 1;
+    }
+    start_reading(c);
+}
+
+static void on_pool_response(void *ud, const qr_pool_response_t *res)
+{
+    qr_conn_t *c = ud;
+    if (c->closing) return;
+    char who[32];
+    if (res->worker_id) snprintf(who, sizeof who, "w%u", res->worker_id);
+    else snprintf(who, sizeof who, "pool");
+    if (res->error) {
+        const char *text = res->error == -ETIMEDOUT ? "The request took too long and was stopped."
+                         : res->error == -EAGAIN ? "No worker is available right now; retry shortly."
+                         : "We're sorry, but something went wrong.";
+        int status = res->status ? res->status : 500;
+        server_response(c, status, status == 503 ? "Retry-After: 1\r\n" : NULL, text);
+    } else {
+        write_response(c, res->status, res->headers, res->nheaders, NULL, NULL, res->body, res->body_len);
+    }
+    log_request(c, res->error ? (res->status ? res->status : 500) : res->status, who);
+    request_done(c);
+}
+
+static void build_request(qr_conn_t *c, qr_http_request_t *req, qr_header_t *hs)
+{
+    for (size_t i = 0; i < c->nh; i++) {
+        hs[i].name = c->hdr.data + c->hv[i].name_off;
+        hs[i].name_len = c->hv[i].name_len;
+        hs[i].value = c->hdr.data + c->hv[i].value_off;
+        hs[i].value_len = c->hv[i].value_len;
+    }
+    req->method = c->method;
+    req->target = c->hdr.data + c->target_off;
+    req->path = c->hdr.data + c->path_off;
+    req->query = c->hdr.data + c->query_off;
+    req->headers = hs;
+    req->nheaders = c->nh;
+    req->body = c->body.data ? c->body.data : "";
+    req->body_len = c->body.len;
+    req->remote_addr = c->remote;
+}
+
+static int serve_static(qr_conn_t *c, const char *path)
+{
+    qr_static_file_t f;
+    int r = qr_static_lookup(g_public, path, !c->is_head, &f);
+    if (r == QR_STATIC_NOT_FOUND) return 0;
+    if (r == QR_STATIC_REFUSED) {
+        server_response(c, 404, NULL, "Not found");
+        log_request(c, 404, "static");
+        return 1;
+    }
+    char extra[256];
+    snprintf(extra, sizeof extra, "ETag: %s\r\nCache-Control: %s\r\n", f.etag,
+             f.immutable ? "public, max-age=31536000, immutable" : "public, max-age=0, must-revalidate");
+    size_t inm_len;
+    const char *inm = conn_header(c, "if-none-match", &inm_len);
+    int status = 200;
+    if (inm && qr_static_etag_matches(inm, inm_len, f.etag)) {
+        status = 304;
+        write_response(c, 304, NULL, 0, NULL, extra, NULL, 0);
+    } else {
+        qr_slice_t ct[2] = {{"Content-Type", 12}, {f.mime, (uint32_t)strlen(f.mime)}};
+        if (c->is_head) {
+            /* HEAD: Content-Length of the file, no body */
+            write_response(c, 200, ct, 1, NULL, extra, NULL, f.len);
+        } else {
+            write_response(c, 200, ct, 1, NULL, extra, f.data, f.len);
+        }
+    }
+    qr_static_file_free(&f);
+    log_request(c, status, "static");
+    return 1;
+}
+
+static void dispatch(qr_conn_t *c)
+{
+    qr_header_t hs_small[32];
+    qr_header_t *hs = c->nh <= 32 ? hs_small : qr_xmalloc(c->nh * sizeof *hs);
+    qr_http_request_t req;
+    build_request(c, &req, hs);
+
+    if (c->parser.upgrade) {
+        c->paused_upgrade = 1;
+        if (qr_cable_wants && qr_cable_accept && qr_cable_wants(&req)) {
+            int up = qr_cable_accept(c, &req);
+            if (hs != hs_small) free(hs);
+            if (!up && !c->closing) { c->keep_alive = 0; c->close_after_write = 1; request_done(c); }
+            return;
+        }
+        c->keep_alive = 0; /* an upgrade nobody takes: answer over HTTP, then close */
+    }
+    if (qr_supervisor_stats_enabled() && strcmp(req.path, "/__quickrail/stats") == 0) {
+        qr_buf_t b = QR_BUF_INIT;
+        qr_supervisor_stats_json(&b);
+        write_response(c, 200, NULL, 0, "application/json", "Cache-Control: no-store\r\n", b.data, b.len);
+        qr_buf_free(&b);
+        log_request(c, 200, "stats");
+        if (hs != hs_small) free(hs);
+        request_done(c);
+        return;
+    }
+    if ((c->parser.method == HTTP_GET || c->parser.method == HTTP_HEAD) && g_public[0] &&
+        serve_static(c, req.path)) {
+        if (hs != hs_small) free(hs);
+        request_done(c);
+        return;
+    }
+    int r = qr_pool_request(&req, on_pool_response, c);
+    if (hs != hs_small) free(hs);
+    if (r == 0) return; /* on_pool_response continues */
+    server_response(c, 503, "Retry-After: 1\r\n",
+                    r == QR_ETOOBIG ? "Server busy: too many requests are waiting; retry shortly."
+                                    : "No worker is available right now; retry shortly.");
+    log_request(c, 503, "pool");
+    request_done(c);
+}
+
+/* Parses what is buffered in c->in until a request is complete (then dispatches it) or the
+ * input runs out (then reads more). */
+static void process_input(qr_conn_t *c)
+{
+    if (c->closing || c->upgraded || c->phase == PH_POOL || c->phase == PH_LINGER) return;
+    if (c->in.len == 0) {
+        if (c->phase == PH_IDLE) arm_timer(c, g_cfg->idle_timeout_ms);
+        if (g_stopping && c->phase == PH_IDLE && c->pending_write == 0) { conn_close(c); return; }
+        start_reading(c);
+        return;
+    }
+    qr_buf_t data = c->in;
+    c->in = (qr_buf_t)QR_BUF_INIT;
+    llhttp_errno_t err = llhttp_execute(&c->parser, data.data, data.len);
+    if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
+        const char *pos = llhttp_get_error_pos(&c->parser);
+        size_t used = pos ? (size_t)(pos - data.data) : data.len;
+        if (used < data.len) qr_buf_append(&c->in, data.data + used, data.len - used);
+        qr_buf_free(&data);
+        if (err == HPE_PAUSED_UPGRADE) c->paused_upgrade = 1;
+        if (c->reading) { uv_read_stop((uv_stream_t *)&c->tcp); c->reading = 0; }
+        dispatch(c);
+        return;
+    }
+    qr_buf_free(&data);
+    if (err != HPE_OK) {
+        if (c->reading) { uv_read_stop((uv_stream_t *)&c->tcp); c->reading = 0; }
+        int status = c->error_status ? c->error_status : 400;
+        if (status == 400) qr_debug("bad request from %s: %s", c->remote, llhttp_get_error_reason(&c->parser));
+        fail_request(c, status);
+        return;
+    }
+    start_reading(c);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    static char slab[65536];
+    (void)h;
+    (void)suggested;
+    *buf = uv_buf_init(slab, sizeof slab);
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    qr_conn_t *c = s->data;
+    if (nread == 0) return;
+    if (nread < 0) {
+        if (c->phase == PH_POOL) {
+            /* the client half-closed (or reset) while its request runs: stop reading and
+             * still send the answer; a reset will make the write fail and close */
+            uv_read_stop(s);
+            c->reading = 0;
+            if (nread != UV_EOF) conn_close(c);
+            return;
+        }
+        conn_close(c);
+        return;
+    }
+    if (c->upgraded) {
+        if (c->ucbs.on_data) c->ucbs.on_data(c->uud, buf->base, (size_t)nread);
+        return;
+    }
+    if (c->phase == PH_LINGER) return; /* drop */
+    qr_buf_append(&c->in, buf->base, (size_t)nread);
+    if (c->phase == PH_POOL) {
+        /* pipelined bytes while a request runs: keep them, but bound the buffer */
+        if (c->in.len > g_cfg->max_header_bytes + g_cfg->max_body_bytes + 65536) { uv_read_stop(s); c->reading = 0; }
+        return;
+    }
+    if (c->phase == PH_IDLE) uv_timer_stop(&c->timer);
+    process_input(c);
+}
+
+static void start_reading(qr_conn_t *c)
+{
+    if (c->reading || c->closing) return;
+    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0) c->reading = 1;
+}
+
+void qr_conn_upgrade(qr_conn_t *c, const qr_conn_upgrade_cbs_t *cbs, void *ud)
+{
+    c->upgraded = 1;
+    c->ucbs = *cbs;
+    c->uud = ud;
+    c->phase = PH_IDLE;
+    c->close_after_write = 0;
+    uv_timer_stop(&c->timer);
+    if (c->in.len) uv_timer_start(&c->timer, on_timeout, 0, 0); /* deliver leftovers from the loop */
+    start_reading(c);
+}
+
+/* ---------------------------------------------------------------- accepting */
+
+static void on_connection(uv_stream_t *server, int status)
+{
+    if (status < 0) { qr_warn("accept failed: %s", uv_strerror(status)); return; }
+    qr_conn_t *c = qr_xcalloc(1, sizeof *c);
+    uv_tcp_init(g_loop, &c->tcp);
+    uv_timer_init(g_loop, &c->timer);
+    c->tcp.data = c;
+    c->timer.data = c;
+    c->open_handles = 2;
+    c->next = g_conns;
+    if (g_conns) g_conns->prev = c;
+    g_conns = c;
+    g_nconns++;
+    if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) { conn_close(c); return; }
+    uv_tcp_nodelay(&c->tcp, 1);
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    snprintf(c->remote, sizeof c->remote, "-");
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+        if (ss.ss_family == AF_INET) uv_ip4_name((struct sockaddr_in *)&ss, c->remote, sizeof c->remote);
+        else if (ss.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&ss, c->remote, sizeof c->remote);
+    }
+    llhttp_init(&c->parser, HTTP_REQUEST, &g_settings);
+    c->parser.data = c;
+    c->phase = PH_IDLE;
+    if (g_stopping) { conn_close(c); return; }
+    arm_timer(c, g_cfg->idle_timeout_ms);
+    start_reading(c);
+}
+
+int qr_http_start(uv_loop_t *loop, const qr_config_t *cfg)
+{
+    g_loop = loop;
+    g_cfg = cfg;
+    snprintf(g_public, sizeof g_public, "%s/public", cfg->app_dir);
+    llhttp_settings_init(&g_settings);
+    g_settings.on_message_begin = on_message_begin;
+    g_settings.on_url = on_url;
+    g_settings.on_url_complete = on_url_complete;
+    g_settings.on_header_field = on_header_field;
+    g_settings.on_header_value = on_header_value;
+    g_settings.on_header_value_complete = on_header_value_complete;
+    g_settings.on_headers_complete = on_headers_complete;
+    g_settings.on_body = on_body;
+    g_settings.on_message_complete = on_message_complete;
+
+    struct sockaddr_storage addr;
+    int r;
+    if (strchr(cfg->bind, ':')) r = uv_ip6_addr(cfg->bind, cfg->port, (struct sockaddr_in6 *)&addr);
+    else r = uv_ip4_addr(cfg->bind, cfg->port, (struct sockaddr_in *)&addr);
+    if (r != 0) return r;
+    uv_tcp_init(loop, &g_listener);
+    r = uv_tcp_bind(&g_listener, (const struct sockaddr *)&addr, 0);
+    if (r == 0) r = uv_listen((uv_stream_t *)&g_listener, 1024, on_connection);
+    if (r != 0) { uv_close((uv_handle_t *)&g_listener, NULL); return r; }
+    g_listening = 1;
+    return 0;
+}
+
+int qr_http_bound_port(void)
+{
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    if (!g_listening || uv_tcp_getsockname(&g_listener, (struct sockaddr *)&ss, &len) != 0) return -1;
+    if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+void qr_http_stop_accepting(void)
+{
+    g_stopping = 1;
+    if (g_listening) {
+        g_listening = 0;
+        uv_close((uv_handle_t *)&g_listener, NULL);
+    }
+    for (qr_conn_t *c = g_conns, *n; c; c = n) {
+        n = c->next;
+        if (!c->upgraded && c->phase == PH_IDLE && c->pending_write == 0 && c->in.len == 0) conn_close(c);
+    }
+}
+
+size_t qr_http_open_connections(void) { return g_nconns; }
+
+size_t qr_http_open_http_connections(void)
+{
+    size_t n = 0;
+    for (qr_conn_t *c = g_conns; c; c = c->next)
+        if (!c->upgraded) n++;
+    return n;
+}

@@ -1,0 +1,132 @@
+/* zygote.c — the zygote process (zygote.h). Exec'd by the supervisor, it boots QuickJS and the
+ * app once (qr_js_host_boot), says READY, then serves FORK frames arriving on its control
+ * socket (SOCK_SEQPACKET, one frame per message, the worker's socket passed with SCM_RIGHTS):
+ * fork(), and the child becomes a worker (worker.c) with the app already loaded (copy-on-write).
+ * It reaps its children (signalfd) and reports each as EXITED. Blocking poll loop; runs no
+ * request. Calls js_host.c, worker.c, frame.c, log.c. */
+#include "zygote.h"
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "buf.h"
+#include "common.h"
+#include "frame.h"
+#include "js_host.h"
+#include "log.h"
+#include "worker.h"
+
+static int g_ctl = -1;
+
+static void send_ctl(qr_buf_t *b)
+{
+    ssize_t n;
+    do n = send(g_ctl, b->data, b->len, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) _exit(0); /* supervisor gone */
+}
+
+static void become_worker(const qr_config_t *cfg, int fd, uint32_t id, int sfd, sigset_t *old)
+{
+    close(g_ctl);
+    close(sfd);
+    signal(SIGCHLD, SIG_DFL);
+    sigprocmask(SIG_SETMASK, old, NULL);
+    char tag[32];
+    snprintf(tag, sizeof tag, "w%u", id);
+    qr_log_set_tag(tag);
+    qr_js_host_after_fork((int)id);
+    _exit(qr_worker_main(cfg, fd, id));
+}
+
+int qr_zygote_main(const qr_config_t *cfg, int ctl_fd)
+{
+    g_ctl = ctl_fd;
+    qr_log_set_tag("zygote");
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGPIPE, SIG_IGN);
+    uint64_t t0 = qr_now_ns();
+    char *err = NULL;
+    if (qr_js_host_boot(cfg, &err) != 0) {
+        qr_error("the app in %s failed to load: %s", cfg->app_dir, err ? err : "unknown error");
+        free(err);
+        return 3;
+    }
+    qr_info("app loaded in %.1f ms", (double)(qr_now_ns() - t0) / 1e6);
+
+    sigset_t mask, old;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &mask, &old);
+    int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) { qr_error("signalfd: %s", strerror(errno)); return 1; }
+
+    qr_buf_t out = QR_BUF_INIT;
+    qr_frame_begin(&out, QR_F_READY, 0);
+    qr_frame_add_u64(&out, (uint64_t)getpid());
+    qr_frame_end(&out);
+    send_ctl(&out);
+
+    char msg[4096];
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    for (;;) {
+        struct pollfd pf[2] = {{ctl_fd, POLLIN, 0}, {sfd, POLLIN, 0}};
+        int pr = poll(pf, 2, -1);
+        if (pr < 0) { if (errno == EINTR) continue; qr_error("poll: %s", strerror(errno)); return 1; }
+        if (pf[1].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {}
+            int st;
+            pid_t pid;
+            while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+                qr_buf_reset(&out);
+                qr_frame_begin(&out, QR_F_EXITED, 0);
+                qr_frame_add_u64(&out, (uint64_t)pid);
+                qr_frame_add_u64(&out, (uint64_t)(unsigned)st);
+                qr_frame_end(&out);
+                send_ctl(&out);
+            }
+        }
+        if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            struct iovec iov = {msg, sizeof msg};
+            struct msghdr mh;
+            memset(&mh, 0, sizeof mh);
+            mh.msg_iov = &iov;
+            mh.msg_iovlen = 1;
+            mh.msg_control = cbuf;
+            mh.msg_controllen = sizeof cbuf;
+            ssize_t n = recvmsg(ctl_fd, &mh, MSG_CMSG_CLOEXEC);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return 0; /* the supervisor is gone */
+            int fd = -1;
+            for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(c), sizeof fd);
+            qr_slice_t fields[4];
+            qr_frame_t f;
+            size_t used;
+            if (qr_frame_parse(msg, (size_t)n, &f, fields, 4, &used) != 1 || f.type != QR_F_FORK || fd < 0) {
+                qr_error("unexpected message on the control socket");
+                if (fd >= 0) close(fd);
+                continue;
+            }
+            uint64_t t = qr_now_ns();
+            pid_t pid = fork();
+            if (pid == 0) become_worker(cfg, fd, f.id, sfd, &old);
+            uint64_t fork_ns = qr_now_ns() - t;
+            close(fd);
+            if (pid < 0) { qr_error("fork: %s", strerror(errno)); continue; }
+            qr_buf_reset(&out);
+            qr_frame_begin(&out, QR_F_FORKED, f.id);
+            qr_frame_add_u64(&out, (uint64_t)pid);
+            qr_frame_add_u64(&out, fork_ns);
+            qr_frame_end(&out);
+            send_ctl(&out);
+        }
+    }
+}

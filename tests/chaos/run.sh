@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The chaos suite (issue 6). `tests/chaos/run.sh` injects every fault 100 times (make chaos);
+# `tests/chaos/run.sh --ci` injects each 20 times and finishes within 3 minutes (tests/run.sh).
+# Runs node --test on tests/chaos/chaos.test.mjs against $QUICKRAIL_BIN (default build/quickrail),
+# prints node:test's "# pass/# fail" counts and the measured table (also in test-artifacts/chaos/).
+# Environment knobs: CHAOS_N, CHAOS_CABLES, CHAOS_RPS, CHAOS_DEADLINE_MS, CHAOS_ONLY=a,b, CHAOS_KEEP=1.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export QUICKRAIL_ROOT=$PWD
+export QUICKRAIL_BIN=${QUICKRAIL_BIN:-$PWD/build/quickrail}
+timeout_s=1800
+if [ "${1:-}" = "--ci" ]; then
+  export CHAOS_N=${CHAOS_N:-20} CHAOS_CRASHES=${CHAOS_CRASHES:-3} CHAOS_STORM_MS=${CHAOS_STORM_MS:-8000}
+  timeout_s=180
+else
+  export CHAOS_N=${CHAOS_N:-100}
+fi
+if [ ! -x "$QUICKRAIL_BIN" ]; then
+  echo "chaos: $QUICKRAIL_BIN is not built (run make)"; echo "# pass 0"; echo "# fail 1"; exit 1
+fi
+# 500+ WebSocket connections plus load need file descriptors on both ends.
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+mkdir -p test-artifacts/chaos
+start=$(date +%s)
+timeout -k 10 "$timeout_s" node --test --test-concurrency=1 --test-reporter=tap tests/chaos/chaos.test.mjs \
+  2>&1 | tee test-artifacts/chaos/node-test.log
+rc=${PIPESTATUS[0]}
+[ -f test-artifacts/chaos/report.txt ] && cat test-artifacts/chaos/report.txt
+echo "chaos: finished in $(( $(date +%s) - start )) s (rc $rc)"
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then echo "chaos: timed out after ${timeout_s} s"; echo "# fail 1"; fi
+exit "$rc"
