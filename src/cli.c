@@ -28,6 +28,7 @@ typedef struct {
      * arguments after the subcommand and the current directory as the app. */
     const char *js_module;
     int hidden;
+    int prefix;           /* name is a prefix: "db:" matches db:migrate, db:seed, ... */
 } command_t;
 
 static int cmd_serve(int argc, char **argv);
@@ -39,12 +40,16 @@ static int cmd_version(int argc, char **argv);
 
 /* To add a task: one line here, and the module under lib/quickrail/cli/. */
 static const command_t commands[] = {
-    {"serve", "APP_DIR [options]", "serve the app in APP_DIR over HTTP", cmd_serve, NULL, 0},
-    {"up", "[options]", "serve the app in the current directory (serve .)", cmd_up, NULL, 0},
-    {"run", "FILE.js [args...]", "run a JavaScript file in a quickrail runtime", cmd_run, NULL, 0},
-    {"help", "", "show this help", cmd_help, NULL, 0},
-    {"version", "", "print the version", cmd_version, NULL, 0},
-    {"__zygote", "FD serve|up ...", "internal: the zygote process", cmd_zygote, NULL, 1},
+    {"serve", "APP_DIR [options]", "serve the app in APP_DIR over HTTP", cmd_serve, NULL, 0, 0},
+    {"up", "[options]", "serve the app in the current directory (serve .)", cmd_up, NULL, 0, 0},
+    {"run", "FILE.js [args...]", "run a JavaScript file in a quickrail runtime", cmd_run, NULL, 0, 0},
+    {"new", "NAME [--demo blog]", "create a new app in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
+    {"db:", "", "db:create|migrate|rollback|seed|prepare, from the app folder", NULL, "lib/quickrail/cli/db.js", 0, 1},
+    {"routes", "[-g PATTERN]", "print the app's routes", NULL, "lib/quickrail/cli/routes.js", 0, 0},
+    {"console", "", "an interactive JavaScript console with the app loaded", NULL, "lib/quickrail/cli/console.js", 0, 0},
+    {"help", "", "show this help", cmd_help, NULL, 0, 0},
+    {"version", "", "print the version", cmd_version, NULL, 0, 0},
+    {"__zygote", "FD serve|up ...", "internal: the zygote process", cmd_zygote, NULL, 1, 0},
 };
 
 static void print_usage(FILE *f)
@@ -55,7 +60,8 @@ static void print_usage(FILE *f)
             QR_VERSION);
     for (size_t i = 0; i < QR_ARRAY_LEN(commands); i++)
         if (!commands[i].hidden)
-            fprintf(f, "  quickrail %-8s %-20s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+            fprintf(f, "  quickrail %-8s %-20s %s\n", commands[i].prefix ? "db:TASK" : commands[i].name,
+                    commands[i].args, commands[i].summary);
     fprintf(f,
             "  quickrail --help | --version\n\n"
             "Options for serve / up:\n"
@@ -306,9 +312,9 @@ int qr_cli_main(int argc, char **argv)
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0 || strcmp(cmd, "-V") == 0) return cmd_version(0, NULL);
     for (size_t i = 0; i < QR_ARRAY_LEN(commands); i++) {
         const command_t *c = &commands[i];
-        if (strcmp(cmd, c->name) != 0) continue;
+        if (c->prefix ? strncmp(cmd, c->name, strlen(c->name)) != 0 : strcmp(cmd, c->name) != 0) continue;
         if (c->run) return c->run(argc - 1, argv + 1);
-        return run_js(c->js_module, argc - 2, argv + 2);
+        return run_js(c->js_module, argc - 1, argv + 1); /* Quickrail.argv = [task, args...] */
     }
     if (cmd[0] == '-') fprintf(stderr, "quickrail: unknown option '%s'\n", cmd);
     else fprintf(stderr, "quickrail: unknown command '%s'\n", cmd);

@@ -294,6 +294,19 @@ static void finish_shutdown(void)
     qr_pool_shutdown();
     if (g_zpid > 0 && g_zstate != Z_DOWN) kill(g_zpid, SIGKILL);
     g_zstate = Z_DOWN;
+    /* reap the zygote and every worker (they come back to us as their subreaper) before
+     * exiting, so nothing outlives the server; bounded to one second */
+    uint64_t until = qr_now_ms() + 1000;
+    for (;;) {
+        int st;
+        pid_t pid = waitpid(-1, &st, WNOHANG);
+        if (pid < 0 && errno == EINTR) continue;
+        if (pid < 0) break; /* ECHILD: none left */
+        if (pid == 0) {
+            if (qr_now_ms() >= until) { qr_warn("some child processes did not exit in time"); break; }
+            usleep(1000);
+        }
+    }
     qr_info("Goodbye");
     uv_stop(g_loop);
 }

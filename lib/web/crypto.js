@@ -98,6 +98,9 @@ const crypto = {
     if (!INTEGER_ARRAYS.some((T) => view instanceof T)) {
       throw new DOMException("getRandomValues: expected an integer TypedArray", "TypeMismatchError");
     }
+    if (view.byteLength > 65536) {
+      throw new DOMException(`getRandomValues: the view's byte length (${view.byteLength}) exceeds 65536`, "QuotaExceededError");
+    }
     return getRandomValues(view);
   },
   randomUUID() { return randomUUID(); },

@@ -45,5 +45,6 @@ class TextDecoder {
 
 globalThis.TextEncoder = TextEncoder;
 globalThis.TextDecoder = TextDecoder;
-globalThis.atob = (s) => atob(String(s));
-globalThis.btoa = (s) => btoa(String(s));
+const invalidChar = (e) => new DOMException(e.message, "InvalidCharacterError");
+globalThis.atob = (s) => { try { return atob(String(s)); } catch (e) { throw invalidChar(e); } };
+globalThis.btoa = (s) => { try { return btoa(String(s)); } catch (e) { throw invalidChar(e); } };

@@ -1,0 +1,3 @@
+import { Controller } from "quickrail";
+
+export default class ApplicationController extends Controller {}

@@ -1,0 +1,44 @@
+// cli/common.js — shared pieces of the CLI tasks (run by `quickrail <task>` through
+// qr_js_host_run_script, or by lib/node-host/cli.js on Node): arguments, the app folder,
+// loading the app's models (what Rails' eager loading does for rake tasks).
+export function argv() {
+  const a = (globalThis.Quickrail && Quickrail.argv) || [];
+  return Array.from(a).map(String);
+}
+export function appDir() { return String((globalThis.Quickrail && Quickrail.appDir) || ".").replace(/\/+$/, ""); }
+export function exists(p) { return !!(Quickrail.stat && Quickrail.stat(p)); }
+export function isDir(p) { const s = Quickrail.stat(p); return !!(s && s.isDirectory); }
+export function listJs(dir) {
+  if (!isDir(dir)) return [];
+  return Quickrail.readDir(dir).filter((n) => /\.m?js$/.test(n)).sort().map((n) => dir + "/" + n);
+}
+export async function loadModels() {
+  const out = [];
+  for (const f of listJs(appDir() + "/app/models")) {
+    const mod = await import(f);
+    for (const v of Object.values(mod)) if (typeof v === "function" && typeof v.register === "function") { v.register(); out.push(v); }
+  }
+  return out;
+}
+// Sets the exit status: quickrail's Quickrail.exit() unwinds the runtime at once, so it is
+// called (from a timer, outside any promise chain) only for failures; success just ends.
+export function exit(code) {
+  if (!code) return;
+  if (globalThis.Quickrail && typeof Quickrail.exit === "function") setTimeout(() => Quickrail.exit(code), 0);
+  else if (typeof process !== "undefined") process.exitCode = code;
+}
+export function fail(e) {
+  console.error("quickrail: " + (e && e.message ? e.message : e));
+  if (e && e.stack && /QUICKRAIL_TRACE/.test(JSON.stringify(Object.keys((globalThis.Quickrail && Quickrail.env) || {})))) console.error(e.stack);
+  exit(1);
+}
+// mkdir -p with the host's single-level mkdir
+export function mkdirp(dir) {
+  const parts = String(dir).split("/");
+  let cur = "";
+  for (let i = 0; i < parts.length; i++) {
+    cur = i === 0 ? parts[0] : cur + "/" + parts[i];
+    if (!cur || cur === ".") continue;
+    if (!exists(cur)) Quickrail.mkdir(cur);
+  }
+}

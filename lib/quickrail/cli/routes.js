@@ -1,0 +1,15 @@
+// cli/routes.js — `quickrail routes`: prints the app's routes table as `rails routes` does.
+import { argv, appDir, exists, exit, fail } from "./common.js";
+import { drawRoutes } from "quickrail";
+
+async function main() {
+  const file = appDir() + "/config/routes.js";
+  if (!exists(file)) throw new Error("config/routes.js not found in " + appDir() + " (run this from an app folder)");
+  const mod = await import(file);
+  const router = drawRoutes(mod.default);
+  const grep = argv().find((a, i, all) => all[i - 1] === "-g" || all[i - 1] === "--grep");
+  let out = router.table();
+  if (grep) out = out.split("\n").filter((l, i) => i === 0 || l.includes(grep)).join("\n");
+  console.log(out);
+}
+main().then(() => exit(0), fail);

@@ -1,0 +1,177 @@
+// migration.js — ActiveRecord::Migration and the migrator: JS migration files in db/migrate
+// (NNNN_name.js, default export a class with change() or up()/down()), a createTable /
+// addColumn / addIndex / addReference / removeColumn / dropTable DSL through the adapter,
+// reversible change(), and the schema_migrations table.
+import { connection, transaction } from "./db/connection.js";
+import { pluralize } from "./support/inflector.js";
+import { registry } from "./model/base.js";
+
+class TableDefinition {
+  constructor(name, db, opts) { this.name = name; this.db = db; this.columns = []; this.indexes = []; this.foreignKeys = []; this.opts = opts; }
+  column(name, type, opts = {}) { this.columns.push({ name, type, opts }); return this; }
+  references(name, opts = {}) {
+    this.column(name + "_id", opts.type || "integer", { null: opts.null });
+    if (opts.index !== false) this.indexes.push({ columns: [name + "_id"], opts: typeof opts.index === "object" ? opts.index : {} });
+    if (opts.foreignKey || opts.foreign_key) this.foreignKeys.push({ column: name + "_id", table: (typeof (opts.foreignKey || opts.foreign_key) === "object" && (opts.foreignKey || opts.foreign_key).toTable) || pluralize(name) });
+    return this;
+  }
+  belongsTo(name, opts) { return this.references(name, opts); }
+  timestamps(opts = {}) { this.column("created_at", "datetime", Object.assign({ null: false }, opts)); this.column("updated_at", "datetime", Object.assign({ null: false }, opts)); return this; }
+  index(columns, opts = {}) { this.indexes.push({ columns: [].concat(columns), opts }); return this; }
+}
+for (const t of ["string", "text", "integer", "bigint", "float", "decimal", "boolean", "datetime", "date", "time", "binary", "json"]) {
+  TableDefinition.prototype[t] = function (...names) {
+    const opts = typeof names[names.length - 1] === "object" ? names.pop() : {};
+    for (const n of names) this.column(n, t, opts);
+    return this;
+  };
+}
+
+function columnSQL(db, c) {
+  let s = db.quote(c.name) + " " + db.sqlType(c.type, c.opts);
+  if (c.opts.null === false) s += " NOT NULL";
+  if (c.opts.default !== undefined) s += " DEFAULT " + literal(c.opts.default);
+  return s;
+}
+function literal(v) {
+  if (v === null) return "NULL";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "boolean") return v ? "1" : "0";
+  return "'" + String(v).replace(/'/g, "''") + "'";
+}
+function indexName(table, columns) { return "index_" + table + "_on_" + columns.join("_and_"); }
+
+export class Migration {
+  constructor() { this.reverting = false; this.recorded = []; }
+  get db() { return connection(); }
+  execute(sql) { this.db.exec(sql); }
+  createTable(name, opts, fn) {
+    if (typeof opts === "function") { fn = opts; opts = {}; }
+    opts = opts || {};
+    if (this.reverting) return this.dropTable(name);
+    this.recorded.push(["createTable", name]);
+    const db = this.db;
+    const t = new TableDefinition(name, db, opts);
+    if (fn) fn(t);
+    const defs = [];
+    if (opts.id !== false) defs.push(db.quote(opts.primaryKey || "id") + " " + db.sqlType("primary_key"));
+    for (const c of t.columns) defs.push(columnSQL(db, c));
+    for (const fk of t.foreignKeys) defs.push("FOREIGN KEY (" + db.quote(fk.column) + ") REFERENCES " + db.quote(fk.table) + " (" + db.quote("id") + ")");
+    db.exec("CREATE TABLE " + (opts.force ? "" : "") + db.quote(name) + " (" + defs.join(", ") + ")");
+    for (const ix of t.indexes) this.addIndex(name, ix.columns, ix.opts);
+  }
+  dropTable(name) { this.db.exec("DROP TABLE " + this.db.quote(name)); }
+  addColumn(table, name, type, opts = {}) {
+    if (this.reverting) return this.removeColumn(table, name);
+    this.db.exec("ALTER TABLE " + this.db.quote(table) + " ADD " + columnSQL(this.db, { name, type, opts }));
+  }
+  removeColumn(table, name) { this.db.exec("ALTER TABLE " + this.db.quote(table) + " DROP COLUMN " + this.db.quote(name)); }
+  renameColumn(table, from, to) {
+    if (this.reverting) [from, to] = [to, from];
+    this.db.exec("ALTER TABLE " + this.db.quote(table) + " RENAME COLUMN " + this.db.quote(from) + " TO " + this.db.quote(to));
+  }
+  addIndex(table, columns, opts = {}) {
+    columns = [].concat(columns);
+    const name = opts.name || indexName(table, columns);
+    if (this.reverting) return this.db.exec("DROP INDEX " + this.db.quote(name));
+    this.db.exec("CREATE " + (opts.unique ? "UNIQUE " : "") + "INDEX " + this.db.quote(name) + " ON " + this.db.quote(table) + " (" + columns.map((c) => this.db.quote(c)).join(", ") + ")");
+  }
+  removeIndex(table, columns, opts = {}) { this.db.exec("DROP INDEX " + this.db.quote(opts.name || indexName(table, [].concat(columns)))); }
+  addReference(table, name, opts = {}) {
+    if (this.reverting) return this.removeColumn(table, name + "_id");
+    this.addColumn(table, name + "_id", "integer", { null: opts.null });
+    if (opts.index !== false) this.addIndex(table, [name + "_id"]);
+  }
+  // runs the migration in a direction: "up" or "down"
+  run(direction) {
+    if (direction === "up") { if (typeof this.up === "function") this.up(); else this.change(); return; }
+    if (typeof this.down === "function") { this.down(); return; }
+    if (typeof this.change !== "function") throw new Error("quickrail: migration has neither down() nor change()");
+    // reversible change(): record the operations, then undo them last-first
+    const ops = [];
+    const self = this;
+    const proxy = new Proxy(this, { get(t, k) {
+      if (["createTable", "addColumn", "addIndex", "addReference", "renameColumn"].includes(k)) return (...args) => ops.push([k, args]);
+      if (["execute", "removeColumn", "dropTable", "removeIndex"].includes(k)) return () => { throw new Error("quickrail: " + k + " in change() is not reversible; write up()/down()"); };
+      return Reflect.get(t, k);
+    } });
+    this.change.call(proxy);
+    this.reverting = true;
+    try { for (const [k, args] of ops.reverse()) self[k](...args); } finally { this.reverting = false; }
+  }
+}
+Migration.prototype.create_table = Migration.prototype.createTable;
+Migration.prototype.add_column = Migration.prototype.addColumn;
+Migration.prototype.add_index = Migration.prototype.addIndex;
+
+export class Migrator {
+  constructor(dir) { this.dir = dir || ((globalThis.Quickrail && Quickrail.appDir) || ".") + "/db/migrate"; }
+  ensureTable() {
+    const db = connection();
+    if (!db.tableExists("schema_migrations")) db.exec("CREATE TABLE " + db.quote("schema_migrations") + " (" + db.quote("version") + " varchar NOT NULL PRIMARY KEY)");
+  }
+  applied() {
+    this.ensureTable();
+    const db = connection();
+    return db.all("SELECT version FROM " + db.quote("schema_migrations") + " ORDER BY version").map((r) => String(r.version));
+  }
+  files() {
+    let names = [];
+    try { names = Quickrail.readDir(this.dir); } catch (e) { return []; }
+    return names.filter((n) => /^\d+_.+\.(m?js)$/.test(n)).sort().map((n) => ({ version: /^(\d+)_/.exec(n)[1], name: n.replace(/^\d+_|\.m?js$/g, ""), file: this.dir + "/" + n }));
+  }
+  pending() { const done = new Set(this.applied()); return this.files().filter((f) => !done.has(f.version)); }
+  async load(f) {
+    const mod = await import(f.file);
+    const M = mod.default || Object.values(mod).find((v) => typeof v === "function");
+    if (!M) throw new Error("quickrail: " + f.file + " has no default export (a Migration class)");
+    if (typeof M !== "function") return M;
+    const inst = new M();
+    if (inst instanceof Migration) return inst;
+    // A Migration subclass from another copy of the framework: run its change/up/down on ours.
+    const ours = new Migration();
+    for (let p = M.prototype; p && p !== Object.prototype && !Object.prototype.hasOwnProperty.call(p, "createTable"); p = Object.getPrototypeOf(p)) {
+      for (const k of ["change", "up", "down"]) if (!Object.prototype.hasOwnProperty.call(ours, k) && Object.prototype.hasOwnProperty.call(p, k)) ours[k] = p[k];
+    }
+    return ours;
+  }
+  // Runs pending migrations (up to `target` version); returns the versions run.
+  async migrate(log = console.log, target) {
+    const ran = [];
+    for (const f of this.pending()) {
+      if (target && f.version > target) break;
+      const m = await this.load(f);
+      log("== " + f.version + " " + f.name + ": migrating");
+      const t0 = Date.now();
+      transaction(() => {
+        m.run("up");
+        connection().run("INSERT INTO " + connection().quote("schema_migrations") + " (" + connection().quote("version") + ") VALUES (?)", [f.version]);
+      });
+      log("== " + f.version + " " + f.name + ": migrated (" + ((Date.now() - t0) / 1000).toFixed(4) + "s)");
+      ran.push(f.version);
+    }
+    for (const k of Object.keys(registry)) registry[k].resetSchema();
+    return ran;
+  }
+  async rollback(steps = 1, log = console.log) {
+    const applied = this.applied().reverse().slice(0, steps);
+    const files = this.files();
+    for (const v of applied) {
+      const f = files.find((x) => x.version === v);
+      if (!f) throw new Error("quickrail: no migration file for applied version " + v);
+      const m = await this.load(f);
+      log("== " + f.version + " " + f.name + ": reverting");
+      transaction(() => {
+        m.run("down");
+        connection().run("DELETE FROM " + connection().quote("schema_migrations") + " WHERE " + connection().quote("version") + " = ?", [v]);
+      });
+      log("== " + f.version + " " + f.name + ": reverted");
+    }
+    for (const k of Object.keys(registry)) registry[k].resetSchema();
+    return applied;
+  }
+  status() {
+    const done = new Set(this.applied());
+    return this.files().map((f) => ({ status: done.has(f.version) ? "up" : "down", version: f.version, name: f.name }));
+  }
+}

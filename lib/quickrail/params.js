@@ -1,0 +1,107 @@
+// params.js — ActionController::Parameters: nested form params (article[title]=x ->
+// {article: {title: "x"}}), require/permit (strong parameters) and body parsing for
+// urlencoded, multipart and JSON requests.
+export class ParameterMissing extends Error {
+  constructor(key) { super("param is missing or the value is empty: " + key); this.name = "ParameterMissing"; this.status = 400; }
+}
+
+export class Parameters {
+  constructor(obj = {}, permitted = false) {
+    Object.defineProperty(this, "permitted", { value: permitted, writable: true, enumerable: false });
+    for (const k of Object.keys(obj)) this[k] = wrap(obj[k]);
+  }
+  require(key) {
+    const v = this[key];
+    if (v === undefined || v === null || v === "" || (v instanceof Parameters && Object.keys(v).length === 0)) throw new ParameterMissing(key);
+    return v;
+  }
+  // permit("title", "body", { tags: [] }, { author: ["name"] })
+  permit(...keys) {
+    const out = {};
+    for (const k of keys.flat()) {
+      if (typeof k === "string") {
+        const v = this[k];
+        if (v !== undefined && (v === null || typeof v !== "object" || v instanceof Date)) out[k] = v;
+      } else if (k && typeof k === "object") {
+        for (const n of Object.keys(k)) {
+          const spec = k[n];
+          const v = this[n];
+          if (v === undefined) continue;
+          if (Array.isArray(spec) && spec.length === 0 && Array.isArray(v)) out[n] = v.filter((x) => typeof x !== "object");
+          else if (v instanceof Parameters) out[n] = v.permit(...[].concat(spec));
+        }
+      }
+    }
+    return new Parameters(out, true);
+  }
+  get(key) { return this[key]; }
+  fetch(key, dflt) { return this[key] !== undefined ? this[key] : dflt; }
+  has(key) { return Object.prototype.hasOwnProperty.call(this, key); }
+  isPermitted() { return this.permitted; }
+  toObject() {
+    const o = {};
+    for (const k of Object.keys(this)) o[k] = this[k] instanceof Parameters ? this[k].toObject() : this[k];
+    return o;
+  }
+  toJSON() { return this.toObject(); }
+}
+function wrap(v) {
+  if (v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Parameters) && !(v instanceof Date) && !isFile(v)) return new Parameters(v);
+  return v;
+}
+function isFile(v) { return typeof Blob !== "undefined" && v instanceof Blob; }
+
+// Adds "a[b][c]" = v into obj; "a[]" appends.
+export function setNested(obj, key, value) {
+  const parts = [];
+  const m = /^([^\[\]]+)/.exec(key);
+  if (!m) { obj[key] = value; return; }
+  parts.push(m[1]);
+  const re = /\[([^\[\]]*)\]/g;
+  let x;
+  re.lastIndex = m[1].length;
+  while ((x = re.exec(key))) parts.push(x[1]);
+  let cur = obj;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    const last = i === parts.length - 1;
+    if (p === "") { // array
+      if (!Array.isArray(cur)) return;
+      if (last) { cur.push(value); return; }
+      const nextKey = parts[i + 1];
+      let tail = cur[cur.length - 1];
+      if (!tail || typeof tail !== "object" || nextKey in tail) { tail = {}; cur.push(tail); }
+      cur = tail; continue;
+    }
+    if (last) { cur[p] = value; return; }
+    if (cur[p] === undefined || typeof cur[p] !== "object") cur[p] = parts[i + 1] === "" ? [] : {};
+    cur = cur[p];
+  }
+}
+
+export function parseQuery(search, into = {}) {
+  if (!search) return into;
+  const usp = new URLSearchParams(search);
+  for (const [k, v] of usp) setNested(into, k, v);
+  return into;
+}
+
+// Reads the body of a Request into a plain object (sync afterwards).
+export async function parseBody(request) {
+  const ct = (request.headers.get("content-type") || "").toLowerCase();
+  if (request.method === "GET" || request.method === "HEAD") return {};
+  if (ct.startsWith("application/x-www-form-urlencoded")) return parseQuery(await request.text());
+  if (ct.startsWith("multipart/form-data")) {
+    const fd = await request.formData();
+    const out = {};
+    for (const [k, v] of fd) setNested(out, k, v);
+    return out;
+  }
+  if (ct.includes("json")) {
+    const text = await request.text();
+    if (!text) return {};
+    try { const j = JSON.parse(text); return j && typeof j === "object" && !Array.isArray(j) ? j : { _json: j }; }
+    catch (e) { const err = new Error("Error occurred while parsing request parameters: " + e.message); err.status = 400; err.name = "ParseError"; throw err; }
+  }
+  return {};
+}

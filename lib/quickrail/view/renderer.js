@@ -1,0 +1,132 @@
+// view/renderer.js — the compiled templates of app/views (compiled once at boot), template and
+// partial lookup (controller folder, then application/), layouts, collections, and the
+// helper table templates see. render() in views and controllers comes through here.
+import { compile } from "./erb.js";
+import { SafeString, escapeHTML, raw } from "../support/html.js";
+import { ViewContext, withContext, currentContext } from "./context.js";
+import { frameworkHelpers } from "./helpers.js";
+
+function isRecord(v) { return v && typeof v === "object" && typeof v.toPartialPath === "function"; }
+function isCollection(v) { return Array.isArray(v) || (v && typeof v === "object" && typeof v.load === "function" && typeof v.toArray === "function"); }
+
+export class TemplateError extends Error {
+  constructor(cause, template, line) {
+    super((cause && cause.message) || String(cause));
+    this.name = (cause && cause.name) || "Error";
+    this.cause = cause; this.template = template; this.line = line;
+    this.stack = (cause && cause.stack) || this.stack;
+    if (cause && cause.status) this.status = cause.status;
+  }
+}
+
+export class Views {
+  constructor() {
+    this.templates = {}; // "articles/index.html" -> fn   (also "articles/_article.html")
+    this.sources = {};
+    this.helpers = Object.create(null);
+    Object.assign(this.helpers, frameworkHelpers);
+    const views = this;
+    this.helpers.__escape = (v) => escapeHTML(v);
+    this.helpers.__raw = (v) => (v === null || v === undefined ? "" : String(v));
+    this.helpers.__templateError = (err, name, line) => (err instanceof TemplateError ? err : new TemplateError(err, name, line));
+    this.helpers.render = function (what, locals) { return views.renderInView(currentContext(), what, locals); };
+  }
+  addHelpers(obj) { for (const k of Object.keys(obj || {})) this.helpers[k] = obj[k]; }
+
+  // Loads every *.erb under dir (an app's app/views) through Quickrail.readDir/readFile.
+  load(dir) {
+    const walk = (rel) => {
+      const full = dir + (rel ? "/" + rel : "");
+      let names;
+      try { names = Quickrail.readDir(full); } catch (e) { return; }
+      for (const n of names) {
+        const path = rel ? rel + "/" + n : n;
+        const st = Quickrail.stat(dir + "/" + path);
+        if (st && st.isDirectory) walk(path);
+        else if (/\.erb$/.test(n)) this.add(path.replace(/\.erb$/, ""), Quickrail.readFile(dir + "/" + path));
+      }
+    };
+    walk("");
+    return this;
+  }
+  add(name, src) {
+    // "articles/index.html" | "articles/index" (-> html) | "articles/create.turbo_stream"
+    const key = /\.(html|json|turbo_stream|xml|text|js)$/.test(name) ? name : name + ".html";
+    this.sources[key] = src;
+    this.templates[key] = compile(src, key + ".erb");
+  }
+  has(name, format = "html") { return !!this.templates[name + "." + format]; }
+  find(name, format = "html") { return this.templates[name + "." + format] || null; }
+
+  // Renders template `name` (e.g. "articles/index") with locals in view context vc.
+  renderTemplate(vc, name, locals, format = "html") {
+    const fn = this.find(name, format);
+    if (!fn) throw missingTemplate(name, format);
+    return withContext(vc, () => fn(locals || {}, vc.assigns, vc, this.helpers));
+  }
+  renderWithLayout(vc, name, locals, layout, format = "html") {
+    const body = this.renderTemplate(vc, name, locals, format);
+    if (!layout) return body;
+    const lfn = this.find("layouts/" + layout, format);
+    if (!lfn) return body;
+    vc.content.__layout = body;
+    return withContext(vc, () => lfn(locals || {}, vc.assigns, vc, this.helpers));
+  }
+  // Partial lookup: "form" -> "<controller>/_form"; "comments/comment" -> "comments/_comment"
+  partialName(name, vc) {
+    const i = name.lastIndexOf("/");
+    const dir = i < 0 ? (vc && vc.controllerPath) || "application" : name.slice(0, i);
+    const base = i < 0 ? name : name.slice(i + 1);
+    let path = dir + "/_" + base;
+    if (!this.find(path, vc ? vc.format === "json" ? "json" : "html" : "html") && i < 0 && this.find("application/_" + base)) path = "application/_" + base;
+    return { path, local: base };
+  }
+  renderPartial(vc, name, locals = {}) {
+    const { path } = this.partialName(name, vc);
+    const format = this.find(path, vc.format) ? vc.format : "html";
+    return new SafeString(this.renderTemplate(vc, path, locals, format));
+  }
+  renderCollection(vc, records, partial, opts = {}) {
+    const list = isCollection(records) && !Array.isArray(records) ? records.load() : records;
+    let out = "";
+    list.forEach((rec, i) => {
+      const name = partial || rec.toPartialPath().replace("/_", "/");
+      const { local } = this.partialName(name, vc);
+      const asName = opts.as || local;
+      const locals = Object.assign({}, opts.locals || {}, { [asName]: rec, [asName + "_counter"]: i, [asName + "Counter"]: i });
+      out += this.renderPartial(vc, name, locals).s;
+    });
+    return new SafeString(out);
+  }
+  // render(article) | render(articles) | render("form", {article}) | render({partial, locals, collection, as})
+  renderInView(vc, what, locals) {
+    if (isRecord(what)) return this.renderCollection(vc, [what], null, { locals });
+    if (isCollection(what)) return this.renderCollection(vc, what, null, { locals });
+    if (typeof what === "string") return this.renderPartial(vc, what, locals || {});
+    if (what && typeof what === "object") {
+      if (what.collection !== undefined) return this.renderCollection(vc, what.collection, what.partial, { as: what.as, locals: what.locals });
+      if (what.partial) {
+        const l = Object.assign({}, what.locals || {});
+        if (what.object !== undefined) l[what.as || this.partialName(what.partial, vc).local] = what.object;
+        return this.renderPartial(vc, what.partial, l);
+      }
+      if (what.template) return raw(this.renderTemplate(vc, what.template, what.locals || {}));
+      if (what.html !== undefined) return raw(what.html);
+      if (what.plain !== undefined) return escapeHTML(what.plain);
+    }
+    throw new Error("quickrail: don't know how to render " + String(what));
+  }
+  // Outside a request (broadcasts): renders a partial with a fresh view context.
+  renderPartialStandalone(path, locals, app) {
+    const vc = new ViewContext({ app, controllerPath: path.split("/")[0] });
+    const name = path.replace("/_", "/");
+    return withContext(vc, () => this.renderPartial(vc, name, locals).s);
+  }
+}
+
+function missingTemplate(name, format) {
+  const e = new Error("Missing template " + name + " with {formats: [:" + format + "]} in app/views");
+  e.name = "MissingTemplate";
+  e.status = format === "html" ? 500 : 406;
+  return e;
+}

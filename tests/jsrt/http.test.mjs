@@ -1,0 +1,225 @@
+// The JS runtime behind real HTTP: Request/Response built by js_host.c from real requests,
+// timers inside a request, error pages, and the deadline / memory / stack supervision.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import path from "node:path";
+import { startServer, tmpDir, FIXTURES } from "./helpers.mjs";
+
+const APP = path.join(FIXTURES, "jsrt-app");
+let srv;
+before(async () => {
+  srv = await startServer(APP, { args: ["-w", "2", "--deadline", "700"], env: {
+    QUICKRAIL_ENV: "development", QUICKRAIL_MEMORY_LIMIT: "24m", JSRT_DB: path.join(tmpDir(), "app.sqlite3"), JSRT_MARKER: "m1" } });
+});
+after(async () => { await srv?.stop(); });
+
+const sha256 = (buf) => crypto.createHash("sha256").update(buf).digest("hex");
+
+test("GET: method, url, query, headers (lowercased) and peer address", async () => {
+  const r = await srv.get("/echo?a=1&b=x%20y", { headers: { "X-Custom-Thing": "Value", Accept: "text/html" } });
+  assert.equal(r.status, 200);
+  const j = await r.json();
+  assert.equal(j.method, "GET");
+  assert.equal(j.path, "/echo");
+  assert.match(j.url, /^http:\/\/127\.0\.0\.1:\d+\/echo\?a=1&b=x%20y$/);
+  assert.deepEqual(j.query, { a: "1", b: "x y" });
+  assert.equal(j.headers["x-custom-thing"], "Value");
+  assert.equal(j.headers.accept, "text/html");
+  assert.equal(j.remote, "127.0.0.1");
+});
+test("HEAD is answered without a body", async () => {
+  const r = await srv.get("/echo", { method: "HEAD" });
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), "");
+});
+test("request.text() with UTF-8", async () => {
+  const r = await srv.get("/text", { method: "POST", body: "héllo €" });
+  assert.equal(await r.text(), "héllo €");
+});
+test("request.json()", async () => {
+  const r = await srv.get("/json", { method: "POST", body: JSON.stringify({ a: [1, { b: "ü" }] }), headers: { "content-type": "application/json" } });
+  assert.deepEqual(await r.json(), { type: "object", body: { a: [1, { b: "ü" }] } });
+});
+test("request.json() on malformed JSON is a 500", async () => {
+  const r = await srv.get("/json", { method: "POST", body: "{nope" });
+  assert.equal(r.status, 500);
+  assert.match(await r.text(), /SyntaxError/);
+});
+test("request.formData() with application/x-www-form-urlencoded", async () => {
+  const r = await srv.get("/form", { method: "POST", body: new URLSearchParams({ title: "a b&c", emoji: "😀" }) });
+  assert.deepEqual(await r.json(), [["title", "a b&c"], ["emoji", "😀"]]);
+});
+test("request.formData() with multipart/form-data from a real client (fields and binary file)", async () => {
+  const bytes = crypto.randomBytes(70000);
+  const form = new FormData();
+  form.append("title", "multi part ✓");
+  form.append("upload", new Blob([bytes], { type: "image/png" }), "pic.png");
+  form.append("tags", "a");
+  form.append("tags", "b");
+  const r = await srv.get("/form", { method: "POST", body: form });
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), [["title", "multi part ✓"],
+    ["upload", { name: "pic.png", type: "image/png", size: 70000, sha256: sha256(bytes) }], ["tags", "a"], ["tags", "b"]]);
+});
+test("request.arrayBuffer() keeps binary bodies intact (1 MB)", async () => {
+  const bytes = crypto.randomBytes(1 << 20);
+  const r = await srv.get("/bytes", { method: "POST", body: bytes });
+  assert.deepEqual(await r.json(), { size: bytes.length, sha256: sha256(bytes) });
+});
+test("request.clone() reads the body twice", async () => {
+  const r = await srv.get("/clone", { method: "POST", body: "twice" });
+  assert.deepEqual(await r.json(), ["twice", "twice"]);
+});
+test("several Set-Cookie headers stay separate", async () => {
+  const r = await srv.get("/cookies");
+  assert.deepEqual(r.headers.getSetCookie(), ["a=1; Path=/; HttpOnly", "b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT"]);
+});
+test("Response.redirect", async () => {
+  const r = await srv.get("/redirect");
+  assert.equal(r.status, 303);
+  assert.match(r.headers.get("location"), /^http:\/\/127\.0\.0\.1:\d+\/echo\?from=redirect$/);
+});
+test("custom status, binary body, 204, UTF-8 text", async () => {
+  const t = await srv.get("/teapot");
+  assert.equal(t.status, 418);
+  assert.equal(await t.text(), "short and stout");
+  const b = await srv.get("/binary");
+  assert.deepEqual([...new Uint8Array(await b.arrayBuffer())], Array.from({ length: 256 }, (_, i) => i));
+  const e = await srv.get("/empty");
+  assert.equal(e.status, 204);
+  const u = await srv.get("/utf8");
+  assert.equal(u.headers.get("content-type"), "text/plain;charset=UTF-8");
+  assert.equal(await u.text(), "héllo wörld €");
+});
+test("timers, intervals and microtasks run inside a request", async () => {
+  const r = await srv.get("/timers");
+  assert.deepEqual(await r.json(), ["micro", "t5", "t20", "interval3"]);
+});
+test("timers still pending when the response is ready are cancelled", async () => {
+  for (let i = 0; i < 4; i++) {
+    assert.equal(await (await srv.get("/late")).text(), "sent");
+    assert.deepEqual(await (await srv.get("/late-check")).json(), { lateFired: false });
+  }
+});
+test("relative imports inside the app and the env argument of fetch", async () => {
+  assert.equal(await (await srv.get("/sync")).text(), "hello sync");
+  assert.deepEqual(await (await srv.get("/env")).json(), { hasPath: true, marker: "m1" });
+});
+test("console lines are logged tagged with the worker", async () => {
+  await srv.get("/log");
+  await srv.waitForLog(/INFO +\[w\d+\] jsrt-log-marker \{ a: 1 \}/);
+  await srv.waitForLog(/ERROR +\[w\d+\] jsrt-error-marker/);
+});
+test("Quickrail.workerId and appDir in a worker", async () => {
+  const j = await (await srv.get("/worker")).json();
+  assert.ok(Number.isInteger(j.workerId) && j.workerId >= 0, JSON.stringify(j));
+  assert.equal(j.appDir, APP);
+});
+
+test("a thrown error is a 500 page with the HTML-escaped message and stack (development), and logged", async () => {
+  const r = await srv.get("/throw");
+  assert.equal(r.status, 500);
+  const html = await r.text();
+  assert.match(html, /Error: kaboom &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.ok(!html.includes("<script>"));
+  assert.match(html, /app\.js/);
+  await srv.waitForLog(/GET \/throw raised Error: kaboom <script>[\s\S]*at [^\n]*app\.js/);
+});
+test("a rejected promise, a non-Response and a never-settling promise are 500s", async () => {
+  const a = await srv.get("/reject");
+  assert.equal(a.status, 500);
+  assert.match(await a.text(), /TypeError: async kaboom/);
+  const b = await srv.get("/not-response");
+  assert.equal(b.status, 500);
+  assert.match(await b.text(), /must return a Response/);
+  const c = await srv.get("/never");
+  assert.equal(c.status, 500);
+  assert.match(await c.text(), /never settled/);
+});
+test("a runaway loop hits the deadline: 500, and the next request is fine", async () => {
+  const t0 = Date.now();
+  const r = await srv.get("/loop");
+  assert.equal(r.status, 500);
+  assert.match(await r.text(), /deadline/);
+  assert.ok(Date.now() - t0 < 5000);
+  assert.equal((await srv.get("/sync")).status, 200);
+});
+test("the deadline error cannot be caught by the app", async () => {
+  const r = await srv.get("/loop-catch");
+  assert.equal(r.status, 500);
+  assert.doesNotMatch(await r.text(), /caught/);
+});
+test("a request waiting on timers forever hits the deadline", async () => {
+  const r = await srv.get("/timer-forever");
+  assert.equal(r.status, 500);
+  assert.equal((await srv.get("/sync")).status, 200);
+});
+test("unbounded allocation is an out-of-memory 500, and the worker keeps serving", async () => {
+  const r = await srv.get("/oom");
+  assert.equal(r.status, 500);
+  assert.match(await r.text(), /out of memory/);
+  for (let i = 0; i < 3; i++) assert.equal((await srv.get("/sync")).status, 200);
+});
+test("memory that stays leaked after OOM retires the worker; a fresh one serves the next request", async () => {
+  const r = await srv.get("/oom-leak");
+  assert.equal(r.status, 500);
+  await srv.waitForLog(/no longer healthy/);
+  for (let i = 0; i < 4; i++) assert.equal((await srv.get("/sync")).status, 200);
+  const again = await srv.get("/oom");
+  assert.equal(again.status, 500);
+});
+test("runaway recursion is a stack-overflow 500", async () => {
+  const r = await srv.get("/recurse");
+  assert.equal(r.status, 500);
+  assert.match(await r.text(), /stack overflow/);
+  assert.equal((await srv.get("/sync")).status, 200);
+});
+test("Quickrail.crash() is refused unless QUICKRAIL_TEST_CRASH=1", async () => {
+  const r = await srv.get("/crash");
+  assert.equal(r.status, 500);
+  assert.match(await r.text(), /QUICKRAIL_TEST_CRASH/);
+});
+
+test("SQLite: a Database opened at module load works in every worker", async () => {
+  const before = (await (await srv.get("/db/notes")).json()).count;
+  const posts = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+    srv.get("/db/notes", { method: "POST", body: JSON.stringify({ body: "n" + i }) })));
+  for (const p of posts) assert.equal(p.status, 201);
+  assert.equal((await (await srv.get("/db/notes")).json()).count, before + 20);
+});
+test("SQLite errors reach the app with their code", async () => {
+  const r = await srv.get("/db/dup");
+  assert.equal(r.status, 422);
+  const j = await r.json();
+  assert.equal(j.code, "SQLITE_CONSTRAINT_UNIQUE");
+  assert.match(j.message, /UNIQUE constraint failed: uniq\.name/);
+});
+test("SQLite: a transaction left open by a request is rolled back", async () => {
+  const before = (await (await srv.get("/db/notes")).json()).count;
+  for (let i = 0; i < 4; i++) {
+    assert.equal((await srv.get("/db/tx-leak")).status, 200);
+    assert.deepEqual(await (await srv.get("/db/in-tx")).json(), { inTransaction: false });
+  }
+  assert.equal((await (await srv.get("/db/notes")).json()).count, before);
+  await srv.waitForLog(/transaction was left open/);
+});
+test("SQLite: a runaway query is interrupted by the deadline", async () => {
+  const r = await srv.get("/db/slow");
+  assert.equal(r.status, 500);
+  assert.equal((await srv.get("/db/notes")).status, 200);
+});
+
+test("production error pages show no details but the log has message and stack", async () => {
+  const prod = await startServer(APP, { args: ["-w", "1"], env: { QUICKRAIL_ENV: "production" } });
+  try {
+    const r = await prod.get("/throw");
+    assert.equal(r.status, 500);
+    const html = await r.text();
+    assert.match(html, /something went wrong/);
+    assert.doesNotMatch(html, /kaboom/);
+    await prod.waitForLog(/GET \/throw raised Error: kaboom[\s\S]*app\.js/);
+  } finally {
+    await prod.stop();
+  }
+});
