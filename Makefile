@@ -80,13 +80,16 @@ test: setup
 	$(MAKE) SAN=1 all unit-build
 	tests/run.sh
 
-demo: setup all
+demo: setup
+	$(MAKE) all
 	scripts/demo.sh
 
-chaos: setup all
+chaos: setup
+	$(MAKE) all
 	tests/chaos/run.sh
 
-bench: setup all
+bench: setup
+	$(MAKE) all
 	bench/run.sh
 
 clean:
