@@ -31,7 +31,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 EMBED_FILES := $(shell find lib examples -type f ! -path '*/node_modules/*' ! -name '*.sqlite3*' ! -path '*/tmp/*' ! -path '*/log/*' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all setup test unit demo clean asan chaos bench check-deps
+.PHONY: all setup test unit unit-build demo clean chaos bench
 all: $(BUILD)/quickrail
 
 $(QJS)/quickjs.c:
@@ -67,6 +67,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(QJS_OBJ) $(LLHTTP_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcmocka
 
+unit-build: $(UNIT_BIN)
+
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
@@ -75,17 +77,20 @@ setup:
 
 # The README's test command: installs what it needs, then runs every suite.
 test: setup
-	$(MAKE) all
-	$(MAKE) SAN=1 all unit
+	$(MAKE) all unit-build
+	$(MAKE) SAN=1 all unit-build
 	tests/run.sh
 
-demo: setup all
+demo: setup
+	$(MAKE) all
 	scripts/demo.sh
 
-chaos: setup all
+chaos: setup
+	$(MAKE) all
 	tests/chaos/run.sh
 
-bench: setup all
+bench: setup
+	$(MAKE) all
 	bench/run.sh
 
 clean:
