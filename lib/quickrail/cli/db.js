@@ -17,8 +17,8 @@ function create() {
     connection().tables(); // opens (and so creates) the file
     return existed;
   }
-  connection();
-  return false;
+  const db = connection();
+  return db.createDatabase ? db.createDatabase() : false; // PostgreSQL: CREATE DATABASE when missing
 }
 async function seed() {
   const file = appDir() + "/db/seeds.js";
@@ -49,10 +49,10 @@ export async function run(args) {
     case "db:prepare": {
       const cfg = databaseConfig();
       const fresh = cfg.adapter === "sqlite" ? !exists(cfg.file) : false;
-      create();
+      const existed = create();
       const hadSchema = !fresh && connection().tableExists("schema_migrations");
       await m.migrate(log);
-      if (fresh || !hadSchema) await seed();
+      if (fresh || !existed || !hadSchema) await seed();
       log("Database '" + describe() + "' is ready");
       break;
     }
