@@ -41,7 +41,10 @@ extern void qr_pool_cancel(void *) __attribute__((weak));
 #define TURBO_CHANNEL "Turbo::StreamsChannel"
 #define PING_MS 3000
 #define CLOSE_TIMEOUT_MS 5000
-#define MAX_EARLY 100 /* commands buffered before the welcome */
+#define MAX_EARLY 100                 /* commands buffered before the welcome ... */
+#define MAX_EARLY_BYTES (256u * 1024u) /* ... and their bytes */
+#define MAX_SUBS 1024                 /* subscriptions per connection */
+#define MAX_OPS 256                   /* app operations queued per connection */
 
 enum { ST_CONNECTING, ST_OPEN };
 enum { SUB_TURBO = 1, SUB_APP };
@@ -80,7 +83,8 @@ typedef struct cconn {
     char *identifiers;         /* owned JSON object text from the connect hook */
     csub_t *subs;
     early_t *early, **early_tail;
-    size_t nearly;
+    size_t nearly, early_bytes;
+    size_t nsubs, nops;
     op_t *ops, **ops_tail;     /* queued app operations */
     op_t *inflight;            /* the one the pool is running */
 } cconn_t;
@@ -102,6 +106,7 @@ static struct {
 } C;
 
 static void dispatch_next(cconn_t *cc);
+static void op_done(cconn_t *cc, struct op *op, int status, const char *json, size_t len);
 static void handle_command(cconn_t *cc, const char *text, size_t len);
 
 /* ---- transport table for websocket.c ---- */
@@ -180,6 +185,7 @@ static csub_t *sub_add(cconn_t *cc, const char *identifier, int kind)
     s->kind = kind;
     s->next = cc->subs;
     cc->subs = s;
+    cc->nsubs++;
     return s;
 }
 
@@ -214,6 +220,7 @@ static void sub_remove(cconn_t *cc, csub_t *s)
     for (csub_t **pp = &cc->subs; *pp; pp = &(*pp)->next) {
         if (*pp != s) continue;
         *pp = s->next;
+        cc->nsubs--;
         for (size_t i = 0; i < s->nstreams; i++) {
             if (!cc->dead) qr_hub_unsubscribe(s->streams[i], cc, s->identifier);
             free(s->streams[i]);
@@ -254,6 +261,13 @@ static void op_begin(qr_buf_t *b, cconn_t *cc, const char *type, const char *ide
 
 static void op_queue(cconn_t *cc, op_t *op)
 {
+    if (cc->nops >= MAX_OPS) {
+        qr_warn("cable: more than %d channel operations queued on one connection; dropping one", MAX_OPS);
+        op_done(cc, op, QR_ETOOBIG, NULL, 0);
+        op_free(op);
+        return;
+    }
+    cc->nops++;
     *cc->ops_tail = op;
     cc->ops_tail = &op->next;
     dispatch_next(cc);
@@ -295,7 +309,7 @@ static void welcome(cconn_t *cc)
         free(e);
     }
     cc->early_tail = &cc->early;
-    cc->nearly = 0;
+    cc->nearly = cc->early_bytes = 0;
 }
 
 /* The answer (or failure, status < 0) of the operation cc->inflight. */
@@ -382,6 +396,7 @@ static void dispatch_next(cconn_t *cc)
         cc->ops = op->next;
         if (!cc->ops) cc->ops_tail = &cc->ops;
         op->next = NULL;
+        cc->nops--;
         if (op->type == OP_PERFORM && !sub_find(cc, op->identifier)) { /* rejected meanwhile */
             op_free(op);
             continue;
@@ -403,6 +418,10 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
     if (sub_find(cc, identifier)) {
         /* Rails 7.1+ clients re-send subscribe until confirmed; Rails ignores the repeats. */
         qr_debug("cable: already subscribed to %s", identifier);
+        return;
+    }
+    if (cc->nsubs >= MAX_SUBS) {
+        qr_warn("cable: a connection reached %d subscriptions; ignoring subscribe to %s", MAX_SUBS, identifier);
         return;
     }
     cJSON *id = cJSON_Parse(identifier);
@@ -516,10 +535,11 @@ static void on_ws_text(void *ud, const char *text, size_t len)
     cconn_t *cc = ud;
     if (cc->dead || C.shutting_down) return;
     if (cc->state == ST_CONNECTING) {
-        if (cc->nearly >= MAX_EARLY) {
-            qr_warn("cable: more than %d commands before the welcome; dropping one", MAX_EARLY);
+        if (cc->nearly >= MAX_EARLY || cc->early_bytes + len > MAX_EARLY_BYTES) {
+            qr_warn("cable: too many commands before the welcome; dropping one");
             return;
         }
+        cc->early_bytes += len;
         early_t *e = qr_xmalloc(sizeof *e + len + 1);
         e->next = NULL;
         e->len = len;
@@ -815,6 +835,7 @@ void qr_cable_shutdown(void)
         uv_close((uv_handle_t *)&C.reap, NULL);
         C.timers = 0;
     }
+    qr_hub_shutdown(); /* every connection is closing; also stops the cluster bridge */
 }
 
 size_t qr_cable_connection_count(void) { return C.count; }
