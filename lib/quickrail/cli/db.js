@@ -18,7 +18,7 @@ function create() {
     return existed;
   }
   const db = connection();
-  return db.createDatabase ? db.createDatabase() : false; // PostgreSQL: CREATE DATABASE when missing
+  return db.createDatabase ? !db.createDatabase() : true;
 }
 async function seed() {
   const file = appDir() + "/db/seeds.js";
@@ -48,11 +48,12 @@ export async function run(args) {
     case "db:seed": await seed(); break;
     case "db:prepare": {
       const cfg = databaseConfig();
-      const fresh = cfg.adapter === "sqlite" ? !exists(cfg.file) : false;
+      let fresh = cfg.adapter === "sqlite" ? !exists(cfg.file) : false;
       const existed = create();
+      if (cfg.adapter !== "sqlite") fresh = !existed;
       const hadSchema = !fresh && connection().tableExists("schema_migrations");
       await m.migrate(log);
-      if (fresh || !existed || !hadSchema) await seed();
+      if (fresh || !hadSchema) await seed();
       log("Database '" + describe() + "' is ready");
       break;
     }

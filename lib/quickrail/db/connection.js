@@ -26,7 +26,7 @@ export function databaseConfig() {
   return { adapter: "sqlite", file: appDir() + "/db/" + env() + ".sqlite3" };
 }
 
-// Adapters register here (the PostgreSQL one from db/pg_adapter.js when present).
+// Adapters by name; registerAdapter adds more.
 const factories = { sqlite: (cfg) => sqliteAdapter(cfg.file), postgresql: (cfg) => pgAdapter(cfg.url) };
 export function registerAdapter(name, factory) { factories[name] = factory; }
 

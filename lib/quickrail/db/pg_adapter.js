@@ -1,47 +1,51 @@
-// db/pg_adapter.js — the PostgreSQL adapter: the same table of operations as sqlite_adapter.js
-// over the runtime's `PgDatabase` (src/db_pg.c; bun:sqlite surface over libpq), so models,
-// relations and migrations run unchanged. `?` placeholders are numbered by PgDatabase; ids come
-// back through INSERT ... RETURNING; timestamps are stored as UTC in `timestamp(6)`. A database
-// that cannot be reached throws DatabaseUnavailable (status 503), which the application's error
-// handler answers with 503.
+// db/pg_adapter.js — the PostgreSQL adapter: the same table of operations as the SQLite one,
+// over the runtime's `PgDatabase` (bun:sqlite surface over libpq, src/db_pg.c). Differences it
+// absorbs: INSERT ... RETURNING for ids, bigserial/timestamp(6)/bytea/jsonb column types,
+// information_schema instead of PRAGMA/sqlite_master, real booleans, LIMIT ALL, and column
+// defaults printed as SQL ('x'::character varying, nextval(...)).
 const typeMap = {
-  string: "varchar", text: "text", integer: "integer", bigint: "bigint", float: "double precision",
-  decimal: "decimal", boolean: "boolean", datetime: "timestamp(6)", date: "date", time: "time",
-  binary: "bytea", references: "bigint", json: "json", primary_key: "bigserial PRIMARY KEY",
+  string: "character varying", text: "text", integer: "integer", bigint: "bigint", float: "double precision",
+  decimal: "numeric", boolean: "boolean", datetime: "timestamp(6)", date: "date", time: "time",
+  binary: "bytea", references: "bigint", json: "jsonb", primary_key: "bigserial PRIMARY KEY",
 };
-// information_schema's data_type -> the framework's column type names (as SQLite reports them)
-const typeNames = {
-  "character varying": "varchar", "timestamp without time zone": "timestamp", "timestamp with time zone": "timestamp",
-  "double precision": "float", real: "float", numeric: "decimal", smallint: "integer", "time without time zone": "time",
-};
+
+function parseDefault(d) {
+  if (d === null || d === undefined) return null;
+  const s = String(d);
+  if (/^nextval\(/i.test(s) || /\(\)$/.test(s)) return null; // sequences, now(), ...
+  let m = /^'((?:[^']|'')*)'(::[\w\s]+)?$/.exec(s);
+  if (m) return m[1].replace(/''/g, "'");
+  m = /^\(?(-?\d+(\.\d+)?)\)?(::[\w\s]+)?$/.exec(s);
+  if (m) return m[1];
+  if (s === "true" || s === "false") return s;
+  return null;
+}
 
 export function pgAdapter(url) {
   let db = null;
   const open = () => {
     if (!db) {
-      if (typeof PgDatabase !== "function") throw new Error("quickrail: this runtime has no PgDatabase (DATABASE_URL is postgres://)");
+      if (typeof PgDatabase !== "function") throw new Error("quickrail: DATABASE_URL is postgres:// but this runtime has no PgDatabase (quickrail built without libpq, or the Node host)");
       db = new PgDatabase(url);
     }
     return db;
   };
-  // SQLite's "LIMIT -1 OFFSET n" (offset without limit) is "OFFSET n" here.
-  const fix = (sql) => (sql.indexOf(" LIMIT -1") >= 0 ? sql.replace(/ LIMIT -1 OFFSET /g, " OFFSET ") : sql);
-  const q = (sql) => open().query(fix(sql));
+  const q = (sql) => open().query(sql);
   return {
     name: "postgresql",
     url,
-    placeholder() { return "?"; },
+    limitAll: "ALL",
+    placeholder(i) { return "$" + i; },
     quote(ident) { return '"' + String(ident).replace(/"/g, '""') + '"'; },
     all(sql, params) { return q(sql).all(...(params || [])); },
     get(sql, params) { return q(sql).get(...(params || [])) || null; },
     run(sql, params) { return q(sql).run(...(params || [])); },
     exec(sql) { open().exec(sql); },
-    insert(table, columns, values, primaryKey = "id") {
+    insert(table, columns, values, pk = "id") {
       const sql = "INSERT INTO " + this.quote(table) +
         (columns.length ? " (" + columns.map((c) => this.quote(c)).join(", ") + ") VALUES (" + columns.map(() => "?").join(", ") + ")" : " DEFAULT VALUES") +
-        " RETURNING " + this.quote(primaryKey || "id");
-      const row = q(sql).get(...values);
-      return row ? row[primaryKey || "id"] : null;
+        " RETURNING " + this.quote(pk);
+      return q(sql).run(...values).lastInsertRowid;
     },
     begin() { open().exec("BEGIN"); },
     commit() { open().exec("COMMIT"); },
@@ -53,32 +57,24 @@ export function pgAdapter(url) {
       return !!q("SELECT 1 AS one FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?").get(table);
     },
     columns(table) {
-      const pk = new Set(q("SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) " +
-        "WHERE i.indisprimary AND i.indrelid = to_regclass(?)").all(this.quote(table)).map((r) => r.name));
-      return q("SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns " +
-        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position").all(table).map((c) => {
-        let def = c.column_default;
-        if (def !== null && /^nextval\(/.test(def)) def = null;
-        if (def !== null) def = def.replace(/::[a-z ]+(\([0-9, ]+\))?$/i, "");
-        return { name: c.column_name, type: typeNames[c.data_type] || c.data_type, notnull: c.is_nullable === "NO", default: def, pk: pk.has(c.column_name) };
-      });
+      return q("SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position")
+        .all(table).map((c) => ({
+          name: c.column_name, type: String(c.data_type).toLowerCase(), notnull: c.is_nullable === "NO",
+          default: parseDefault(c.column_default), pk: /^nextval\(/i.test(String(c.column_default || "")),
+        }));
     },
-    tables() {
-      return q("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
-        .all().map((r) => r.table_name);
-    },
+    tables() { return q("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name").all().map((r) => r.table_name); },
     sqlType(type, opts) {
       let t = typeMap[type] || type;
-      if (type === "string" && opts && opts.limit) t = "varchar(" + opts.limit + ")";
-      if (type === "decimal" && opts && opts.precision) t = "decimal(" + opts.precision + (opts.scale !== undefined ? ", " + opts.scale : "") + ")";
+      if (type === "string" && opts && opts.limit) t = "character varying(" + opts.limit + ")";
       return t;
     },
     castFromDb(type, v) {
       if (v === null || v === undefined) return null;
-      if (type === "boolean") return v === true || v === "t" || v === 1;
-      if (type.startsWith("datetime") || type === "timestamp") {
+      if (type === "boolean") return v === true || v === "t" || v === "true" || v === 1;
+      if (/^(datetime|timestamp)/.test(type)) {
         if (v instanceof Date) return v;
-        return new Date(/[zZ]|[+-]\d\d(:?\d\d)?$/.test(v) ? String(v).replace(" ", "T") : String(v).replace(" ", "T") + "Z");
+        return new Date(/[zZ]|[+-]\d\d(:?\d\d)?$/.test(v) ? v : String(v).replace(" ", "T") + "Z");
       }
       return v;
     },
@@ -88,9 +84,7 @@ export function pgAdapter(url) {
       if (v !== null && typeof v === "object" && !(v instanceof Uint8Array)) return JSON.stringify(v);
       return v;
     },
-    // db:create — creates the database named by the URL when missing; true when it existed.
-    createDatabase() { return !PgDatabase.createDatabase(url); },
-    dropDatabase() { return PgDatabase.dropDatabase(url); },
+    createDatabase() { return typeof PgDatabase === "function" && PgDatabase.createDatabase ? PgDatabase.createDatabase(url) : false; },
     close() { if (db) { db.close(); db = null; } },
   };
 }
