@@ -107,7 +107,7 @@ export class Base {
   static get columnNames() { return this.loadSchema().map((c) => c.name); }
   static castDefault(col) {
     const d = col.default;
-    if (d === null || d === undefined) return null;
+    if (d === null || d === undefined || col.pk) return null;
     let v = String(d).replace(/^'(.*)'$/, "$1");
     if (/^(integer|bigint|float|decimal|real)/.test(col.type)) return Number(v);
     if (col.type === "boolean") return v === "1" || v === "t" || v === "true" || v === "TRUE";
