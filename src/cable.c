@@ -54,6 +54,7 @@ typedef struct csub {
     struct csub *next;
     int kind;
     int pending;              /* app subscription waiting for the app's answer */
+    unsigned seq;             /* which subscribe created it (a re-subscribe is another one) */
     char **streams;           /* owned names this subscription streams from */
     size_t nstreams;
     char identifier[];        /* as received */
@@ -62,6 +63,7 @@ typedef struct csub {
 typedef struct op {
     struct op *next;
     int type;
+    unsigned seq;             /* OP_SUBSCRIBE: the subscription it answers */
     char *identifier;         /* owned; NULL for connect */
     size_t len;
     char json[];
@@ -85,6 +87,7 @@ typedef struct cconn {
     early_t *early, **early_tail;
     size_t nearly, early_bytes;
     size_t nsubs, nops;
+    unsigned next_seq;
     op_t *ops, **ops_tail;     /* queued app operations */
     op_t *inflight;            /* the one the pool is running */
 } cconn_t;
@@ -183,6 +186,7 @@ static csub_t *sub_add(cconn_t *cc, const char *identifier, int kind)
     csub_t *s = qr_xcalloc(1, sizeof *s + n + 1);
     memcpy(s->identifier, identifier, n + 1);
     s->kind = kind;
+    s->seq = ++cc->next_seq;
     s->next = cc->subs;
     cc->subs = s;
     cc->nsubs++;
@@ -238,6 +242,7 @@ static op_t *op_new(int type, const char *identifier, const qr_buf_t *json)
     op_t *op = qr_xmalloc(sizeof *op + json->len + 1);
     op->next = NULL;
     op->type = type;
+    op->seq = 0;
     op->identifier = identifier ? qr_xstrdup(identifier) : NULL;
     op->len = json->len;
     memcpy(op->json, json->data, json->len + 1);
@@ -339,7 +344,7 @@ static void op_done(cconn_t *cc, op_t *op, int status, const char *json, size_t 
         }
         break;
     case OP_SUBSCRIBE:
-        if (!s || !s->pending) break; /* unsubscribed meanwhile */
+        if (!s || !s->pending || s->seq != op->seq) break; /* unsubscribed meanwhile */
         if (status != 0) {
             /* The client re-sends subscribe until confirmed: forget it so the next try runs. */
             qr_warn("cable: subscribe to %s failed (%s)", op->identifier, qr_strerror(status));
@@ -450,7 +455,9 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
         qr_buf_t b = QR_BUF_INIT;
         op_begin(&b, cc, "subscribe", identifier);
         qr_buf_append(&b, "}", 1);
-        op_queue(cc, op_new(OP_SUBSCRIBE, identifier, &b));
+        op_t *op = op_new(OP_SUBSCRIBE, identifier, &b);
+        op->seq = s->seq;
+        op_queue(cc, op);
         qr_buf_free(&b);
     }
     cJSON_Delete(id);
@@ -783,7 +790,6 @@ int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req)
 int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
 {
     C.loop = loop;
-    C.cfg = cfg;
     if (!cfg->secret_key_base[0])
         qr_warn("cable: SECRET_KEY_BASE is empty; signed stream names are not secret");
     qr_signed_stream_key(cfg->secret_key_base, C.key);
@@ -802,6 +808,7 @@ int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
             C.origin_is_re[i] = 1;
         }
     }
+    C.cfg = cfg; /* from here on upgrades are taken (qr_cable_wants) */
     C.dev_origins = strcmp(cfg->env, "development") == 0;
     if (C.dev_origins)
         QR_ASSERT(regcomp(&C.dev_re, "^https?://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$", REG_EXTENDED | REG_NOSUB) == 0);
