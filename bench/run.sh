@@ -42,11 +42,11 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$MODE" = smoke ]; then
-  WARM=1; RUNS=1; DUR=2; HELLO_WARM=1; HELLO_DUR=2
-  FANOUT_SIZES="200"; FANOUT_DUR=2; MEM_REQS=1000; COLD_RUNS=2; CRASHES=20
+  WARM=1; RUNS=1; DUR=2; HELLO_WARM=1; HELLO_DUR=1
+  FANOUT_SIZES="200"; FANOUT_DUR=2; FANOUT_SETTLE=0.5; MEM_REQS=300; COLD_RUNS=2; CRASHES=20
 else
-  WARM=20; RUNS=3; DUR=20; HELLO_WARM=5; HELLO_DUR=10
-  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
+  WARM=20; RUNS=3; DUR=20; HELLO_WARM=3; HELLO_DUR=8
+  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; FANOUT_SETTLE=2; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
 fi
 CORES=$(nproc)
 SECRET=bench-secret-key-base-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -56,6 +56,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 WORK=$(mktemp -d /tmp/quickrail-bench.XXXXXX)
 RESULTS_TSV=$WORK/results.tsv; : > "$RESULTS_TSV"
 DIST=$WORK/dist; mkdir -p "$DIST"
+# fixtures are served from a copy, so what quickrail writes beside an app (tmp/) stays out of the repo
+cp -r bench/fixtures "$WORK/fixtures"; FIX=$WORK/fixtures
 HOST=$(hostname -s 2>/dev/null || hostname)
 DATE=$(date +%Y-%m-%d)
 if [ -z "$OUT" ]; then
@@ -81,14 +83,12 @@ quickrail_start() {
   SERVER_PID=$(start_bg "$WORK/$log.log" env QUICKRAIL_LOG_LEVEL=${QUICKRAIL_LOG_LEVEL:-warn} \
     "$QUICKRAIL_BIN" serve "$app" -b 127.0.0.1 -p "$port" "$@")
 }
-# The Node host of lib/node-host serving APP_DIR on PORT; CLUSTER=N for node:cluster.
+# The Node host of lib/node-host (node:http + better-sqlite3 + ws) serving APP_DIR on PORT,
+# without per-request log lines (as quickrail runs at --log-level warn); CLUSTER=N uses its own
+# node:cluster mode (N processes sharing the port).
 node_host_cmd() { # APP PORT [CLUSTER]
   local app=$1 port=$2 n=${3:-0}
-  if [ "$n" -gt 0 ]; then
-    echo "$NODE $BENCH_ROOT/bench/blog/node-cluster.mjs --workers $n --port $port --app $app"
-  else
-    echo "$NODE $BENCH_ROOT/bench/blog/node-cluster.mjs --workers 0 --port $port --app $app"
-  fi
+  echo "$NODE $BENCH_ROOT/lib/node-host/server.js $app -p $port -b 127.0.0.1 -q$([ "$n" -gt 0 ] && echo " --cluster $n")"
 }
 
 # wrk_bench WORKLOAD SERVER URL PATHS WARM RUNS DUR: warm-up, RUNS timed runs, median by req/s.
@@ -118,8 +118,12 @@ blog_prepare() {
   (cd examples/blog && tar --exclude='./node_modules' --exclude='*.sqlite3*' --exclude='./tmp' --exclude='./log' -cf - .) | (cd "$BLOG_APP" && tar -xf -)
   blog_env
   log "blog: db:migrate"
-  (cd "$BLOG_APP" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/blog-migrate.log" 2>&1 \
-    || { echo "quickrail db:migrate failed: $(tail -3 "$WORK/blog-migrate.log")"; return 1; }
+  if ! (cd "$BLOG_APP" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/blog-migrate.log" 2>&1; then
+    # the same migrations through the Node host's task runner (lib/node-host/cli.js)
+    (cd "$BLOG_APP" && timeout 60 $NODE "$BENCH_ROOT/lib/node-host/cli.js" db:migrate) >> "$WORK/blog-migrate.log" 2>&1 \
+      || { echo "db:migrate failed (quickrail and Node host): $(tail -3 "$WORK/blog-migrate.log")"; return 1; }
+    note "quickrail db:migrate failed ($(head -1 "$WORK/blog-migrate.log" | cut -c1-120)); the schema was made by the Node host's db:migrate (same migration files)."
+  fi
   local port; port=$(free_port)
   quickrail_start blog-seed "$BLOG_APP" "$port" || return 1
   wait_http "http://127.0.0.1:$port/articles" 20 || { server_stop; echo "quickrail did not serve the blog: $(tail -3 "$WORK/blog-seed.log")"; return 1; }
@@ -163,7 +167,7 @@ wl_blog() {
 wl_hello() {
   local port rc=0
   port=$(free_port)
-  if quickrail_start hello-quickrail bench/fixtures/hello "$port" && wait_http "http://127.0.0.1:$port/" 20; then
+  if quickrail_start hello-quickrail "$FIX/hello" "$port" && wait_http "http://127.0.0.1:$port/" 20; then
     wrk_bench hello quickrail "http://127.0.0.1:$port" / "$HELLO_WARM" "$RUNS" "$HELLO_DUR" || rc=1
   else
     echo "quickrail hello: $(tail -3 "$WORK/hello-quickrail.log" 2>/dev/null)"; rc=1
@@ -197,7 +201,7 @@ fanout_one() {
   [ "$size" -ge 5000 ] && { procs=$CORES; sources=4; }
   log "fanout-$size/$s: $size subscribers, broadcast every 100 ms for ${FANOUT_DUR}s"
   timeout $((FANOUT_DUR + 300)) $NODE bench/lib/fanout.mjs --port "$port" --pid "$SERVER_PID" --n "$size" --procs "$procs" \
-    --sources "$sources" --duration "$FANOUT_DUR" --interval 100 --tmp "$WORK" > "$WORK/fanout-$size-$s.json" 2> "$WORK/fanout-$size-$s.err"
+    --sources "$sources" --duration "$FANOUT_DUR" --interval 100 --settle "$FANOUT_SETTLE" --grace "$FANOUT_SETTLE" --tmp "$WORK" > "$WORK/fanout-$size-$s.json" 2> "$WORK/fanout-$size-$s.err"
   local rc=$?
   $NODE bench/lib/fanout-summary.mjs "fanout-$size" "$s" "$DIST" "$WORK/fanout-$size-$s.json" >> "$RESULTS_TSV"
   [ $rc = 0 ] || { echo "fanout $size vs $s failed: $(grep -h -o '"error":"[^"]*"' "$WORK/fanout-$size-$s.json" | head -1) $(tail -2 "$WORK/fanout-$size-$s.err")"; return 1; }
@@ -206,7 +210,7 @@ wl_fanout() {
   local size port rc=0
   for size in $FANOUT_SIZES; do
     port=$(free_port)
-    if quickrail_start "fanout-$size-quickrail" bench/fixtures/fanout "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
+    if quickrail_start "fanout-$size-quickrail" "$FIX/fanout" "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
     else echo "quickrail fanout fixture did not start: $(tail -3 "$WORK/fanout-$size-quickrail.log")"; rc=1; fi
     server_stop
     port=$(free_port)
@@ -226,7 +230,7 @@ mem_measure() {
   a=$(tree_pss_kb "$SERVER_PID")
   record memory "$s" detail_start "$(tree_detail "$SERVER_PID")"
   log "memory/$s: PSS after start $((a / 1024)) MB; sending $MEM_REQS requests"
-  $NODE bench/lib/nreq.mjs --port "$port" --n "$MEM_REQS" --c 8 --timeout 300 ${BLOG_PATHS//,/ } > "$WORK/memory-$s-nreq.json" \
+  $NODE bench/lib/nreq.mjs --port "$port" --n "$MEM_REQS" --c 16 --timeout 300 ${BLOG_PATHS//,/ } > "$WORK/memory-$s-nreq.json" \
     || { echo "requests failed: $(cat "$WORK/memory-$s-nreq.json")"; return 1; }
   sleep 1
   b=$(tree_pss_kb "$SERVER_PID")
@@ -244,7 +248,7 @@ wl_memory() {
   wait_http "http://127.0.0.1:$port/articles" 20 || { server_stop; echo "quickrail blog: $(tail -3 "$WORK/memory-quickrail.log")"; return 1; }
   mem_measure quickrail "$port" || { server_stop; return 1; }
   server_stop
-  record memory quickrail desc "Sum of PSS (/proc/PID/smaps_rollup) over the server's whole process tree, 1 s after the first 200 and again after $MEM_REQS requests (8 keep-alive connections cycling the blog endpoints). quickrail runs with -w 4 (supervisor + zygote + 4 workers), the target's configuration."
+  record memory quickrail desc "Sum of PSS (/proc/PID/smaps_rollup) over the server's whole process tree, 1 s after the first 200 and again after $MEM_REQS requests (16 keep-alive connections cycling the blog endpoints). quickrail runs with -w 4 (supervisor + zygote + 4 workers), the target's configuration."
   for n in 0 "$CORES"; do
     label=node; [ "$n" -gt 0 ] && label=node-cluster
     port=$(free_port)
@@ -277,7 +281,7 @@ wl_replacement() {
   local port
   port=$(free_port)
   QUICKRAIL_TEST_CRASH=1 QUICKRAIL_STATS=1 QUICKRAIL_RESTART_MAX=100000 QUICKRAIL_LOG_LEVEL=error \
-    quickrail_start replacement bench/fixtures/crash "$port" || return 1
+    quickrail_start replacement "$FIX/crash" "$port" || return 1
   wait_http "http://127.0.0.1:$port/" 20 || { server_stop; echo "quickrail crash fixture: $(tail -3 "$WORK/replacement.log")"; return 1; }
   log "replacement: $CRASHES crashes"
   $NODE bench/lib/crashes.mjs --port "$port" --n "$CRASHES" > "$WORK/replacement.json" 2> "$WORK/replacement.err"
@@ -330,9 +334,20 @@ for w in blog hello fanout memory coldstart replacement; do
   fi
 done
 
+# The component engineers' own benchmark scripts (core's bench/hello, cable's bench/cable), run
+# once in the full mode so their figures can be reconciled with the tables above; bounded in time.
+if [ "$MODE" = full ] && [ -z "$ONLY" ]; then
+  for comp in bench/hello/run.sh bench/cable/run.sh; do
+    [ -x "$comp" ] || continue
+    log "component script $comp (for reconciliation)"
+    args=--quick  # 1k connections only (cable), 3 s per server (hello): keeps the full run near 15 minutes
+    { echo "=== $comp $args (exit code below)"; timeout 420 "$comp" $args 2>&1 | tail -40; echo "exit ${PIPESTATUS[0]}"; } > "$WORK/component-$(basename "$(dirname "$comp")").txt"
+  done
+fi
+
 cmd="bench/run.sh${MODE/full/}"; [ "$MODE" = smoke ] && cmd="bench/run.sh --smoke"; [ "$MODE" = full ] && cmd="make bench"
 $NODE bench/lib/report.mjs --tsv "$RESULTS_TSV" --machine "$WORK/machine.txt" --dist "$DIST" --md "$REPORT_MD" \
-  --svg "$REPORT_SVG" --work "$WORK/gnuplot" --command "$cmd" || { failed=$((failed + 1)); failed_list="$failed_list report"; }
+  --svg "$REPORT_SVG" --work "$WORK/gnuplot" --command "$cmd" --components "$WORK" || { failed=$((failed + 1)); failed_list="$failed_list report"; }
 echo
 log "report: $REPORT_MD, chart: $REPORT_SVG"
 [ -n "$failed_list" ] && echo "failed workloads:$failed_list"

@@ -301,6 +301,8 @@ void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *mes
 {
     stream_t *st = stream_find(stream, stream_len, hash_bytes(stream, stream_len));
     if (!st || !H.deliver) return;
+    uint64_t t0 = st->nsubs >= 1000 ? qr_now_ns() : 0;
+    size_t nsubs = st->nsubs;
     for (group_t *g = st->groups; g; g = g->next) {
         const char *frame = message_json;
         size_t frame_len = message_len;
@@ -319,6 +321,8 @@ void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *mes
         /* The deliver callback must not (un)subscribe synchronously (cable.c defers). */
         for (size_t i = 0; i < g->n; i++) H.deliver(g->subs[i]->owner->subscriber, frame, frame_len);
     }
+    if (t0) qr_debug("hub: fan-out of %zu bytes to %zu subscribers in %.2f ms", message_len, nsubs,
+                     (double)(qr_now_ns() - t0) / 1e6);
 }
 
 void qr_hub_publish(const char *stream, size_t stream_len, const char *message_json, size_t message_len)

@@ -9,7 +9,11 @@
  *     clearInterval/queueMicrotask, structuredClone, crypto.getRandomValues/randomUUID,
  *     crypto.subtle.digest (SHA-1/256) and HMAC importKey/sign/verify; ES2022+ polyfills (lib/web).
  *   - Database: global `Database`, the bun:sqlite API (also `import { Database } from "bun:sqlite"`);
- *     `PgDatabase` with the same surface over libpq when built in.
+ *     `PgDatabase` with the same surface over libpq (db_pg.h: js_host.c calls qr_db_pg_init at
+ *     boot and qr_db_pg_close_all before fork; details in shared/notes/postgres.md). Errors carry
+ *     PostgreSQL's message and `code` = SQLSTATE. A database that cannot be reached throws an
+ *     error with name "DatabaseUnavailable", code "DATABASE_UNAVAILABLE", status 503: the host /
+ *     framework answers such a request with 503 (the error is logged once, by db_pg.c).
  *   - broadcast(stream, content): content string -> sent as a JSON string; otherwise JSON-encoded.
  *     `Beam.callSync('__broadcast', stream, html)` does the same.
  *   - globalThis.Quickrail: { version, env (object of environment variables), appDir, workerId,
@@ -80,8 +84,10 @@ void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
 int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res);
 void qr_js_response_free(qr_js_response_t *res);
 
-/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) under the same deadline.
- * *result is owned (free()). Returns 0 or QR_EJS (then *result is an error JSON object). */
+/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) (a JSON string or object,
+ * or a promise of one) under the same deadline. *result is owned (free()); when the app throws,
+ * times out or returns nothing usable, *result is {"error":"<message>"}. Returns 0, or QR_EJS
+ * when the runtime is no longer usable (answer, then exit the worker, as for fetch). */
 int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *result_len);
 
 /* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does

@@ -34,16 +34,17 @@ start_bg() {
   echo $!
 }
 
-# stop_bg PID: SIGTERM to the process group we started (its id is PID, see start_bg), then
-# SIGKILL after 5 s if anything of it is left.
+# stop_bg PID: SIGTERM to the server we started (its graceful shutdown stops its own children),
+# then, after 5 s, SIGKILL to the whole process group it leads (start_bg made it a group leader).
 stop_bg() {
   local pid=$1 i
   [ -n "$pid" ] || return 0
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null
   for ((i = 0; i < 100; i++)); do
-    kill -0 -- "-$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
+  for ((i = 0; i < 20; i++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.05; done
   kill -KILL -- "-$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   return 0
@@ -72,7 +73,7 @@ tree_pss_kb() {
   local total=0 p k
   for p in $(tree_pids "$1"); do
     k=$(pss_kb "$p")
-    [ -n "$BENCH_VERBOSE" ] && echo "  pid $p $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-60) pss ${k} KB" >&2
+    [ -n "${BENCH_VERBOSE:-}" ] && echo "  pid $p $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-60) pss ${k} KB" >&2
     total=$((total + ${k:-0}))
   done
   echo $total

@@ -163,6 +163,18 @@ if (notes.length) {
   md();
 }
 
+// ---- the component engineers' own scripts (bench/hello, bench/cable), verbatim
+if (opt.components && fs.existsSync(opt.components)) {
+  const comps = fs.readdirSync(opt.components).filter((f) => /^component-.*\.txt$/.test(f)).sort();
+  if (comps.length) {
+    md("## Component scripts (for reconciliation)");
+    md();
+    md("Output of the subsystem owners' own benchmark scripts in the same session (their methods differ in details: warm-up, run length).");
+    md();
+    for (const f of comps) { md("```"); md(fs.readFileSync(path.join(opt.components, f), "utf8").trimEnd()); md("```"); md(); }
+  }
+}
+
 // ---- chart
 let chartOk = false;
 if (opt.dist && opt.svg && fs.existsSync(opt.dist)) {

@@ -5,7 +5,20 @@ function b64encode(str) { return btoa(unescape(encodeURIComponent(str))); }
 function b64decode(b64) { return decodeURIComponent(escape(atob(b64))); }
 function bytesToB64(bytes) { let s = ""; for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]); return btoa(s); }
 function b64ToBytes(b64) { const s = atob(b64); const out = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i); return out; }
-function randomBytes(n) { const b = new Uint8Array(n); crypto.getRandomValues(b); return b; }
+// Random bytes from a pool refilled with crypto.getRandomValues (one call per 4 KB instead of one
+// per token). The pool belongs to one worker: it is created lazily and dropped when
+// Quickrail.workerId changes, so forked workers never share bytes.
+let pool = null, poolPos = 0, poolOwner = null;
+function randomBytes(n) {
+  const owner = globalThis.Quickrail ? Quickrail.workerId : null;
+  if (!pool || poolOwner !== owner || poolPos + n > pool.length) {
+    pool = new Uint8Array(4096); crypto.getRandomValues(pool); poolPos = 0; poolOwner = owner;
+  }
+  const out = pool.slice(poolPos, poolPos + n);
+  pool.fill(0, poolPos, poolPos + n);
+  poolPos += n;
+  return out;
+}
 export function secureCompare(a, b) {
   a = String(a); b = String(b);
   if (a.length !== b.length) return false;

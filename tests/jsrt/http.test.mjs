@@ -10,7 +10,7 @@ const APP = path.join(FIXTURES, "jsrt-app");
 let srv;
 before(async () => {
   srv = await startServer(APP, { args: ["-w", "2", "--deadline", "700"], env: {
-    QUICKRAIL_ENV: "development", JSRT_DB: path.join(tmpDir(), "app.sqlite3"), JSRT_MARKER: "m1" } });
+    QUICKRAIL_ENV: "development", QUICKRAIL_MEMORY_LIMIT: "24m", JSRT_DB: path.join(tmpDir(), "app.sqlite3"), JSRT_MARKER: "m1" } });
 });
 after(async () => { await srv?.stop(); });
 

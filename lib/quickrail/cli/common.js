@@ -20,8 +20,11 @@ export async function loadModels() {
   }
   return out;
 }
+// Sets the exit status: quickrail's Quickrail.exit() unwinds the runtime at once, so it is
+// called (from a timer, outside any promise chain) only for failures; success just ends.
 export function exit(code) {
-  if (globalThis.Quickrail && typeof Quickrail.exit === "function") Quickrail.exit(code);
+  if (!code) return;
+  if (globalThis.Quickrail && typeof Quickrail.exit === "function") setTimeout(() => Quickrail.exit(code), 0);
   else if (typeof process !== "undefined") process.exitCode = code;
 }
 export function fail(e) {

@@ -2,7 +2,7 @@
 // Needs a line reader from the host (Quickrail.readLine(prompt) -> string | null at EOF);
 // the Node host provides one through lib/node-host/cli.js.
 import { appDir, loadModels, exit, fail } from "./common.js";
-import * as framework from "../index.js";
+import * as framework from "quickrail";
 
 function show(v) {
   if (v && typeof v.inspect === "function") return v.inspect();

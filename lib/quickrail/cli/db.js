@@ -2,8 +2,9 @@
 // db:seed, db:prepare (create + migrate + seed when the database is new; else migrate),
 // db:migrate:status, db:version. Run from the app folder: `quickrail db:prepare`.
 import { argv, appDir, exists, loadModels, exit, fail, mkdirp } from "./common.js";
-import { connection, databaseConfig, closeConnection } from "../db/connection.js";
-import { Migrator } from "../migration.js";
+// The framework through its public name, so the task shares one module instance with the
+// app's files (which import "quickrail") wherever the runtime reads lib/ from.
+import { connection, databaseConfig, closeConnection, Migrator } from "quickrail";
 
 const log = (s) => console.log(s);
 
@@ -16,8 +17,8 @@ function create() {
     connection().tables(); // opens (and so creates) the file
     return existed;
   }
-  connection();
-  return false;
+  const db = connection();
+  return db.createDatabase ? !db.createDatabase() : true;
 }
 async function seed() {
   const file = appDir() + "/db/seeds.js";
@@ -47,8 +48,9 @@ export async function run(args) {
     case "db:seed": await seed(); break;
     case "db:prepare": {
       const cfg = databaseConfig();
-      const fresh = cfg.adapter === "sqlite" ? !exists(cfg.file) : false;
-      create();
+      let fresh = cfg.adapter === "sqlite" ? !exists(cfg.file) : false;
+      const existed = create();
+      if (cfg.adapter !== "sqlite") fresh = !existed;
       const hadSchema = !fresh && connection().tableExists("schema_migrations");
       await m.migrate(log);
       if (fresh || !hadSchema) await seed();

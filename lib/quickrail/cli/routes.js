@@ -1,6 +1,6 @@
 // cli/routes.js — `quickrail routes`: prints the app's routes table as `rails routes` does.
 import { argv, appDir, exists, exit, fail } from "./common.js";
-import { drawRoutes } from "../router.js";
+import { drawRoutes } from "quickrail";
 
 async function main() {
   const file = appDir() + "/config/routes.js";

@@ -61,9 +61,11 @@ export class Base {
   static get primaryKey() { return meta(this).primaryKey; }
   static set primaryKey(v) { meta(this).primaryKey = v; }
   static get modelName() {
+    const m = meta(this);
+    if (m.modelName) return m.modelName;
     const singular = underscore(this.name);
-    return { name: this.name, singular, plural: pluralize(singular), paramKey: singular, routeKey: pluralize(singular),
-      element: singular, human: humanize(singular), collection: pluralize(singular) };
+    return (m.modelName = Object.freeze({ name: this.name, singular, plural: pluralize(singular), paramKey: singular, routeKey: pluralize(singular),
+      element: singular, human: humanize(singular), collection: pluralize(singular) }));
   }
   static register() { meta(this); registry[this.name] = this; return this; }
   static quote(ident) { return connection().quote(ident); }
@@ -71,7 +73,8 @@ export class Base {
   static columnFor(k) {
     const m = meta(this);
     if (m.columnTypes && hasOwn(m.columnTypes, k)) return k;
-    return underscore(k);
+    const cache = m.columnCache || (m.columnCache = Object.create(null));
+    return cache[k] || (cache[k] = underscore(k));
   }
 
   static loadSchema() {
@@ -104,7 +107,7 @@ export class Base {
   static get columnNames() { return this.loadSchema().map((c) => c.name); }
   static castDefault(col) {
     const d = col.default;
-    if (d === null || d === undefined) return null;
+    if (d === null || d === undefined || col.pk) return null;
     let v = String(d).replace(/^'(.*)'$/, "$1");
     if (/^(integer|bigint|float|decimal|real)/.test(col.type)) return Number(v);
     if (col.type === "boolean") return v === "1" || v === "t" || v === "true" || v === "TRUE";

@@ -31,7 +31,8 @@ export function streamName(...parts) {
 
 export function domId(record, prefix) {
   const name = record && record.constructor && record.constructor.modelName ? record.constructor.modelName.singular : underscore(String(record));
-  const id = record && record.isPersisted && record.isPersisted() ? record.id : null;
+  // like Rails' to_key: a destroyed record keeps its id (broadcast_remove targets it)
+  const id = record && record.id !== null && record.id !== undefined && !(record.isNewRecord && record.isNewRecord()) ? record.id : null;
   const core = id === null ? "new_" + name : name + "_" + id;
   return prefix ? prefix + "_" + core : core;
 }

@@ -84,7 +84,7 @@ export class Relation {
     let sql = "SELECT " + (select || m.quote(m.tableName) + ".*") + " FROM " + m.quote(m.tableName) + this.whereSQL();
     if (this.s.order.length) sql += " ORDER BY " + this.s.order.join(", ");
     if (this.s.limit !== null) sql += " LIMIT " + this.s.limit;
-    if (this.s.offset !== null) sql += (this.s.limit === null ? " LIMIT -1" : "") + " OFFSET " + this.s.offset;
+    if (this.s.offset !== null) sql += (this.s.limit === null ? " LIMIT " + (connection().limitAll || "-1") : "") + " OFFSET " + this.s.offset;
     return sql;
   }
   load() {
