@@ -10,7 +10,7 @@ import { RawClient } from "../lib/raw.mjs";
 /* handle_segv=0: under an ASan build, let SIGSEGV kill the worker as it would in production
  * instead of ASan printing a report first (it takes seconds). Harmless in a normal build. */
 const ASAN = [process.env.ASAN_OPTIONS, "handle_segv=0"].filter(Boolean).join(":");
-const FAULT_ENV = { QUICKRAIL_TEST_CRASH: "1", QUICKRAIL_KILL_GRACE_MS: "300", QUICKRAIL_MEMORY_LIMIT: "32m", ASAN_OPTIONS: ASAN };
+const FAULT_ENV = { QUICKRAIL_TEST_CRASH: "1", QUICKRAIL_KILL_GRACE_MS: "1000", QUICKRAIL_MEMORY_LIMIT: "32m", ASAN_OPTIONS: ASAN };
 /* Starts a server that is stopped after the test whatever happens. */
 async function scoped(t, opts) {
   const s = await startServer(opts);
@@ -19,7 +19,7 @@ async function scoped(t, opts) {
 }
 let srv;
 before(async () => {
-  srv = await startServer({ app: "tests/fixtures/faults", workers: 2, env: FAULT_ENV, args: ["--deadline", "400"] });
+  srv = await startServer({ app: "tests/fixtures/faults", workers: 2, env: FAULT_ENV, args: ["--deadline", "1000"] });
 });
 after(async () => {
   const r = await srv.stop();
