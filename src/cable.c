@@ -389,7 +389,7 @@ static void on_op_result(void *ud, int status, const char *json, size_t len)
     op_t *op = cc->inflight;
     cc->inflight = NULL;
     if (!op) return;
-    if (!cc->dead) op_done(cc, op, status, json, len);
+    if (!cc->dead && !C.shutting_down) op_done(cc, op, status, json, len);
     op_free(op);
     dispatch_next(cc);
 }
