@@ -396,7 +396,7 @@ static void on_op_result(void *ud, int status, const char *json, size_t len)
 
 static void dispatch_next(cconn_t *cc)
 {
-    while (!cc->inflight && cc->ops && !cc->dead) {
+    while (!cc->inflight && cc->ops && !cc->dead && !C.shutting_down) {
         op_t *op = cc->ops;
         cc->ops = op->next;
         if (!cc->ops) cc->ops_tail = &cc->ops;
