@@ -408,7 +408,7 @@ test("report", () => {
   if (json.crash) {
     out("");
     out("whole-server kill -9 during a write burst (16 writers):");
-    out(table(["round", "acked writes", "failed/cut", "pids killed", "integrity", "acked missing", "restart"],
-      json.crash.rounds.map((r) => [r.round, r.acked, r.failedOrCut, r.killed, r.integrity, r.missing, r.restartStatus])));
+    out(table(["round", "acked writes", "not acked (cut by the kill or refused after it)", "pids killed", "survivors", "integrity_check", "acked missing", "after restart: GET show", "acked shown"],
+      json.crash.rounds.map((r) => [r.round, r.acked, r.failedOrCut, r.killed, r.survivors, r.integrity, r.missing, r.restartStatus, `${r.shownAfterRestart}/${r.ackedOnShownArticle}`])));
   }
 });
