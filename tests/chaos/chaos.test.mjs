@@ -34,7 +34,7 @@ const out = (s = "") => { report.push(s); };
 const ctx = { workers: WORKERS, deadlineMs: DEADLINE_MS, halfDoneTags: [] };
 let app, env, server, cable, load, probeClient, indexIds = [], allIds = [];
 const rows = [];
-const json = { config: { N, CABLES, WORKERS, DEADLINE_MS, RPS, CRASHES, STORM_MS, bin: BIN }, faults: {} };
+const json = { config: { N, CABLES, WORKERS, DEADLINE_MS, RPS, CRASHES, STORM_MS, memoryLimit: process.env.CHAOS_MEMORY_LIMIT || "32m", bin: BIN }, faults: {} };
 let setupError = null;
 let probeSeq = 0;
 const procSamples = [];
@@ -44,6 +44,9 @@ const replacements = new ReplacementSampler();
 function mainEnv() {
   return baseEnv({
     QUICKRAIL_DEADLINE_MS: String(DEADLINE_MS),
+    // 32 MiB instead of the default 64: the same mechanism, half the time to reach it (QuickJS
+    // takes ~1-2 s to fill 64 MiB on a busy 2-core machine)
+    QUICKRAIL_MEMORY_LIMIT: process.env.CHAOS_MEMORY_LIMIT || "32m",
     // The main run injects hundreds of crashes on purpose: a budget that does not trip here
     // (the storm test below runs with a small one).
     QUICKRAIL_RESTART_MAX: "1000000",
@@ -382,7 +385,7 @@ test(`whole-server crash: kill -9 of supervisor and all children during a write 
 // ---------------------------------------------------------------------------------------------
 test("report", () => {
   out("");
-  out(`## quickrail chaos: ${N} injections per fault, ${WORKERS} workers, SQLite, ${CABLES} Action Cable connections, load ${RPS} req/s, deadline ${DEADLINE_MS} ms`);
+  out(`## quickrail chaos: ${N} injections per fault, ${WORKERS} workers, SQLite, ${CABLES} Action Cable connections, load ${RPS} req/s, deadline ${DEADLINE_MS} ms, memory limit ${json.config.memoryLimit}`);
   out("");
   const headers = ["fault", "n", "faulted as expected", "faulted status", "fault ms p50/max", "load ok/total", "ws closed", "next broadcast reached all", "bcast ms p50/max", "acked missing", "half-done rows", "integrity", "restarts", "replacement p50/p99 ms"];
   out(table(headers, rows.map((r) => {

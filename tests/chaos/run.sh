@@ -10,7 +10,7 @@ export QUICKRAIL_ROOT=$PWD
 export QUICKRAIL_BIN=${QUICKRAIL_BIN:-$PWD/build/quickrail}
 timeout_s=1800
 if [ "${1:-}" = "--ci" ]; then
-  export CHAOS_N=${CHAOS_N:-20} CHAOS_CRASHES=${CHAOS_CRASHES:-3} CHAOS_STORM_MS=${CHAOS_STORM_MS:-8000}
+  export CHAOS_N=${CHAOS_N:-20} CHAOS_CRASHES=${CHAOS_CRASHES:-2} CHAOS_STORM_MS=${CHAOS_STORM_MS:-5000} CHAOS_RPS=${CHAOS_RPS:-20}
   timeout_s=180
 else
   export CHAOS_N=${CHAOS_N:-100}
