@@ -257,7 +257,7 @@ test("after all faults: every acknowledged comment exists, no half-done rows, in
   assert.equal(halfDone, 0);
   assert.equal(integrity, "ok");
   assert.equal(cable.closes.length, 0, "no WebSocket closed during the whole run");
-  assert.ok(maxProcs <= WORKERS + 4, `process count stayed bounded (max ${maxProcs})`);
+  assert.ok(maxProcs <= 2 * WORKERS + 3, `process count stayed bounded (max ${maxProcs})`);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +320,9 @@ test("restart storm: budget trips -> 503 + Retry-After, one log line per backoff
   assert.equal(retryAfter, statuses.get(503) || 0, "every 503 carries Retry-After");
   assert.ok(backoffLines.length >= 1, "a log line per backoff step");
   assert.ok(backoffLines.length <= Math.max(20, STORM_MS / 100), "not a flood of log lines");
-  assert.ok(maxProcs <= WORKERS + 4, `process count bounded (max ${maxProcs})`);
+  // supervisor + zygote + workers + spare, plus at most one exiting process per slot while it is
+  // replaced: a fork storm would show many more
+  assert.ok(maxProcs <= 2 * WORKERS + 3, `process count bounded (max ${maxProcs})`);
   assert.ok(maxRss < 1024 * 1024, `memory bounded (max RSS of all server processes ${maxRss} kB)`);
   assert.ok(restarts / (STORM_MS / 1000) < 50, `restart rate bounded (${storm.restartsPerSec}/s)`);
   assert.ok(recoveredMs >= 0, "the server recovers by itself when the faults stop");
