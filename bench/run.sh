@@ -42,11 +42,11 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$MODE" = smoke ]; then
-  WARM=1; RUNS=1; DUR=2; HELLO_WARM=1; HELLO_DUR=2
-  FANOUT_SIZES="200"; FANOUT_DUR=2; MEM_REQS=1000; COLD_RUNS=2; CRASHES=20
+  WARM=1; RUNS=1; DUR=2; HELLO_WARM=1; HELLO_DUR=1
+  FANOUT_SIZES="200"; FANOUT_DUR=2; FANOUT_SETTLE=0.5; MEM_REQS=300; COLD_RUNS=2; CRASHES=20
 else
-  WARM=20; RUNS=3; DUR=20; HELLO_WARM=5; HELLO_DUR=10
-  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
+  WARM=20; RUNS=3; DUR=20; HELLO_WARM=3; HELLO_DUR=8
+  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; FANOUT_SETTLE=2; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
 fi
 CORES=$(nproc)
 SECRET=bench-secret-key-base-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -201,7 +201,7 @@ fanout_one() {
   [ "$size" -ge 5000 ] && { procs=$CORES; sources=4; }
   log "fanout-$size/$s: $size subscribers, broadcast every 100 ms for ${FANOUT_DUR}s"
   timeout $((FANOUT_DUR + 300)) $NODE bench/lib/fanout.mjs --port "$port" --pid "$SERVER_PID" --n "$size" --procs "$procs" \
-    --sources "$sources" --duration "$FANOUT_DUR" --interval 100 --tmp "$WORK" > "$WORK/fanout-$size-$s.json" 2> "$WORK/fanout-$size-$s.err"
+    --sources "$sources" --duration "$FANOUT_DUR" --interval 100 --settle "$FANOUT_SETTLE" --grace "$FANOUT_SETTLE" --tmp "$WORK" > "$WORK/fanout-$size-$s.json" 2> "$WORK/fanout-$size-$s.err"
   local rc=$?
   $NODE bench/lib/fanout-summary.mjs "fanout-$size" "$s" "$DIST" "$WORK/fanout-$size-$s.json" >> "$RESULTS_TSV"
   [ $rc = 0 ] || { echo "fanout $size vs $s failed: $(grep -h -o '"error":"[^"]*"' "$WORK/fanout-$size-$s.json" | head -1) $(tail -2 "$WORK/fanout-$size-$s.err")"; return 1; }
@@ -230,7 +230,7 @@ mem_measure() {
   a=$(tree_pss_kb "$SERVER_PID")
   record memory "$s" detail_start "$(tree_detail "$SERVER_PID")"
   log "memory/$s: PSS after start $((a / 1024)) MB; sending $MEM_REQS requests"
-  $NODE bench/lib/nreq.mjs --port "$port" --n "$MEM_REQS" --c 8 --timeout 300 ${BLOG_PATHS//,/ } > "$WORK/memory-$s-nreq.json" \
+  $NODE bench/lib/nreq.mjs --port "$port" --n "$MEM_REQS" --c 16 --timeout 300 ${BLOG_PATHS//,/ } > "$WORK/memory-$s-nreq.json" \
     || { echo "requests failed: $(cat "$WORK/memory-$s-nreq.json")"; return 1; }
   sleep 1
   b=$(tree_pss_kb "$SERVER_PID")
@@ -248,7 +248,7 @@ wl_memory() {
   wait_http "http://127.0.0.1:$port/articles" 20 || { server_stop; echo "quickrail blog: $(tail -3 "$WORK/memory-quickrail.log")"; return 1; }
   mem_measure quickrail "$port" || { server_stop; return 1; }
   server_stop
-  record memory quickrail desc "Sum of PSS (/proc/PID/smaps_rollup) over the server's whole process tree, 1 s after the first 200 and again after $MEM_REQS requests (8 keep-alive connections cycling the blog endpoints). quickrail runs with -w 4 (supervisor + zygote + 4 workers), the target's configuration."
+  record memory quickrail desc "Sum of PSS (/proc/PID/smaps_rollup) over the server's whole process tree, 1 s after the first 200 and again after $MEM_REQS requests (16 keep-alive connections cycling the blog endpoints). quickrail runs with -w 4 (supervisor + zygote + 4 workers), the target's configuration."
   for n in 0 "$CORES"; do
     label=node; [ "$n" -gt 0 ] && label=node-cluster
     port=$(free_port)
@@ -340,7 +340,7 @@ if [ "$MODE" = full ] && [ -z "$ONLY" ]; then
   for comp in bench/hello/run.sh bench/cable/run.sh; do
     [ -x "$comp" ] || continue
     log "component script $comp (for reconciliation)"
-    args=""; [ "$comp" = bench/hello/run.sh ] && args=--quick
+    args=--quick  # 1k connections only (cable), 3 s per server (hello): keeps the full run near 15 minutes
     { echo "=== $comp $args (exit code below)"; timeout 420 "$comp" $args 2>&1 | tail -40; echo "exit ${PIPESTATUS[0]}"; } > "$WORK/component-$(basename "$(dirname "$comp")").txt"
   done
 fi

@@ -84,8 +84,10 @@ void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
 int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res);
 void qr_js_response_free(qr_js_response_t *res);
 
-/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) under the same deadline.
- * *result is owned (free()). Returns 0 or QR_EJS (then *result is an error JSON object). */
+/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) (a JSON string or object,
+ * or a promise of one) under the same deadline. *result is owned (free()); when the app throws,
+ * times out or returns nothing usable, *result is {"error":"<message>"}. Returns 0, or QR_EJS
+ * when the runtime is no longer usable (answer, then exit the worker, as for fetch). */
 int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *result_len);
 
 /* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does

@@ -73,7 +73,7 @@ tree_pss_kb() {
   local total=0 p k
   for p in $(tree_pids "$1"); do
     k=$(pss_kb "$p")
-    [ -n "$BENCH_VERBOSE" ] && echo "  pid $p $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-60) pss ${k} KB" >&2
+    [ -n "${BENCH_VERBOSE:-}" ] && echo "  pid $p $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-60) pss ${k} KB" >&2
     total=$((total + ${k:-0}))
   done
   echo $total

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { streamKey, signStreamName } from "./turbo-token.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const opt = { port: 0, pid: 0, n: 1000, procs: 1, duration: 30, interval: 100, sources: 1, settle: 2, stream: "bench_fanout", cablePath: "/cable", tmp: os.tmpdir() };
+const opt = { port: 0, pid: 0, n: 1000, procs: 1, duration: 30, interval: 100, sources: 1, settle: 2, grace: 2, stream: "bench_fanout", cablePath: "/cable", tmp: os.tmpdir() };
 for (let i = 2; i < process.argv.length; i += 2) {
   const k = process.argv[i].replace(/^--/, "").replace(/-(.)/g, (_, c) => c.toUpperCase());
   const v = process.argv[i + 1];
@@ -129,7 +129,7 @@ async function main() {
     const body = `<turbo-stream action="append" target="messages"><template><p id="m${seq}">seq ${seq} t0 ${t}</p></template></turbo-stream>`;
     try { await post(body); } catch (e) { if (++postErrors === 1) errors.push(e.message); }
   }
-  await sleep(2000); // grace for the last deliveries
+  await sleep(opt.grace * 1000); // grace for the last deliveries
   for (const k of kids) { k.finished = true; k.send({ cmd: "finish" }); }
   let done;
   try { done = await waitAll("done", 30000, "clients' reports"); } catch (e) { fail(e.message); }
