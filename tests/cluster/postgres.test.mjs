@@ -89,8 +89,10 @@ test("restarting PostgreSQL loses no subscription; local delivery goes on meanwh
   await broadcast(n1, "survivor", "while away");
   await waitReceived(s1, 1);
   await pg.start();
-  await n1.waitForLog(/bridge postgresql: listening to \d+ stream/, 15000, { from: from1 });
-  await n2.waitForLog(/bridge postgresql: listening to \d+ stream/, 15000, { from: from2 });
+  for (const [n, from] of [[n1, from1], [n2, from2]]) {
+    await n.waitForLog(/bridge postgresql: listening to \d+ stream/, 15000, { from });
+    await n.waitForLog(/bridge postgresql: publish connection re-established/, 15000, { from });
+  }
   await broadcast(n1, "survivor", "after restart");
   await waitReceived(s2, 1);
   await waitReceived(s1, 2);
