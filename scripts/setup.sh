@@ -27,3 +27,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 scripts/fetch-quickjs.sh
+# Front-end assets of the demo (Tailwind CSS, Turbo), built from the npm packages.
+if [ -x scripts/build-assets.sh ]; then scripts/build-assets.sh; fi

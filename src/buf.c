@@ -1,5 +1,6 @@
 /* buf.c — the growable byte buffer of buf.h. Pure memory work; calls only libc and common.c. */
 #include "buf.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,14 @@ void qr_buf_reserve(qr_buf_t *b, size_t extra)
 
 void qr_buf_append(qr_buf_t *b, const void *p, size_t n)
 {
+    /* p may point into b itself (http.c copies the path out of its own header buffer): keep
+     * its offset across the realloc. */
+    uintptr_t at = (uintptr_t)p, base = (uintptr_t)b->data;
+    int inside = b->data && at >= base && at < base + b->cap;
+    size_t off = inside ? (size_t)(at - base) : 0;
     qr_buf_reserve(b, n);
-    if (n) memcpy(b->data + b->len, p, n);
+    if (inside) p = b->data + off;
+    if (n) memmove(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = 0;
 }

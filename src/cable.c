@@ -41,7 +41,10 @@ extern void qr_pool_cancel(void *) __attribute__((weak));
 #define TURBO_CHANNEL "Turbo::StreamsChannel"
 #define PING_MS 3000
 #define CLOSE_TIMEOUT_MS 5000
-#define MAX_EARLY 100 /* commands buffered before the welcome */
+#define MAX_EARLY 100                 /* commands buffered before the welcome ... */
+#define MAX_EARLY_BYTES (256u * 1024u) /* ... and their bytes */
+#define MAX_SUBS 1024                 /* subscriptions per connection */
+#define MAX_OPS 256                   /* app operations queued per connection */
 
 enum { ST_CONNECTING, ST_OPEN };
 enum { SUB_TURBO = 1, SUB_APP };
@@ -51,6 +54,7 @@ typedef struct csub {
     struct csub *next;
     int kind;
     int pending;              /* app subscription waiting for the app's answer */
+    unsigned seq;             /* which subscribe created it (a re-subscribe is another one) */
     char **streams;           /* owned names this subscription streams from */
     size_t nstreams;
     char identifier[];        /* as received */
@@ -59,6 +63,7 @@ typedef struct csub {
 typedef struct op {
     struct op *next;
     int type;
+    unsigned seq;             /* OP_SUBSCRIBE: the subscription it answers */
     char *identifier;         /* owned; NULL for connect */
     size_t len;
     char json[];
@@ -80,7 +85,9 @@ typedef struct cconn {
     char *identifiers;         /* owned JSON object text from the connect hook */
     csub_t *subs;
     early_t *early, **early_tail;
-    size_t nearly;
+    size_t nearly, early_bytes;
+    size_t nsubs, nops;
+    unsigned next_seq;
     op_t *ops, **ops_tail;     /* queued app operations */
     op_t *inflight;            /* the one the pool is running */
 } cconn_t;
@@ -102,6 +109,7 @@ static struct {
 } C;
 
 static void dispatch_next(cconn_t *cc);
+static void op_done(cconn_t *cc, struct op *op, int status, const char *json, size_t len);
 static void handle_command(cconn_t *cc, const char *text, size_t len);
 
 /* ---- transport table for websocket.c ---- */
@@ -178,8 +186,10 @@ static csub_t *sub_add(cconn_t *cc, const char *identifier, int kind)
     csub_t *s = qr_xcalloc(1, sizeof *s + n + 1);
     memcpy(s->identifier, identifier, n + 1);
     s->kind = kind;
+    s->seq = ++cc->next_seq;
     s->next = cc->subs;
     cc->subs = s;
+    cc->nsubs++;
     return s;
 }
 
@@ -214,6 +224,7 @@ static void sub_remove(cconn_t *cc, csub_t *s)
     for (csub_t **pp = &cc->subs; *pp; pp = &(*pp)->next) {
         if (*pp != s) continue;
         *pp = s->next;
+        cc->nsubs--;
         for (size_t i = 0; i < s->nstreams; i++) {
             if (!cc->dead) qr_hub_unsubscribe(s->streams[i], cc, s->identifier);
             free(s->streams[i]);
@@ -231,6 +242,7 @@ static op_t *op_new(int type, const char *identifier, const qr_buf_t *json)
     op_t *op = qr_xmalloc(sizeof *op + json->len + 1);
     op->next = NULL;
     op->type = type;
+    op->seq = 0;
     op->identifier = identifier ? qr_xstrdup(identifier) : NULL;
     op->len = json->len;
     memcpy(op->json, json->data, json->len + 1);
@@ -254,6 +266,13 @@ static void op_begin(qr_buf_t *b, cconn_t *cc, const char *type, const char *ide
 
 static void op_queue(cconn_t *cc, op_t *op)
 {
+    if (cc->nops >= MAX_OPS) {
+        qr_warn("cable: more than %d channel operations queued on one connection; dropping one", MAX_OPS);
+        op_done(cc, op, QR_ETOOBIG, NULL, 0);
+        op_free(op);
+        return;
+    }
+    cc->nops++;
     *cc->ops_tail = op;
     cc->ops_tail = &op->next;
     dispatch_next(cc);
@@ -295,7 +314,7 @@ static void welcome(cconn_t *cc)
         free(e);
     }
     cc->early_tail = &cc->early;
-    cc->nearly = 0;
+    cc->nearly = cc->early_bytes = 0;
 }
 
 /* The answer (or failure, status < 0) of the operation cc->inflight. */
@@ -325,7 +344,7 @@ static void op_done(cconn_t *cc, op_t *op, int status, const char *json, size_t 
         }
         break;
     case OP_SUBSCRIBE:
-        if (!s || !s->pending) break; /* unsubscribed meanwhile */
+        if (!s || !s->pending || s->seq != op->seq) break; /* unsubscribed meanwhile */
         if (status != 0) {
             /* The client re-sends subscribe until confirmed: forget it so the next try runs. */
             qr_warn("cable: subscribe to %s failed (%s)", op->identifier, qr_strerror(status));
@@ -370,18 +389,19 @@ static void on_op_result(void *ud, int status, const char *json, size_t len)
     op_t *op = cc->inflight;
     cc->inflight = NULL;
     if (!op) return;
-    if (!cc->dead) op_done(cc, op, status, json, len);
+    if (!cc->dead && !C.shutting_down) op_done(cc, op, status, json, len);
     op_free(op);
     dispatch_next(cc);
 }
 
 static void dispatch_next(cconn_t *cc)
 {
-    while (!cc->inflight && cc->ops && !cc->dead) {
+    while (!cc->inflight && cc->ops && !cc->dead && !C.shutting_down) {
         op_t *op = cc->ops;
         cc->ops = op->next;
         if (!cc->ops) cc->ops_tail = &cc->ops;
         op->next = NULL;
+        cc->nops--;
         if (op->type == OP_PERFORM && !sub_find(cc, op->identifier)) { /* rejected meanwhile */
             op_free(op);
             continue;
@@ -403,6 +423,10 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
     if (sub_find(cc, identifier)) {
         /* Rails 7.1+ clients re-send subscribe until confirmed; Rails ignores the repeats. */
         qr_debug("cable: already subscribed to %s", identifier);
+        return;
+    }
+    if (cc->nsubs >= MAX_SUBS) {
+        qr_warn("cable: a connection reached %d subscriptions; ignoring subscribe to %s", MAX_SUBS, identifier);
         return;
     }
     cJSON *id = cJSON_Parse(identifier);
@@ -431,7 +455,9 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
         qr_buf_t b = QR_BUF_INIT;
         op_begin(&b, cc, "subscribe", identifier);
         qr_buf_append(&b, "}", 1);
-        op_queue(cc, op_new(OP_SUBSCRIBE, identifier, &b));
+        op_t *op = op_new(OP_SUBSCRIBE, identifier, &b);
+        op->seq = s->seq;
+        op_queue(cc, op);
         qr_buf_free(&b);
     }
     cJSON_Delete(id);
@@ -516,10 +542,11 @@ static void on_ws_text(void *ud, const char *text, size_t len)
     cconn_t *cc = ud;
     if (cc->dead || C.shutting_down) return;
     if (cc->state == ST_CONNECTING) {
-        if (cc->nearly >= MAX_EARLY) {
-            qr_warn("cable: more than %d commands before the welcome; dropping one", MAX_EARLY);
+        if (cc->nearly >= MAX_EARLY || cc->early_bytes + len > MAX_EARLY_BYTES) {
+            qr_warn("cable: too many commands before the welcome; dropping one");
             return;
         }
+        cc->early_bytes += len;
         early_t *e = qr_xmalloc(sizeof *e + len + 1);
         e->next = NULL;
         e->len = len;
@@ -763,7 +790,6 @@ int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req)
 int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
 {
     C.loop = loop;
-    C.cfg = cfg;
     if (!cfg->secret_key_base[0])
         qr_warn("cable: SECRET_KEY_BASE is empty; signed stream names are not secret");
     qr_signed_stream_key(cfg->secret_key_base, C.key);
@@ -782,6 +808,7 @@ int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
             C.origin_is_re[i] = 1;
         }
     }
+    C.cfg = cfg; /* from here on upgrades are taken (qr_cable_wants) */
     C.dev_origins = strcmp(cfg->env, "development") == 0;
     if (C.dev_origins)
         QR_ASSERT(regcomp(&C.dev_re, "^https?://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$", REG_EXTENDED | REG_NOSUB) == 0);
@@ -815,6 +842,7 @@ void qr_cable_shutdown(void)
         uv_close((uv_handle_t *)&C.reap, NULL);
         C.timers = 0;
     }
+    qr_hub_shutdown(); /* every connection is closing; also stops the cluster bridge */
 }
 
 size_t qr_cable_connection_count(void) { return C.count; }

@@ -409,6 +409,9 @@ static int on_headers_complete(llhttp_t *p)
     const char *q = memchr(target, '?', tl);
     size_t pl = q ? (size_t)(q - target) : tl;
     c->target_off = 0;
+    /* the copies below read from c->hdr itself: make room first so no append reallocates
+     * (and frees) the bytes it is copying from */
+    qr_buf_reserve(&c->hdr, tl + 2);
     c->path_off = c->hdr.len;
     qr_buf_append(&c->hdr, c->hdr.data, pl);
     qr_buf_append(&c->hdr, "", 1);

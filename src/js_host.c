@@ -29,6 +29,7 @@
 #include "embed.h"
 #include "js_priv.h"
 #include "log.h"
+#include "db_pg.h"
 #include "signed_stream.h"
 
 extern char **environ;
@@ -39,7 +40,8 @@ static JSContext *g_ctx;
 static qr_config_t g_cfg;
 static char g_lib_dir[PATH_MAX]; /* "" = embedded lib */
 static int g_worker_id = -1;
-static int g_script_mode;
+int qr__js_script_mode;
+#define g_script_mode qr__js_script_mode
 static int g_script_failed;
 static int g_exit_code = -1;       /* set by Quickrail.exit() */
 static int g_argc;
@@ -414,14 +416,105 @@ static void set_import_meta(JSContext *ctx, JSModuleDef *m, const char *name, in
 
 static JSModuleDef *host_module(JSContext *ctx, const char *name);
 
-/* Compiles module name; returns the compiled function (owned) or JS_EXCEPTION. */
+/* ---- compiled-module cache ----
+ * Like Rails' bootsnap: the bytecode of every module compiled is kept in a content-addressed
+ * cache dir ($QUICKRAIL_CACHE_DIR, else $XDG_CACHE_HOME/quickrail or ~/.cache/quickrail;
+ * QUICKRAIL_CACHE=0 disables it), keyed by SHA-256 of (build, module name, source). A cold
+ * start (zygote restart, `quickrail run` task) then reads bytecode instead of compiling the
+ * framework. Unwritable or corrupt caches are ignored: compiling is always the fallback. */
+static char g_cache_dir[PATH_MAX];
+static int g_cache_state; /* 0 unknown, 1 on, -1 off */
+
+static int cache_on(void)
+{
+    if (g_cache_state) return g_cache_state > 0;
+    g_cache_state = -1;
+    const char *off = getenv("QUICKRAIL_CACHE");
+    if (off && strcmp(off, "0") == 0) return 0;
+    const char *d = getenv("QUICKRAIL_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+    if (d && *d) fmt_to(g_cache_dir, sizeof g_cache_dir, "%s", d);
+    else if (x && *x) fmt_to(g_cache_dir, sizeof g_cache_dir, "%s/quickrail", x);
+    else if (h && *h) fmt_to(g_cache_dir, sizeof g_cache_dir, "%s/.cache/quickrail", h);
+    else return 0;
+    char tmp[PATH_MAX];
+    fmt_to(tmp, sizeof tmp, "%s", g_cache_dir);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') { *p = 0; mkdir(tmp, 0755); *p = '/'; }
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return 0;
+    if (access(g_cache_dir, W_OK) != 0) return 0;
+    g_cache_state = 1;
+    return 1;
+}
+
+static void cache_path(char *out, size_t cap, const char *name, const char *src, size_t len)
+{
+    static const char build[] = QR_VERSION " " __DATE__ " " __TIME__;
+    unsigned char md[32];
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+    EVP_DigestUpdate(c, build, sizeof build);
+    EVP_DigestUpdate(c, name, strlen(name) + 1);
+    EVP_DigestUpdate(c, src, len);
+    unsigned int ml = 32;
+    EVP_DigestFinal_ex(c, md, &ml);
+    EVP_MD_CTX_free(c);
+    char hex[65];
+    for (int i = 0; i < 32; i++) fmt_to(hex + 2 * i, 3, "%02x", md[i]);
+    fmt_to(out, cap, "%s/%s.qbc", g_cache_dir, hex);
+}
+
+/* Compiled module from the cache (owned) or JS_UNDEFINED on a miss. */
+static JSValue cache_load(JSContext *ctx, const char *path)
+{
+    size_t n;
+    char *buf = read_file_all(path, &n);
+    if (!buf) return JS_UNDEFINED;
+    JSValue fn = JS_ReadObject(ctx, (const uint8_t *)buf, n, JS_READ_OBJ_BYTECODE);
+    free(buf);
+    if (JS_IsException(fn) || JS_VALUE_GET_TAG(fn) != JS_TAG_MODULE) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        JS_FreeValue(ctx, fn);
+        unlink(path);
+        return JS_UNDEFINED;
+    }
+    if (JS_ResolveModule(ctx, fn) < 0) return JS_EXCEPTION; /* an import is missing: a real error */
+    return fn;
+}
+
+static void cache_store(JSContext *ctx, const char *path, JSValueConst fn)
+{
+    size_t n;
+    uint8_t *buf = JS_WriteObject(ctx, &n, fn, JS_WRITE_OBJ_BYTECODE);
+    if (!buf) { JS_FreeValue(ctx, JS_GetException(ctx)); return; }
+    char tmp[PATH_MAX + 32];
+    fmt_to(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (f) {
+        int ok = fwrite(buf, 1, n, f) == n;
+        ok = (fclose(f) == 0) && ok;
+        if (!ok || rename(tmp, path) != 0) unlink(tmp);
+    }
+    js_free(ctx, buf);
+}
+
+/* Compiles module name (or reads it from the cache); returns it (owned) or JS_EXCEPTION. */
 static JSValue compile_module(JSContext *ctx, const char *name, int is_main)
 {
     size_t len;
     int owned;
     const char *src = module_source(name, &len, &owned);
     if (!src) return JS_ThrowReferenceError(ctx, "could not load module '%s'", name);
-    JSValue fn = JS_Eval(ctx, src, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    char cpath[PATH_MAX + 80];
+    JSValue fn = JS_UNDEFINED;
+    int cached = cache_on();
+    if (cached) {
+        cache_path(cpath, sizeof cpath, name, src, len);
+        fn = cache_load(ctx, cpath);
+    }
+    if (JS_IsUndefined(fn)) {
+        fn = JS_Eval(ctx, src, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+        if (cached && !JS_IsException(fn)) cache_store(ctx, cpath, fn);
+    }
     if (owned) free((char *)src);
     if (!JS_IsException(fn)) set_import_meta(ctx, JS_VALUE_GET_PTR(fn), name, is_main);
     return fn;
@@ -706,6 +799,23 @@ static void error_response(const qr_js_request_t *req, qr_js_response_t *res, JS
 {
     char *msg, *stack;
     exception_text(exc, &msg, &stack);
+    /* db_pg.c's DatabaseUnavailable (js_host.h): 503, one short log line (db_pg.c logged why) */
+    int unavailable = 0;
+    if (JS_IsObject(exc)) {
+        JSValue name = JS_GetPropertyStr(g_ctx, exc, "name");
+        const char *n = JS_IsString(name) ? JS_ToCString(g_ctx, name) : NULL;
+        unavailable = n && strcmp(n, "DatabaseUnavailable") == 0;
+        if (n) JS_FreeCString(g_ctx, n);
+        JS_FreeValue(g_ctx, name);
+    }
+    if (unavailable) {
+        qr_warn("%s %s: 503, the database is unavailable", req ? req->method : "cable", req ? req->target : "");
+        set_error_page(res, "Service Unavailable", msg, NULL);
+        res->status = 503;
+        free(msg);
+        free(stack);
+        return;
+    }
     qr_error("%s %s raised %s%s%s", req ? req->method : "cable", req ? req->target : "", msg,
              stack ? "\n" : "", stack ? stack : "");
     set_error_page(res, "Internal Server Error", msg, stack);
@@ -979,7 +1089,6 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
         JS_FreeValue(ctx, s);
         JS_FreeValue(ctx, o);
         free(err);
-        return QR_EJS;
     }
     return unhealthy ? QR_EJS : 0;
 }
@@ -1295,6 +1404,27 @@ static JSValue h_hmac_hex(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     return JS_NewStringLen(ctx, hex, 64);
 }
 
+/* readLine(prompt) -> the next line of stdin without its newline, or null at end of input. */
+static JSValue h_read_line(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    if (argc > 0 && !JS_IsUndefined(argv[0])) {
+        size_t pl;
+        const char *p = JS_ToCStringLen(ctx, &pl, argv[0]);
+        if (!p) return JS_EXCEPTION;
+        fwrite(p, 1, pl, stdout);
+        fflush(stdout);
+        JS_FreeCString(ctx, p);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) { free(line); return JS_NULL; }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+    JSValue r = JS_NewStringLen(ctx, line, (size_t)n);
+    free(line);
+    return r;
+}
+
 static JSValue h_gc(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     JS_RunGC(JS_GetRuntime(ctx));
@@ -1327,6 +1457,7 @@ static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("verifyStreamName", 1, h_verify_stream),
     JS_CFUNC_DEF("hmacSha256Hex", 1, h_hmac_hex),
     JS_CFUNC_DEF("gc", 0, h_gc),
+    JS_CFUNC_DEF("readLine", 1, h_read_line),
 };
 
 static int host_module_init(JSContext *ctx, JSModuleDef *m)
@@ -1428,6 +1559,7 @@ static int runtime_init(const qr_config_t *cfg, size_t mem_limit, char **err)
 
     g_env_obj = build_env(g_ctx);
     if (qr__js_sqlite_init(g_ctx) < 0) { set_err(err, "sqlite init"); return QR_EJS; }
+    if (qr_db_pg_init(g_ctx) < 0) { set_err(err, "PgDatabase init"); return QR_EJS; }
 
     char web[PATH_MAX];
     lib_path(web, sizeof web, "web/index.js");
@@ -1521,6 +1653,7 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     g_deadline_ms = 0;
     g_abort = ABORT_NONE;
     qr__js_sqlite_close_all();
+    qr_db_pg_close_all();
     qr__js_in_zygote = 0;
     JS_RunGC(g_rt);
     return 0;
@@ -1565,6 +1698,7 @@ static void runtime_free(void)
         JS_FreeValue(g_ctx, g_rejections[g_nrejections].reason);
     }
     qr__js_sqlite_close_all();
+    qr_db_pg_close_all();
     JS_FreeContext(g_ctx);
     JS_FreeRuntime(g_rt);
     g_ctx = NULL;

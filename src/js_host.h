@@ -21,7 +21,11 @@
  *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), signStreamName(name) -> Turbo
  *     token, verifyStreamName(token) -> name | null, hmacSha256Hex(data) -> hex (key derived from
  *     SECRET_KEY_BASE), exit(code) (scripts only), crash() (SIGSEGV; only when
- *     QUICKRAIL_TEST_CRASH=1, else throws) }.
+ *     QUICKRAIL_TEST_CRASH=1, else throws) }. Also (jsrt extensions): argv (script arguments),
+ *     readLine(prompt) -> line | null at EOF, environment ("development"...), libDir, isScript,
+ *     gc() -> bytes in use; appDir is assignable (tests point it at fixture apps).
+ *   - Scripts (`quickrail run`): console writes plain lines (stdout; warn/error on stderr);
+ *     in servers console goes through log.h, one line per call tagged with the process.
  *   - Module specifiers: "quickrail" -> lib/quickrail/index.js, "quickrail/x" -> lib/quickrail/x.js,
  *     relative and absolute paths as usual; lib/ is read from disk when QUICKRAIL_LIB (or a lib/
  *     beside the binary's repository) exists, otherwise from the embedded copy (embed.h).
@@ -84,8 +88,10 @@ void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
 int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res);
 void qr_js_response_free(qr_js_response_t *res);
 
-/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) under the same deadline.
- * *result is owned (free()). Returns 0 or QR_EJS (then *result is an error JSON object). */
+/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) (a JSON string or object,
+ * or a promise of one) under the same deadline. *result is owned (free()); when the app throws,
+ * times out or returns nothing usable, *result is {"error":"<message>"}. Returns 0, or QR_EJS
+ * when the runtime is no longer usable (answer, then exit the worker, as for fetch). */
 int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *result_len);
 
 /* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does

@@ -25,6 +25,8 @@ void qr__js_sqlite_close_all(void);
 /* End of a request or cable call: rolls back any transaction the call left open (an aborted
  * or careless request must not leak its transaction into the next one). */
 void qr__js_sqlite_end_call(void);
+/* 1 in a `quickrail run` script process (console writes plain lines to stdout/stderr). */
+extern int qr__js_script_mode;
 /* 1 while the zygote boots; a Database used then is opened and closed again before fork. */
 extern int qr__js_in_zygote;
 

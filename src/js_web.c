@@ -6,24 +6,49 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "js_priv.h"
 #include "log.h"
 
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* log(level, text): in a server process one logger line (tagged "w3" by log.c); in a
+ * `quickrail run` script plain lines, like Node: log/info/debug on stdout, warn/error on stderr. */
 static JSValue w_log(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     int32_t level;
     if (JS_ToInt32(ctx, &level, argv[0]) < 0) return JS_EXCEPTION;
     if (level < QR_LOG_DEBUG) level = QR_LOG_DEBUG;
     if (level > QR_LOG_ERROR) level = QR_LOG_ERROR;
-    if ((qr_log_level_t)level < qr_log_get_level()) return JS_UNDEFINED;
+    if (!qr__js_script_mode && (qr_log_level_t)level < qr_log_get_level()) return JS_UNDEFINED;
     size_t len;
     const char *s = JS_ToCStringLen(ctx, &len, argv[1]);
     if (!s) return JS_EXCEPTION;
-    qr_log((qr_log_level_t)level, "%.*s", (int)len, s);
+    if (qr__js_script_mode) {
+        char *line = malloc(len + 1);
+        if (line) {
+            memcpy(line, s, len);
+            line[len] = '\n';
+            write_all(level >= QR_LOG_WARN ? STDERR_FILENO : STDOUT_FILENO, line, len + 1);
+            free(line);
+        }
+    } else {
+        qr_log((qr_log_level_t)level, "%.*s", (int)len, s);
+    }
     JS_FreeCString(ctx, s);
     return JS_UNDEFINED;
 }
@@ -353,7 +378,14 @@ static JSValue w_timing_safe_equal(JSContext *ctx, JSValueConst this_val, int ar
     return JS_NewBool(ctx, eq);
 }
 
+/* hrtime() -> monotonic milliseconds (fractional), for performance.now(). */
+static JSValue w_hrtime(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return JS_NewFloat64(ctx, (double)qr_now_ns() / 1e6);
+}
+
 static const JSCFunctionListEntry web_funcs[] = {
+    JS_CFUNC_DEF("hrtime", 0, w_hrtime),
     JS_CFUNC_DEF("log", 2, w_log),
     JS_CFUNC_DEF("utf8Encode", 1, w_utf8_encode),
     JS_CFUNC_DEF("utf8Decode", 3, w_utf8_decode),

@@ -62,9 +62,12 @@ export async function start(opts) {
   const server = http.createServer(async (req, res) => {
     const t0 = process.hrtime.bigint();
     if (serveStatic(publicDir, req, res)) return;
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    const body = chunks.length ? Buffer.concat(chunks) : null;
+    let body = null;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      body = chunks.length ? Buffer.concat(chunks) : null;
+    }
     const headers = new Headers();
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
     const url = "http://" + (req.headers.host || "localhost") + req.url;

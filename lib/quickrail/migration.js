@@ -10,7 +10,7 @@ class TableDefinition {
   constructor(name, db, opts) { this.name = name; this.db = db; this.columns = []; this.indexes = []; this.foreignKeys = []; this.opts = opts; }
   column(name, type, opts = {}) { this.columns.push({ name, type, opts }); return this; }
   references(name, opts = {}) {
-    this.column(name + "_id", opts.type || "integer", { null: opts.null });
+    this.column(name + "_id", opts.type || "references", { null: opts.null });
     if (opts.index !== false) this.indexes.push({ columns: [name + "_id"], opts: typeof opts.index === "object" ? opts.index : {} });
     if (opts.foreignKey || opts.foreign_key) this.foreignKeys.push({ column: name + "_id", table: (typeof (opts.foreignKey || opts.foreign_key) === "object" && (opts.foreignKey || opts.foreign_key).toTable) || pluralize(name) });
     return this;
@@ -30,13 +30,13 @@ for (const t of ["string", "text", "integer", "bigint", "float", "decimal", "boo
 function columnSQL(db, c) {
   let s = db.quote(c.name) + " " + db.sqlType(c.type, c.opts);
   if (c.opts.null === false) s += " NOT NULL";
-  if (c.opts.default !== undefined) s += " DEFAULT " + literal(c.opts.default);
+  if (c.opts.default !== undefined) s += " DEFAULT " + literal(c.opts.default, db);
   return s;
 }
-function literal(v) {
+function literal(v, db) {
   if (v === null) return "NULL";
   if (typeof v === "number") return String(v);
-  if (typeof v === "boolean") return v ? "1" : "0";
+  if (typeof v === "boolean") return db && db.name === "postgresql" ? (v ? "TRUE" : "FALSE") : (v ? "1" : "0");
   return "'" + String(v).replace(/'/g, "''") + "'";
 }
 function indexName(table, columns) { return "index_" + table + "_on_" + columns.join("_and_"); }
@@ -79,7 +79,7 @@ export class Migration {
   removeIndex(table, columns, opts = {}) { this.db.exec("DROP INDEX " + this.db.quote(opts.name || indexName(table, [].concat(columns)))); }
   addReference(table, name, opts = {}) {
     if (this.reverting) return this.removeColumn(table, name + "_id");
-    this.addColumn(table, name + "_id", "integer", { null: opts.null });
+    this.addColumn(table, name + "_id", "references", { null: opts.null });
     if (opts.index !== false) this.addIndex(table, [name + "_id"]);
   }
   // runs the migration in a direction: "up" or "down"

@@ -104,6 +104,15 @@ export class Router {
     const prefix = cur.name ? cur.name + "_" : "";
     const coll = prefix + name, memb = prefix + single;
     const has = (a) => actions.includes(a);
+    // As in Rails, the block (nested resources, member/collection routes) is drawn before the
+    // default routes, so /articles/search is not taken for /articles/:id.
+    if (fn) {
+      const nestedParam = ":" + single + "_id";
+      this.withScope({
+        path: base + "/" + nestedParam, name: memb, controller: ctrl,
+        memberPath: base + "/:" + param, collectionPath: base, memberName: memb, collectionName: coll, member: false, collection: false,
+      }, fn);
+    }
     // named routes: the first route of each name wins (Rails names index and show routes)
     if (has("index")) this.add("GET", base + "(.:format)", ctrl + "#index", coll);
     if (has("create")) this.add("POST", base + "(.:format)", ctrl + "#create", has("index") ? null : coll);
@@ -113,13 +122,6 @@ export class Router {
     const otherName = has("show") ? null : memb;
     if (has("update")) { this.add("PATCH", base + "/:" + param + "(.:format)", ctrl + "#update", otherName); this.add("PUT", base + "/:" + param + "(.:format)", ctrl + "#update", null); }
     if (has("destroy")) this.add("DELETE", base + "/:" + param + "(.:format)", ctrl + "#destroy", has("show") || has("update") ? null : memb);
-    if (fn) {
-      const nestedParam = ":" + single + "_id";
-      this.withScope({
-        path: base + "/" + nestedParam, name: memb, controller: ctrl,
-        memberPath: base + "/:" + param, collectionPath: base, memberName: memb, collectionName: coll, member: false, collection: false,
-      }, fn);
-    }
   }
   resource(name, opts, fn) {
     if (typeof opts === "function") { fn = opts; opts = {}; }
@@ -157,13 +159,15 @@ export class Router {
       if (v === undefined || v === null) throw new Error("quickrail: " + camelize(name, false) + "Path is missing required key :" + k);
       values[k] = toParam(v);
     });
-    let p = r.pattern.replace("(.:format)", "");
-    p = p.replace(/[:*]([a-zA-Z_]\w*)/g, (m, k) => encodeURIComponent(values[k]));
+    if (!r.parts) r.parts = r.pattern.replace("(.:format)", "").split(/[:*]([a-zA-Z_]\w*)/); // odd entries are keys
+    let p = "";
+    for (let i = 0; i < r.parts.length; i++) p += i % 2 ? encodeURIComponent(values[r.parts[i]]) : r.parts[i];
     if (opts.format) p += "." + opts.format;
     delete opts.format;
     const anchor = opts.anchor; delete opts.anchor;
     delete opts.host; delete opts.protocol; delete opts.onlyPath;
-    const q = Object.keys(opts).filter((k) => opts[k] !== undefined && opts[k] !== null).map((k) => encodeURIComponent(k) + "=" + encodeURIComponent(opts[k])).join("&");
+    let q = "";
+    for (const k in opts) if (opts[k] !== undefined && opts[k] !== null) q += (q ? "&" : "") + encodeURIComponent(k) + "=" + encodeURIComponent(opts[k]);
     if (q) p += "?" + q;
     if (anchor) p += "#" + anchor;
     return p;

@@ -3,11 +3,13 @@
 import * as host from "quickrail:host";
 
 const env = host.env();
+let appDirOverride = null;
 
 const Quickrail = {
   version: host.version(),
   env,
-  get appDir() { return host.appDir(); },
+  get appDir() { return appDirOverride ?? host.appDir(); },
+  set appDir(dir) { appDirOverride = dir == null ? null : String(dir); }, // scripts and tests may point it elsewhere
   get workerId() { return host.workerId(); },
   get argv() { return host.argv(); },
   get environment() { return host.envName(); },
@@ -24,6 +26,7 @@ const Quickrail = {
   exit: (code = 0) => host.exit(code),
   crash: () => host.crash(),
   gc: () => host.gc(),
+  readLine: (prompt) => host.readLine(prompt === undefined ? undefined : String(prompt)),
 };
 Object.defineProperty(globalThis, "Quickrail", { value: Quickrail, writable: false, configurable: false, enumerable: false });
 

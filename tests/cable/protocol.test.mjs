@@ -31,6 +31,13 @@ test("handshake answers the actioncable-v1-json subprotocol and welcomes", async
   assert.equal(r.ws.protocol, "actioncable-v1-json");
   const w = await r.waitFor((j) => j.type === "welcome");
   assert.equal(w.text, "{\"type\":\"welcome\"}");
+  // like Rails, a client that offers no known subprotocol is upgraded without one (the Rails
+  // client then gives up by itself); a bad handshake gets 400
+  const none = await handshake(server.port, { origin: server.origin, "sec-websocket-protocol": "chat" });
+  assert.equal(none.status, 101);
+  assert.equal(none.headers["sec-websocket-protocol"], undefined);
+  assert.equal((await handshake(server.port, { origin: server.origin, "sec-websocket-version": "8" })).status, 400);
+  assert.equal((await handshake(server.port, { origin: server.origin, "sec-websocket-key": "short" })).status, 400);
 });
 
 test("a wrong Origin is refused with 404 Page not found and a log line", async () => {
@@ -130,6 +137,34 @@ test("a message over the size limit closes with 1009, invalid UTF-8 with 1007", 
   await bad.waitFor((j) => j.type === "welcome");
   bad.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
   assert.equal((await bad.waitClose()).code, 1007);
+});
+
+test("a slow consumer is disconnected; a reading subscriber on the same stream is not", async () => {
+  const s2 = await start({ workers: 1, env: { QUICKRAIL_WS_MAX_OUTBUF: "262144" } });
+  try {
+    const id = turboId(await token(s2, "firehose"));
+    const slow = new RawCable(s2.port), fast = new RawCable(s2.port);
+    await Promise.all([slow.opened, fast.opened]);
+    slow.subscribe(id);
+    fast.subscribe(id);
+    await Promise.all([slow, fast].map((c) => c.waitFor((j) => j.type === "confirm_subscription")));
+    slow.ws.pause(); // stops reading: the kernel buffers fill, then the server's queue grows
+    for (let i = 0; i < 4; i++) {
+      const r = await fetch(`${s2.url}/broadcast?stream=firehose&times=20&pad=400000`, { method: "POST", body: "m#N:" });
+      await r.text();
+    }
+    await s2.waitForLog(/slow consumer disconnected/, 10000);
+    const isData = (f) => f.json?.message !== undefined && f.json.type === undefined;
+    const fastGot = () => fast.frames.filter(isData).length;
+    for (let i = 0; i < 100 && fastGot() < 80; i++) await sleep(100);
+    assert.equal(fastGot(), 80, "the reading client got every message");
+    assert.equal(fast.closed, null);
+    slow.ws.resume();
+    const c = await slow.waitClose(10000);
+    assert.equal(c.code, 1006, "aborted by the server");
+    assert.ok(slow.frames.filter(isData).length < 80);
+    fast.close();
+  } finally { await s2.stop(); }
 });
 
 test("graceful shutdown sends disconnect server_restart with reconnect true, then closes", async () => {

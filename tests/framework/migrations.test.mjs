@@ -30,8 +30,8 @@ describe("migrations", () => {
     const cols = db.columns("widgets");
     assert.equal(cols.find((c) => c.name === "name").notnull, true);
     assert.equal(String(cols.find((c) => c.name === "size").default), "3");
-    db.run('INSERT INTO widgets (name, created_at, updated_at) VALUES (?, ?, ?)', ["a", "x", "x"]);
-    assert.throws(() => db.run('INSERT INTO widgets (name, created_at, updated_at) VALUES (?, ?, ?)', ["a", "x", "x"]), /UNIQUE/);
+    db.run('INSERT INTO widgets (name, created_at, updated_at) VALUES (?, ?, ?)', ["a", "2024-01-01 00:00:00", "2024-01-01 00:00:00"]);
+    assert.throws(() => db.run('INSERT INTO widgets (name, created_at, updated_at) VALUES (?, ?, ?)', ["a", "2024-01-01 00:00:00", "2024-01-01 00:00:00"]), /UNIQUE constraint|unique constraint/);
   });
 
   it("rolls back with down() and with a reversed change()", async () => {

@@ -21,7 +21,15 @@ export async function boot(opts = {}) {
   if (opts.appDir && !isNode) Quickrail.appDir = opts.appDir;
   const q = await import("quickrail");
   const dir = tmpDir();
-  q.establishConnection({ adapter: "sqlite", file: dir + "/test.sqlite3" });
+  const pg = !isNode && Quickrail.env.QUICKRAIL_TEST_PG_URL;
+  if (pg) {
+    // the same tests against PostgreSQL: a fresh database per test file
+    const url = pg.replace(/\/[^/?]*(\?|$)/, "/qr_" + dir.replace(/\W/g, "_").slice(-24).toLowerCase() + "$1");
+    PgDatabase.createDatabase(url);
+    q.establishConnection({ adapter: "postgresql", url });
+  } else {
+    q.establishConnection({ adapter: "sqlite", file: dir + "/test.sqlite3" });
+  }
   return { q, dir };
 }
 export const broadcasts = [];

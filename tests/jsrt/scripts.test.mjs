@@ -107,3 +107,27 @@ test("without a lib/ on disk the embedded copy is used", async () => {
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /EMBEDDED function lib$/m);
 });
+test("compiled modules are cached by content: reused, invalidated by edits, corrupt entries ignored", async () => {
+  const cache = tmpDir();
+  const dir = tmpDir();
+  const dep = script(`export const v = "one";`, "dep.js", dir);
+  const main = script(`import { v } from "./dep.js"; console.log("V", v);`, "main.js", dir);
+  const env = { QUICKRAIL_CACHE_DIR: cache };
+  const a = await runScript(main, [], { env });
+  assert.equal(a.code, 0, a.out);
+  assert.match(a.out, /V one/);
+  const entries = fs.readdirSync(cache).filter((f) => f.endsWith(".qbc"));
+  assert.ok(entries.length >= 2, `cache entries: ${entries}`);
+  const b = await runScript(main, [], { env });
+  assert.match(b.out, /V one/);
+  assert.deepEqual(fs.readdirSync(cache).filter((f) => f.endsWith(".qbc")).sort(), entries.sort());
+  fs.writeFileSync(dep, `export const v = "two";`);
+  const c = await runScript(main, [], { env });
+  assert.match(c.out, /V two/);
+  for (const f of fs.readdirSync(cache)) fs.writeFileSync(path.join(cache, f), "garbage");
+  const d = await runScript(main, [], { env });
+  assert.equal(d.code, 0, d.out);
+  assert.match(d.out, /V two/);
+  const off = await runScript(main, [], { env: { QUICKRAIL_CACHE: "0", QUICKRAIL_CACHE_DIR: tmpDir() } });
+  assert.match(off.out, /V two/);
+});

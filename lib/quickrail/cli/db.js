@@ -17,8 +17,8 @@ function create() {
     connection().tables(); // opens (and so creates) the file
     return existed;
   }
-  connection();
-  return false;
+  const db = connection();
+  return db.createDatabase ? !db.createDatabase() : true;
 }
 async function seed() {
   const file = appDir() + "/db/seeds.js";
@@ -48,8 +48,9 @@ export async function run(args) {
     case "db:seed": await seed(); break;
     case "db:prepare": {
       const cfg = databaseConfig();
-      const fresh = cfg.adapter === "sqlite" ? !exists(cfg.file) : false;
-      create();
+      let fresh = cfg.adapter === "sqlite" ? !exists(cfg.file) : false;
+      const existed = create();
+      if (cfg.adapter !== "sqlite") fresh = !existed;
       const hadSchema = !fresh && connection().tableExists("schema_migrations");
       await m.migrate(log);
       if (fresh || !hadSchema) await seed();

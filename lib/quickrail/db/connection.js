@@ -2,6 +2,7 @@
 // holds one across fork) and transactions with commit hooks: after_commit callbacks and
 // broadcasts run only once the outermost transaction has committed; a rollback drops them.
 import { sqliteAdapter } from "./sqlite_adapter.js";
+import { pgAdapter } from "./pg_adapter.js";
 
 let adapter = null;
 let adapterFactory = null;
@@ -25,8 +26,8 @@ export function databaseConfig() {
   return { adapter: "sqlite", file: appDir() + "/db/" + env() + ".sqlite3" };
 }
 
-// Adapters register here (the PostgreSQL one from db/pg_adapter.js when present).
-const factories = { sqlite: (cfg) => sqliteAdapter(cfg.file) };
+// Adapters by name; registerAdapter adds more.
+const factories = { sqlite: (cfg) => sqliteAdapter(cfg.file), postgresql: (cfg) => pgAdapter(cfg.url) };
 export function registerAdapter(name, factory) { factories[name] = factory; }
 
 export function establishConnection(cfgOrAdapter) {

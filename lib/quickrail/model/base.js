@@ -38,9 +38,11 @@ function meta(cls) {
   }
   return cls.__qrMeta;
 }
-function chain(cls) { // [Base ... cls]
+function chain(cls) { // [Base ... cls], cached per class (class hierarchies do not change)
+  if (hasOwn(cls, "__qrChain")) return cls.__qrChain;
   const out = [];
   for (let c = cls; c && c !== Object && c !== Function.prototype; c = Object.getPrototypeOf(c)) out.unshift(c);
+  Object.defineProperty(cls, "__qrChain", { value: out, enumerable: false });
   return out;
 }
 
@@ -107,7 +109,7 @@ export class Base {
   static get columnNames() { return this.loadSchema().map((c) => c.name); }
   static castDefault(col) {
     const d = col.default;
-    if (d === null || d === undefined) return null;
+    if (d === null || d === undefined || col.pk) return null;
     let v = String(d).replace(/^'(.*)'$/, "$1");
     if (/^(integer|bigint|float|decimal|real)/.test(col.type)) return Number(v);
     if (col.type === "boolean") return v === "1" || v === "t" || v === "true" || v === "TRUE";
@@ -197,7 +199,8 @@ export class Base {
 
   // ---- associations --------------------------------------------------------------------
   static reflectOnAssociation(name) {
-    for (const c of chain(this).reverse()) if (hasOwn(c, "__qrMeta") && c.__qrMeta.associations[name]) return c.__qrMeta.associations[name];
+    const ch = chain(this);
+    for (let i = ch.length - 1; i >= 0; i--) { const c = ch[i]; if (hasOwn(c, "__qrMeta") && c.__qrMeta.associations[name]) return c.__qrMeta.associations[name]; }
     return null;
   }
   static get reflections() {

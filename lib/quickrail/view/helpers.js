@@ -6,6 +6,7 @@ import { SafeString, escapeHTML, raw, tag, tagAttributes, safeJoin } from "../su
 import { pluralize as pluralWord, singularize, humanize, underscore, camelize } from "../support/inflector.js";
 import { currentContext, capture } from "./context.js";
 import { domId, streamName } from "../model/broadcasts.js";
+export { domId };
 
 const ctx = () => currentContext();
 let routeHelpers = {};

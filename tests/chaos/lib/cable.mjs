@@ -101,7 +101,7 @@ export class CableHolder {
   // Waits until every open connection has received `marker`, and (if sinceIds given) a message
   // on at least one of those identifiers at or after `since`. Returns what was missing.
   async waitProbe(marker, since, sinceIds, timeoutMs = 10000) {
-    const t0 = Date.now();
+    const t0 = since; // latency counted from just before the probe's POST
     const check = () => {
       let missingMarker = 0, missingSince = 0;
       for (const c of this.conns) {

@@ -34,8 +34,24 @@ async function waitReplaced(ctx, pid, timeoutMs = 10000) {
   while (Date.now() - t0 < timeoutMs) {
     const st = await ctx.server.stats();
     const r = roles(ctx.server, st);
-    if (!r.workers.includes(pid) && !alive(pid) && r.workers.length >= ctx.workers) return Date.now() - t0;
+    if (!r.workers.includes(pid) && !alive(pid) && r.active.length >= ctx.workers) return Date.now() - t0;
     await sleep(5);
+  }
+  return -1;
+}
+
+// Waits until the pool is back to full strength: every active worker up and the warm spare
+// ready, so that each injection meets the server in its steady state (a burst of faults faster
+// than a fork is a different experiment: then the replacement is a fork). Bounded.
+export async function settle(ctx, timeoutMs = 5000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const st = await ctx.server.stats();
+    if (!st || !Array.isArray(st.workers)) return -1;
+    const active = st.workers.filter((w) => w.role === "active" && (w.state === "idle" || w.state === "busy")).length;
+    const spares = st.workers.filter((w) => w.role === "spare" && w.state === "idle").length;
+    if (active >= (st.target_workers ?? ctx.workers) && spares >= (st.spares ?? 0) && st.zygote?.state !== "starting" && !st.backing_off) return Date.now() - t0;
+    await sleep(2);
   }
   return -1;
 }
@@ -52,7 +68,7 @@ function requestFault(name, route, { expect = is5xx, timeout = 30000 } = {}) {
 
 async function killWorker(ctx) {
   const st = await ctx.server.stats();
-  const { workers } = roles(ctx.server, st);
+  const { active: workers } = roles(ctx.server, st);
   if (!workers.length) return { status: "no worker pid", ok: false, ms: 0 };
   const pid = workers[Math.floor(Math.random() * workers.length)];
   const t0 = performance.now();
@@ -71,7 +87,7 @@ async function killZygote(ctx) {
   let fresh = null;
   while (Date.now() < deadline) {
     const r = roles(ctx.server, await ctx.server.stats());
-    if (r.zygote && r.zygote !== zygote && alive(r.zygote) && r.workers.length >= ctx.workers) { fresh = r.zygote; break; }
+    if (r.zygote && r.zygote !== zygote && alive(r.zygote) && r.active.length >= ctx.workers) { fresh = r.zygote; break; }
     await sleep(5);
   }
   return { status: fresh ? "zygote restarted" : "no new zygote", ok: !!fresh, ms: performance.now() - t0, pid: zygote };

@@ -10,7 +10,7 @@ import { sleep } from "./util.mjs";
 export class LoadGenerator {
   // opts: { port, articleIds (for show/comment), concurrency, rps, commentShare, maxMs }
   constructor(opts) {
-    this.opts = { concurrency: 6, rps: 80, commentShare: 0.1, maxMs: 30 * 60 * 1000, ...opts };
+    this.opts = { concurrency: 6, rps: 30, commentShare: 0.1, indexShare: 0.3, maxMs: 30 * 60 * 1000, ...opts };
     this.agent = new http.Agent({ keepAlive: true, maxSockets: this.opts.concurrency });
     this.sockets = { opened: 0, closed: 0 };
     const origCreate = this.agent.createConnection.bind(this.agent);
@@ -57,7 +57,7 @@ export class LoadGenerator {
         kind = "comment";
         body = `chaos-load-${process.pid}-${++this.seq}`;
         r = await client.comment(id, body);
-      } else if (roll < 0.55) {
+      } else if (roll < this.opts.commentShare + this.opts.indexShare) {
         kind = "index";
         r = await client.get("/articles");
       } else {

@@ -3,24 +3,28 @@
 // results. Plain text, fixed-width, also written to test-artifacts/chaos/.
 import { summarize, fmtMs } from "./util.mjs";
 
-// Worker replacement latency samples (in ms) from the stats endpoint, whatever the unit
-// of the field: *_ns, *_us, *_ms keys (arrays of numbers), searched anywhere in the object.
-export function replacementSamples(stats) {
-  const out = { samplesMs: [], key: null, total: null };
-  const visit = (o, prefix) => {
-    if (!o || typeof o !== "object") return;
-    for (const [k, v] of Object.entries(o)) {
-      const name = prefix ? `${prefix}.${k}` : k;
-      if (Array.isArray(v) && v.length && v.every((x) => typeof x === "number") && /(replace|respawn|restart|spare).*|latency/i.test(name)) {
-        if (out.key) continue;
-        const unit = /_ns\b|ns$/i.test(k) ? 1e-6 : /_us\b|us$|usec/i.test(k) ? 1e-3 : 1;
-        out.key = name;
-        out.samplesMs = v.map((x) => x * unit);
-      } else if (v && typeof v === "object" && !Array.isArray(v)) visit(v, name);
+// Worker replacement latency from the stats endpoint (ms). quickrail reports
+// "replacement_ns": {count, p50, p99, max, last} (and possibly raw "samples"); the suite also
+// collects one sample per replacement by reading `last` whenever `count` grew by one.
+export function replacementStats(stats) {
+  const r = stats?.replacement_ns;
+  if (!r || typeof r !== "object") return null;
+  const ms = (v) => (typeof v === "number" ? v / 1e6 : null);
+  return { count: r.count ?? 0, p50: ms(r.p50), p99: ms(r.p99), max: ms(r.max), last: ms(r.last),
+    samples: Array.isArray(r.samples) ? r.samples.map((v) => v / 1e6) : null };
+}
+
+export class ReplacementSampler {
+  constructor() { this.count = null; this.samplesMs = []; this.skipped = 0; }
+  note(stats) {
+    const r = replacementStats(stats);
+    if (!r) return;
+    if (this.count != null && r.count > this.count) {
+      if (r.last != null) this.samplesMs.push(r.last);
+      this.skipped += r.count - this.count - 1;
     }
-  };
-  visit(stats, "");
-  return out;
+    this.count = r.count;
+  }
 }
 
 export function restartCount(stats) {

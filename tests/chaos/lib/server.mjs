@@ -41,14 +41,23 @@ export function baseEnv(extra = {}) {
 export function prepareApp(env) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quickrail-chaos-"));
   const app = path.join(dir, "blog");
-  let made = false;
-  try {
-    run(["new", "blog", "--demo", "blog"], { cwd: dir, env });
-    made = fs.existsSync(app);
-  } catch (e) {
-    made = false;
+  let made = false, madeBy = "quickrail new blog --demo blog";
+  if (process.env.CHAOS_BLOG_DIR) {
+    // development aid: another blog-shaped app (copied as is, database included)
+    fs.cpSync(process.env.CHAOS_BLOG_DIR, app, { recursive: true });
+    made = true;
+    madeBy = `copy of ${process.env.CHAOS_BLOG_DIR}`;
   }
   if (!made) {
+    try {
+      run(["new", "blog", "--demo", "blog"], { cwd: dir, env });
+      made = fs.existsSync(app);
+    } catch (e) {
+      made = false;
+    }
+  }
+  if (!made) {
+    madeBy = "copy of examples/blog";
     fs.cpSync(path.join(ROOT, "examples/blog"), app, {
       recursive: true,
       filter: (src) => !/\.sqlite3(-wal|-shm)?$/.test(src) && !/\/(tmp|log|node_modules)(\/|$)/.test(src),
@@ -68,9 +77,9 @@ export function prepareApp(env) {
   fs.writeFileSync(path.join(app, "app.js"), wrapper);
   const markers = path.join(dir, "markers");
   fs.mkdirSync(markers);
-  run(["db:prepare"], { cwd: app, env: { ...env, CHAOS_DIR: markers } });
+  if (!process.env.CHAOS_SKIP_PREPARE) run(["db:prepare"], { cwd: app, env: { ...env, CHAOS_DIR: markers } });
   const dbFile = findDb(app, env.QUICKRAIL_ENV);
-  return { dir, app, markers, dbFile, madeBy: made ? "quickrail new blog --demo blog" : "copy of examples/blog" };
+  return { dir, app, markers, dbFile, madeBy };
 }
 
 function findDb(app, envName) {
@@ -97,6 +106,8 @@ export class Server {
     this.exit = null;
     this.proc = spawn(BIN, args, { env: this.opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     this.pid = this.proc.pid;
+    // run.sh kills these process groups if the test process itself is killed (timeout)
+    try { fs.appendFileSync(path.join(ROOT, "test-artifacts", "chaos", "server-pids"), `${this.pid}\n`); } catch {}
     const log = this.opts.logFile ? fs.createWriteStream(this.opts.logFile, { flags: "a" }) : null;
     log?.write(`\n==== start pid ${this.pid}: ${BIN} ${args.join(" ")}\n`);
     const onData = (buf) => {
@@ -166,14 +177,18 @@ export class Server {
 export function roles(server, stats) {
   const s = stats || {};
   const zyg = s.zygote?.pid ?? s.zygote_pid ?? s.zygotePid ?? null;
-  let workers = null;
   const list = s.workers ?? s.pool?.workers;
-  if (Array.isArray(list)) workers = list.map((w) => (typeof w === "number" ? w : w.pid)).filter((p) => p > 0);
-  if (zyg && workers) return { zygote: zyg, workers: workers.filter(alive), source: "stats" };
+  if (zyg && Array.isArray(list)) {
+    const live = list.filter((w) => (typeof w === "number" ? w : w.pid) > 0 && w.state !== "dead");
+    const pids = live.map((w) => (typeof w === "number" ? w : w.pid)).filter(alive);
+    const active = live.filter((w) => typeof w === "number" || ((w.role ?? "active") === "active" && (w.state === "idle" || w.state === "busy")))
+      .map((w) => (typeof w === "number" ? w : w.pid)).filter(alive);
+    return { zygote: zyg, workers: pids, active, source: "stats" };
+  }
   const tree = server.tree();
   const kids = tree.filter((p) => p.ppid === server.pid);
   const withKids = kids.filter((k) => tree.some((p) => p.ppid === k.pid));
   const zygote = zyg ?? (withKids[0]?.pid ?? (kids.length === 1 ? kids[0].pid : null));
   const w = tree.filter((p) => p.pid !== zygote && (p.ppid === zygote || p.ppid === server.pid)).map((p) => p.pid);
-  return { zygote, workers: workers ? workers.filter(alive) : w, source: "proc" };
+  return { zygote, workers: w, active: w, source: "proc" };
 }
