@@ -222,6 +222,9 @@ static void on_up(pconn_t *pc)
     qr_info("bridge postgresql: %s connection %s (server %d)", pc->role,
             pc->attempt ? "re-established" : "established", PQserverVersion(pc->conn));
     pc->attempt = 0;
+    /* the server is back: the other connection need not wait out its backoff */
+    pconn_t *other = pc == &g_sub ? &g_pub : &g_sub;
+    if (other->state == DOWN && !g_stopping) uv_timer_start(&other->timer, retry_cb, 0, 0);
     if (pc == &g_sub) {
         /* large payloads received before the loss still wait for their row */
         for (item_t *it = g_inbox; it; it = it->next)
