@@ -389,14 +389,14 @@ static void on_op_result(void *ud, int status, const char *json, size_t len)
     op_t *op = cc->inflight;
     cc->inflight = NULL;
     if (!op) return;
-    if (!cc->dead) op_done(cc, op, status, json, len);
+    if (!cc->dead && !C.shutting_down) op_done(cc, op, status, json, len);
     op_free(op);
     dispatch_next(cc);
 }
 
 static void dispatch_next(cconn_t *cc)
 {
-    while (!cc->inflight && cc->ops && !cc->dead) {
+    while (!cc->inflight && cc->ops && !cc->dead && !C.shutting_down) {
         op_t *op = cc->ops;
         cc->ops = op->next;
         if (!cc->ops) cc->ops_tail = &cc->ops;
