@@ -249,9 +249,10 @@ static void notice_cb(void *arg, const char *message)
 
 static void pconnect(pconn_t *pc)
 {
-    const char *keys[] = {"dbname", "application_name", "keepalives", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", NULL};
-    const char *vals[] = {g_url, "quickrail-cable", "1", "10", "5", "3", NULL};
+    /* defaults first: what the URL says wins (libpq keeps the last value of a keyword) */
+    const char *keys[] = {"application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "dbname", NULL};
+    const char *vals[] = {"quickrail-cable", "1", "10", "5", "3", g_url, NULL};
     pc->conn = PQconnectStartParams(keys, vals, 1);
     if (!pc->conn || PQstatus(pc->conn) == CONNECTION_BAD) {
         lost(pc, pc->conn ? PQerrorMessage(pc->conn) : "out of memory");

@@ -209,6 +209,7 @@ static void rconnect(rconn_t *rc)
         schedule_retry(rc, "could not be attached to the loop");
         return;
     }
+    redisEnableKeepAlive(&ac->c); /* notice a peer that vanished without closing */
     ac->ev.addRead = ev_add_read;
     ac->ev.delRead = ev_del_read;
     ac->ev.addWrite = ev_add_write;
