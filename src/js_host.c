@@ -29,6 +29,7 @@
 #include "embed.h"
 #include "js_priv.h"
 #include "log.h"
+#include "db_pg.h"
 #include "signed_stream.h"
 
 extern char **environ;
@@ -798,6 +799,23 @@ static void error_response(const qr_js_request_t *req, qr_js_response_t *res, JS
 {
     char *msg, *stack;
     exception_text(exc, &msg, &stack);
+    /* db_pg.c's DatabaseUnavailable (js_host.h): 503, one short log line (db_pg.c logged why) */
+    int unavailable = 0;
+    if (JS_IsObject(exc)) {
+        JSValue name = JS_GetPropertyStr(g_ctx, exc, "name");
+        const char *n = JS_IsString(name) ? JS_ToCString(g_ctx, name) : NULL;
+        unavailable = n && strcmp(n, "DatabaseUnavailable") == 0;
+        if (n) JS_FreeCString(g_ctx, n);
+        JS_FreeValue(g_ctx, name);
+    }
+    if (unavailable) {
+        qr_warn("%s %s: 503, the database is unavailable", req ? req->method : "cable", req ? req->target : "");
+        set_error_page(res, "Service Unavailable", msg, NULL);
+        res->status = 503;
+        free(msg);
+        free(stack);
+        return;
+    }
     qr_error("%s %s raised %s%s%s", req ? req->method : "cable", req ? req->target : "", msg,
              stack ? "\n" : "", stack ? stack : "");
     set_error_page(res, "Internal Server Error", msg, stack);
@@ -1541,6 +1559,7 @@ static int runtime_init(const qr_config_t *cfg, size_t mem_limit, char **err)
 
     g_env_obj = build_env(g_ctx);
     if (qr__js_sqlite_init(g_ctx) < 0) { set_err(err, "sqlite init"); return QR_EJS; }
+    if (qr_db_pg_init(g_ctx) < 0) { set_err(err, "PgDatabase init"); return QR_EJS; }
 
     char web[PATH_MAX];
     lib_path(web, sizeof web, "web/index.js");
@@ -1634,6 +1653,7 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     g_deadline_ms = 0;
     g_abort = ABORT_NONE;
     qr__js_sqlite_close_all();
+    qr_db_pg_close_all();
     qr__js_in_zygote = 0;
     JS_RunGC(g_rt);
     return 0;
@@ -1678,6 +1698,7 @@ static void runtime_free(void)
         JS_FreeValue(g_ctx, g_rejections[g_nrejections].reason);
     }
     qr__js_sqlite_close_all();
+    qr_db_pg_close_all();
     JS_FreeContext(g_ctx);
     JS_FreeRuntime(g_rt);
     g_ctx = NULL;

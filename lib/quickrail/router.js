@@ -159,13 +159,15 @@ export class Router {
       if (v === undefined || v === null) throw new Error("quickrail: " + camelize(name, false) + "Path is missing required key :" + k);
       values[k] = toParam(v);
     });
-    let p = r.pattern.replace("(.:format)", "");
-    p = p.replace(/[:*]([a-zA-Z_]\w*)/g, (m, k) => encodeURIComponent(values[k]));
+    if (!r.parts) r.parts = r.pattern.replace("(.:format)", "").split(/[:*]([a-zA-Z_]\w*)/); // odd entries are keys
+    let p = "";
+    for (let i = 0; i < r.parts.length; i++) p += i % 2 ? encodeURIComponent(values[r.parts[i]]) : r.parts[i];
     if (opts.format) p += "." + opts.format;
     delete opts.format;
     const anchor = opts.anchor; delete opts.anchor;
     delete opts.host; delete opts.protocol; delete opts.onlyPath;
-    const q = Object.keys(opts).filter((k) => opts[k] !== undefined && opts[k] !== null).map((k) => encodeURIComponent(k) + "=" + encodeURIComponent(opts[k])).join("&");
+    let q = "";
+    for (const k in opts) if (opts[k] !== undefined && opts[k] !== null) q += (q ? "&" : "") + encodeURIComponent(k) + "=" + encodeURIComponent(opts[k]);
     if (q) p += "?" + q;
     if (anchor) p += "#" + anchor;
     return p;

@@ -38,9 +38,11 @@ function meta(cls) {
   }
   return cls.__qrMeta;
 }
-function chain(cls) { // [Base ... cls]
+function chain(cls) { // [Base ... cls], cached per class (class hierarchies do not change)
+  if (hasOwn(cls, "__qrChain")) return cls.__qrChain;
   const out = [];
   for (let c = cls; c && c !== Object && c !== Function.prototype; c = Object.getPrototypeOf(c)) out.unshift(c);
+  Object.defineProperty(cls, "__qrChain", { value: out, enumerable: false });
   return out;
 }
 
@@ -197,7 +199,8 @@ export class Base {
 
   // ---- associations --------------------------------------------------------------------
   static reflectOnAssociation(name) {
-    for (const c of chain(this).reverse()) if (hasOwn(c, "__qrMeta") && c.__qrMeta.associations[name]) return c.__qrMeta.associations[name];
+    const ch = chain(this);
+    for (let i = ch.length - 1; i >= 0; i--) { const c = ch[i]; if (hasOwn(c, "__qrMeta") && c.__qrMeta.associations[name]) return c.__qrMeta.associations[name]; }
     return null;
   }
   static get reflections() {

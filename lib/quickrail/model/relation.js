@@ -176,13 +176,18 @@ export class Relation {
 export class CollectionProxy extends Relation {
   static for(owner, reflection) {
     const target = reflection.klass();
-    const rel = new CollectionProxy(target);
+    // built directly (no clone chain): one of these is made per record by includes()
+    const fk = reflection.foreignKey;
+    const db = connection();
+    const id = owner.id;
+    const rel = new CollectionProxy(target, {
+      where: [id == null ? db.quote(target.tableName) + "." + db.quote(fk) + " IS NULL" : db.quote(target.tableName) + "." + db.quote(fk) + " = ?"],
+      params: id == null ? [] : [id], order: [], limit: null, offset: null, includes: [], scopeAttrs: { [fk]: id },
+    });
     rel.owner = owner;
     rel.reflection = reflection;
-    const scoped = rel.where({ [reflection.foreignKey]: owner.id });
-    scoped.owner = owner; scoped.reflection = reflection;
-    if (reflection.options.order) return scoped.order(reflection.options.order);
-    return scoped;
+    if (reflection.options.order) { const o = rel.order(reflection.options.order); return o; }
+    return rel;
   }
   setTarget(records) { this.records = records; return this; }
   load() {

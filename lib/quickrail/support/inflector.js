@@ -37,25 +37,41 @@ function inflect(word, rules, irregulars) {
   return w;
 }
 
-export function pluralize(word) { return inflect(word, pluralRules, irregular); }
-export function singularize(word) { return inflect(word, singularRules, irregularBack); }
+// Names repeat (model, route and helper names), and the rules are regex lists, so results are
+// memoised (bounded) — the inflector sits on the per-request path of templates and queries.
+function memo(fn) {
+  const cache = new Map();
+  return function (s, arg) {
+    const key = arg === undefined ? s : s + "\u0000" + arg;
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = fn(s, arg);
+      if (cache.size > 2000) cache.clear();
+      cache.set(key, v);
+    }
+    return v;
+  };
+}
+export const pluralize = memo((word) => inflect(word, pluralRules, irregular));
+export const singularize = memo((word) => inflect(word, singularRules, irregularBack));
 
 // "ArticleComment" -> "article_comment"; "articleId" -> "article_id"
-export function underscore(s) {
+export const underscore = memo(function underscore(s) {
   return String(s).replace(/::/g, "/").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
     .replace(/([a-z\d])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
-}
+});
 // "article_comment" -> "ArticleComment"; camelize(s, false) -> "articleComment"
-export function camelize(s, upperFirst = true) {
+export const camelize = memo(function camelize(s, upperFirst) {
+  if (upperFirst === undefined) upperFirst = true;
   const out = String(s).replace(/[_-]+([a-z\d])/g, (m, c) => c.toUpperCase());
   return upperFirst ? out.charAt(0).toUpperCase() + out.slice(1) : out.charAt(0).toLowerCase() + out.slice(1);
-}
+});
 export function tableize(className) { return pluralize(underscore(className)); }
 export function classify(tableName) { return camelize(singularize(String(tableName))); }
 // "article_id" -> "Article"; "created_at" -> "Created at"
-export function humanize(s) {
+export const humanize = memo(function humanize(s) {
   const t = underscore(s).replace(/_id$/, "").replace(/_/g, " ").trim();
   return t.charAt(0).toUpperCase() + t.slice(1);
-}
+});
 export function titleize(s) { return humanize(s).replace(/\b[a-z]/g, (c) => c.toUpperCase()); }
 export function dasherize(s) { return String(s).replace(/_/g, "-"); }
