@@ -389,14 +389,14 @@ static void on_op_result(void *ud, int status, const char *json, size_t len)
     op_t *op = cc->inflight;
     cc->inflight = NULL;
     if (!op) return;
-    if (!cc->dead) op_done(cc, op, status, json, len);
+    if (!cc->dead && !C.shutting_down) op_done(cc, op, status, json, len);
     op_free(op);
     dispatch_next(cc);
 }
 
 static void dispatch_next(cconn_t *cc)
 {
-    while (!cc->inflight && cc->ops && !cc->dead) {
+    while (!cc->inflight && cc->ops && !cc->dead && !C.shutting_down) {
         op_t *op = cc->ops;
         cc->ops = op->next;
         if (!cc->ops) cc->ops_tail = &cc->ops;
@@ -790,7 +790,6 @@ int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req)
 int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
 {
     C.loop = loop;
-    C.cfg = cfg;
     if (!cfg->secret_key_base[0])
         qr_warn("cable: SECRET_KEY_BASE is empty; signed stream names are not secret");
     qr_signed_stream_key(cfg->secret_key_base, C.key);
@@ -809,6 +808,7 @@ int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
             C.origin_is_re[i] = 1;
         }
     }
+    C.cfg = cfg; /* from here on upgrades are taken (qr_cable_wants) */
     C.dev_origins = strcmp(cfg->env, "development") == 0;
     if (C.dev_origins)
         QR_ASSERT(regcomp(&C.dev_re, "^https?://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$", REG_EXTENDED | REG_NOSUB) == 0);

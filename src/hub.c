@@ -9,6 +9,7 @@
 #include "hub.h"
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "bridge.h"
 #include "buf.h"
 #include "common.h"
@@ -297,11 +298,18 @@ void qr_hub_unsubscribe_all(void *subscriber)
     owner_drop_if_empty(o);
 }
 
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *message_json, size_t message_len)
 {
     stream_t *st = stream_find(stream, stream_len, hash_bytes(stream, stream_len));
     if (!st || !H.deliver) return;
-    uint64_t t0 = st->nsubs >= 1000 ? qr_now_ns() : 0;
+    uint64_t t0 = st->nsubs >= 1000 ? qr_now_ns() : 0, c0 = t0 ? cpu_ns() : 0;
     size_t nsubs = st->nsubs;
     for (group_t *g = st->groups; g; g = g->next) {
         const char *frame = message_json;
@@ -321,8 +329,8 @@ void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *mes
         /* The deliver callback must not (un)subscribe synchronously (cable.c defers). */
         for (size_t i = 0; i < g->n; i++) H.deliver(g->subs[i]->owner->subscriber, frame, frame_len);
     }
-    if (t0) qr_debug("hub: fan-out of %zu bytes to %zu subscribers in %.2f ms", message_len, nsubs,
-                     (double)(qr_now_ns() - t0) / 1e6);
+    if (t0) qr_debug("hub: fan-out of %zu bytes to %zu subscribers in %.2f ms (cpu %.2f ms)", message_len, nsubs,
+                     (double)(qr_now_ns() - t0) / 1e6, (double)(cpu_ns() - c0) / 1e6);
 }
 
 void qr_hub_publish(const char *stream, size_t stream_len, const char *message_json, size_t message_len)

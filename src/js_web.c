@@ -378,7 +378,14 @@ static JSValue w_timing_safe_equal(JSContext *ctx, JSValueConst this_val, int ar
     return JS_NewBool(ctx, eq);
 }
 
+/* hrtime() -> monotonic milliseconds (fractional), for performance.now(). */
+static JSValue w_hrtime(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return JS_NewFloat64(ctx, (double)qr_now_ns() / 1e6);
+}
+
 static const JSCFunctionListEntry web_funcs[] = {
+    JS_CFUNC_DEF("hrtime", 0, w_hrtime),
     JS_CFUNC_DEF("log", 2, w_log),
     JS_CFUNC_DEF("utf8Encode", 1, w_utf8_encode),
     JS_CFUNC_DEF("utf8Decode", 3, w_utf8_decode),

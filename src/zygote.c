@@ -41,7 +41,9 @@ static void become_worker(const qr_config_t *cfg, int fd, uint32_t id, int sfd, 
     char tag[32];
     snprintf(tag, sizeof tag, "w%u", id);
     qr_log_set_tag(tag);
+    uint64_t t0 = qr_now_ns();
     qr_js_host_after_fork((int)id);
+    qr_debug("after_fork took %.2f ms", (double)(qr_now_ns() - t0) / 1e6);
     _exit(qr_worker_main(cfg, fd, id));
 }
 

@@ -74,19 +74,21 @@ test("a port in use is reported, exit 1", async () => {
   assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: address already in use/);
 });
 
-test("PORT and WEB_CONCURRENCY are honoured; flags win over them", async () => {
+test("PORT and WEB_CONCURRENCY are honoured; flags win over them", async (t) => {
   const probe = net.createServer().listen(0, "127.0.0.1");
   await new Promise((r) => probe.once("listening", r));
   const port = probe.address().port;
   probe.close();
   await new Promise((r) => setTimeout(r, 50));
   const srv = await startServer({ app: "tests/fixtures/hello", env: { PORT: String(port), WEB_CONCURRENCY: "3" }, args: ["-p", String(port)] });
+  t.after(() => srv.stop());
   assert.equal(srv.port, port);
   const s = await srv.stats();
   assert.equal(s.target_workers, 3);
   assert.equal(s.workers.filter((w) => w.role === "active").length, 3);
   assert.equal((await srv.stop()).code, 0);
   const srv2 = await startServer({ app: "tests/fixtures/hello", env: { WEB_CONCURRENCY: "3" }, workers: 1 });
+  t.after(() => srv2.stop());
   assert.equal((await srv2.stats()).target_workers, 1);
   assert.equal((await srv2.stop()).code, 0);
 });
@@ -106,8 +108,9 @@ function procAlive(pid) {
 }
 
 for (const sig of ["SIGTERM", "SIGINT"]) {
-  test(`${sig}: stops accepting, finishes in-flight requests, exits 0, leaves no process`, async () => {
+  test(`${sig}: stops accepting, finishes in-flight requests, exits 0, leaves no process`, async (t) => {
     const srv = await startServer({ app: "tests/fixtures/faults", workers: 2 });
+    t.after(() => srv.stop());
     const s = await srv.stats();
     const pids = [s.zygote.pid, ...s.workers.map((w) => w.pid)];
     const inflight = fetch(srv.url + "/sleep?ms=400").then(async (r) => [r.status, await r.text()]);
@@ -125,8 +128,9 @@ for (const sig of ["SIGTERM", "SIGINT"]) {
   });
 }
 
-test("shutdown does not wait forever for a stuck request", async () => {
+test("shutdown does not wait forever for a stuck request", async (t) => {
   const srv = await startServer({ app: "tests/fixtures/faults", workers: 1, args: ["--deadline", "300"], env: { QUICKRAIL_KILL_GRACE_MS: "200" } });
+  t.after(() => srv.stop({ signal: "SIGKILL" }));
   const stuck = fetch(srv.url + "/regex").then((r) => r.status, () => "error");
   await new Promise((r) => setTimeout(r, 100));
   const t0 = Date.now();

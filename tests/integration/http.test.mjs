@@ -14,7 +14,7 @@ before(async () => {
   ]);
 });
 after(async () => {
-  const r = await Promise.all([hello.stop(), echo.stop()]);
+  const r = await Promise.all([hello?.stop(), echo?.stop()]);
   for (const [i, x] of r.entries()) assert.equal(x.code, 0, `${JSON.stringify(x)}\n${[hello, echo][i].logs().split("\n").slice(-15).join("\n")}`);
 });
 

@@ -132,6 +132,17 @@ static void child_no_cable_handler(void)
     qr_js_response_free(&res);
 }
 
+static void child_router_dispatch(void)
+{
+    boot("jsrt-router", 5000);
+    qr_js_request_t req = {1, "DELETE", "/things/1", "", NULL, 0, NULL, 0};
+    qr_js_response_t res;
+    CHECK(qr_js_host_fetch(&req, &res) == 0);
+    CHECK(res.status == 200);
+    CHECK(res.body_len == 23 && memcmp(res.body, "routed DELETE /things/1", 23) == 0);
+    qr_js_response_free(&res);
+}
+
 static void child_boot_errors(void)
 {
     qr_config_t cfg;
@@ -147,6 +158,7 @@ static void test_fetch_and_broadcast(void **s) { (void)s; in_child(child_fetch_a
 static void test_cable_ops(void **s) { (void)s; in_child(child_cable_ops); }
 static void test_cable_deadline(void **s) { (void)s; in_child(child_cable_deadline); }
 static void test_no_cable_handler(void **s) { (void)s; in_child(child_no_cable_handler); }
+static void test_router_dispatch(void **s) { (void)s; in_child(child_router_dispatch); }
 static void test_boot_errors(void **s) { (void)s; in_child(child_boot_errors); }
 
 int main(void)
@@ -156,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_cable_ops),
         cmocka_unit_test(test_cable_deadline),
         cmocka_unit_test(test_no_cable_handler),
+        cmocka_unit_test(test_router_dispatch),
         cmocka_unit_test(test_boot_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
