@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = process.env.QUICKRAIL_ROOT || path.resolve(here, "../..");
 const BIN = process.env.QUICKRAIL_BIN || path.join(ROOT, "build/quickrail");
-// (quickjs.test.mjs and postgres.test.mjs orchestrate from Node; they do not run inside QuickJS)
-const files = fs.readdirSync(here).filter((f) => f.endsWith(".test.mjs") && f !== "quickjs.test.mjs" && f !== "postgres.test.mjs").sort();
+// (quickjs, postgres and node_host test files drive processes from Node; they stay on Node)
+const files = fs.readdirSync(here).filter((f) => f.endsWith(".test.mjs") && !["quickjs.test.mjs", "postgres.test.mjs", "node_host.test.mjs"].includes(f)).sort();
 
 describe("framework tests inside QuickJS (quickrail run)", () => {
   for (const f of files) {

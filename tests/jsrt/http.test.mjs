@@ -3,6 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { execFileSync } from "node:child_process";
+import BetterSqlite from "better-sqlite3";
 import path from "node:path";
 import { startServer, tmpDir, FIXTURES } from "./helpers.mjs";
 
@@ -27,6 +29,22 @@ test("GET: method, url, query, headers (lowercased) and peer address", async () 
   assert.equal(j.headers["x-custom-thing"], "Value");
   assert.equal(j.headers.accept, "text/html");
   assert.equal(j.remote, "127.0.0.1");
+});
+test("repeated request headers: values joined with \", \" (Cookie with \"; \")", async () => {
+  const net = await import("node:net");
+  const port = new URL(srv.url).port;
+  const raw = await new Promise((resolve, reject) => {
+    const sock = net.connect(port, "127.0.0.1", () => sock.write(
+      "GET /echo HTTP/1.1\r\nHost: example.test\r\nX-Dup: a\r\nX-Dup: b\r\nCookie: c1=1\r\nCookie: c2=2\r\nConnection: close\r\n\r\n"));
+    let buf = "";
+    sock.on("data", (d) => (buf += d));
+    sock.on("end", () => resolve(buf));
+    sock.on("error", reject);
+  });
+  const j = JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4));
+  assert.equal(j.headers["x-dup"], "a, b");
+  assert.equal(j.headers.cookie, "c1=1; c2=2");
+  assert.equal(j.url, "http://example.test/echo");
 });
 test("HEAD is answered without a body", async () => {
   const r = await srv.get("/echo", { method: "HEAD" });
@@ -222,4 +240,48 @@ test("production error pages show no details but the log has message and stack",
   } finally {
     await prod.stop();
   }
+});
+
+test("every worker has its own Math.random sequence (reseeded after fork)", async () => {
+  const rs = await Promise.all(Array.from({ length: 12 }, () => srv.get("/random").then((r) => r.json())));
+  const byIndex = new Map();
+  for (const x of rs) {
+    const k = x.n;
+    if (!byIndex.has(k)) byIndex.set(k, []);
+    byIndex.get(k).push(x);
+  }
+  const workers = new Set(rs.map((x) => x.workerId));
+  assert.ok(workers.size >= 2, `only workers ${[...workers]} answered`);
+  for (const [, same] of byIndex) {
+    assert.equal(new Set(same.map((x) => x.r)).size, same.length, `equal Math.random() values across workers: ${JSON.stringify(same)}`);
+  }
+  assert.equal(new Set(rs.map((x) => x.uuid)).size, rs.length);
+});
+
+function descendants(pid) {
+  let out = [];
+  try {
+    for (const c of execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean)) out = out.concat([Number(c)], descendants(Number(c)));
+  } catch {}
+  return out;
+}
+
+test("acknowledged SQLite writes survive kill -9 of every quickrail process", async () => {
+  const dbPath = path.join(tmpDir(), "durable.sqlite3");
+  const s = await startServer(APP, { args: ["-w", "2"], env: { JSRT_DB: dbPath } });
+  let acked = 0;
+  try {
+    for (let i = 0; i < 60; i++) {
+      const r = await s.get("/db/notes", { method: "POST", body: JSON.stringify({ body: "durable " + i }) });
+      assert.equal(r.status, 201);
+      acked++;
+    }
+  } finally {
+    for (const pid of [s.proc.pid, ...descendants(s.proc.pid)]) { try { process.kill(pid, "SIGKILL"); } catch {} }
+    await s.stop();
+  }
+  const db = new BetterSqlite(dbPath);
+  assert.equal(db.prepare("SELECT count(*) AS c FROM notes").get().c, acked);
+  assert.equal(db.pragma("integrity_check", { simple: true }), "ok");
+  db.close();
 });

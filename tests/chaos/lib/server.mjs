@@ -106,6 +106,8 @@ export class Server {
     this.exit = null;
     this.proc = spawn(BIN, args, { env: this.opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     this.pid = this.proc.pid;
+    // run.sh kills these process groups if the test process itself is killed (timeout)
+    try { fs.appendFileSync(path.join(ROOT, "test-artifacts", "chaos", "server-pids"), `${this.pid}\n`); } catch {}
     const log = this.opts.logFile ? fs.createWriteStream(this.opts.logFile, { flags: "a" }) : null;
     log?.write(`\n==== start pid ${this.pid}: ${BIN} ${args.join(" ")}\n`);
     const onData = (buf) => {
