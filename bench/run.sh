@@ -204,13 +204,20 @@ fanout_one() {
     --sources "$sources" --duration "$FANOUT_DUR" --interval 100 --settle "$FANOUT_SETTLE" --grace "$FANOUT_SETTLE" --tmp "$WORK" > "$WORK/fanout-$size-$s.json" 2> "$WORK/fanout-$size-$s.err"
   local rc=$?
   $NODE bench/lib/fanout-summary.mjs "fanout-$size" "$s" "$DIST" "$WORK/fanout-$size-$s.json" >> "$RESULTS_TSV"
+  # server-side fan-out time (all frames handed to the kernel), from the server's own log line
+  local times
+  times=$(grep -o 'subscribers in [0-9.]* ms' "$WORK/fanout-$size-$s.log" 2>/dev/null | awk '{ print $3 }')
+  if [ -n "$times" ]; then
+    record "fanout-$size" "$s" server_p50_ms "$(echo "$times" | median)" ms
+    record "fanout-$size" "$s" server_p99_ms "$(echo "$times" | sort -g | awk '{ a[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print a[i] }')" ms
+  fi
   [ $rc = 0 ] || { echo "fanout $size vs $s failed: $(grep -h -o '"error":"[^"]*"' "$WORK/fanout-$size-$s.json" | head -1) $(tail -2 "$WORK/fanout-$size-$s.err")"; return 1; }
 }
 wl_fanout() {
   local size port rc=0
   for size in $FANOUT_SIZES; do
     port=$(free_port)
-    if quickrail_start "fanout-$size-quickrail" "$FIX/fanout" "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
+    if QUICKRAIL_LOG_LEVEL=debug quickrail_start "fanout-$size-quickrail" "$FIX/fanout" "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
     else echo "quickrail fanout fixture did not start: $(tail -3 "$WORK/fanout-$size-quickrail.log")"; rc=1; fi
     server_stop
     port=$(free_port)
@@ -218,7 +225,7 @@ wl_fanout() {
     if wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" node-ws || rc=1
     else echo "Node ws peer did not start"; rc=1; fi
     server_stop
-    record "fanout-$size" quickrail desc "One Turbo stream, Action Cable over raw TCP clients (${CORES} load processes at 10k), one POST /broadcast every 100 ms for ${FANOUT_DUR} s; latency = time from the broadcaster's POST to receipt by each subscriber (CLOCK_MONOTONIC), so it includes the HTTP request that triggers the broadcast (a worker round-trip in quickrail) and the client's own frame handling. KB per idle connection = (PSS of the server's process tree with all subscribers connected and idle - PSS before) / subscribers."
+    record "fanout-$size" quickrail desc "One Turbo stream, Action Cable over raw TCP clients (${CORES} load processes at 10k), one POST /broadcast every 100 ms for ${FANOUT_DUR} s; latency = time from the broadcaster's POST to receipt by each subscriber (CLOCK_MONOTONIC), so it includes the HTTP request that triggers the broadcast (a worker round-trip in quickrail) and the client's own frame handling. "server fan-out" = time the server spends handing one broadcast's frames to every socket (quickrail's hub debug line; the same measure in the Node peer). KB per idle connection = (PSS of the server's process tree with all subscribers connected and idle - PSS before) / subscribers."
   done
   return $rc
 }

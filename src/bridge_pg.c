@@ -222,6 +222,9 @@ static void on_up(pconn_t *pc)
     qr_info("bridge postgresql: %s connection %s (server %d)", pc->role,
             pc->attempt ? "re-established" : "established", PQserverVersion(pc->conn));
     pc->attempt = 0;
+    /* the server is back: the other connection need not wait out its backoff */
+    pconn_t *other = pc == &g_sub ? &g_pub : &g_sub;
+    if (other->state == DOWN && !g_stopping) uv_timer_start(&other->timer, retry_cb, 0, 0);
     if (pc == &g_sub) {
         /* large payloads received before the loss still wait for their row */
         for (item_t *it = g_inbox; it; it = it->next)
@@ -246,9 +249,10 @@ static void notice_cb(void *arg, const char *message)
 
 static void pconnect(pconn_t *pc)
 {
-    const char *keys[] = {"dbname", "application_name", "keepalives", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", NULL};
-    const char *vals[] = {g_url, "quickrail-cable", "1", "10", "5", "3", NULL};
+    /* defaults first: what the URL says wins (libpq keeps the last value of a keyword) */
+    const char *keys[] = {"application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "dbname", NULL};
+    const char *vals[] = {"quickrail-cable", "1", "10", "5", "3", g_url, NULL};
     pc->conn = PQconnectStartParams(keys, vals, 1);
     if (!pc->conn || PQstatus(pc->conn) == CONNECTION_BAD) {
         lost(pc, pc->conn ? PQerrorMessage(pc->conn) : "out of memory");

@@ -173,6 +173,9 @@ static void connect_cb(const redisAsyncContext *cac, int status)
     if (rc->attempt) qr_info("bridge redis: %s connection to %s:%d re-established", rc->role, g_host, g_port);
     else qr_info("bridge redis: %s connection to %s:%d established", rc->role, g_host, g_port);
     rc->attempt = 0;
+    /* the server is back: the other connection need not wait out its backoff */
+    rconn_t *other = rc == &g_pub ? &g_sub : &g_pub;
+    if (!other->ac) uv_timer_start(&other->timer, retry_cb, 0, 0);
     if (rc == &g_pub) {
         rc->up = 1;
     } else {
@@ -206,6 +209,7 @@ static void rconnect(rconn_t *rc)
         schedule_retry(rc, "could not be attached to the loop");
         return;
     }
+    redisEnableKeepAlive(&ac->c); /* notice a peer that vanished without closing */
     ac->ev.addRead = ev_add_read;
     ac->ev.delRead = ev_del_read;
     ac->ev.addWrite = ev_add_write;

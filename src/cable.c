@@ -27,14 +27,8 @@
 #include "signed_stream.h"
 #include "websocket.h"
 
-/* Provided by http.c and pool.c (another engineer's files): weak, so this file links (and its
- * unit tests run) in builds where they are absent; nothing here calls them without a
- * connection, which only http.c can create. qr_pool_cable NULL = no app channels. */
-extern int qr_conn_write(qr_conn_t *, const char *, size_t) __attribute__((weak));
-extern size_t qr_conn_pending(const qr_conn_t *) __attribute__((weak));
-extern void qr_conn_close(qr_conn_t *, int) __attribute__((weak));
-extern void qr_conn_upgrade(qr_conn_t *, const qr_conn_upgrade_cbs_t *, void *) __attribute__((weak));
-extern const char *qr_http_header(const qr_http_request_t *, const char *, size_t *) __attribute__((weak));
+/* pool.c is optional at link time: without it (NULL) there are no app-defined channels, the
+ * welcome follows the handshake at once and unknown channels are only logged. */
 extern int qr_pool_cable(const char *, size_t, qr_pool_cable_cb, void *) __attribute__((weak));
 extern void qr_pool_cancel(void *) __attribute__((weak));
 

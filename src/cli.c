@@ -73,6 +73,9 @@ static void print_usage(FILE *f)
             "      --max-body BYTES   largest request body, e.g. 10m (default 10m; larger -> 413)\n"
             "      --deadline MS      per-request deadline in ms (default 15000)\n"
             "      --idle-timeout MS  keep-alive idle / slow-client timeout in ms (default 30000)\n"
+            "  -d, --database DB      postgres (DATABASE_URL, else postgresql:///<app>_<env>), sqlite or a URL\n"
+            "      --cable URL        cluster broadcasts: redis://..., postgres://..., redis or postgres\n"
+            "                         (postgres = LISTEN/NOTIFY on DATABASE_URL; env CABLE_URL, CABLE_PREFIX)\n"
             "\n"
             "Environment: PORT, WEB_CONCURRENCY, QUICKRAIL_ENV, QUICKRAIL_DEADLINE_MS,\n"
             "  QUICKRAIL_KILL_GRACE_MS, QUICKRAIL_MEMORY_LIMIT, QUICKRAIL_MAX_BODY, QUICKRAIL_IDLE_TIMEOUT_MS,\n"
@@ -142,9 +145,44 @@ static int check_app_dir(const char *dir, qr_config_t *cfg)
     return 0;
 }
 
+/* -d / --database: "postgres" (DATABASE_URL when it is already a postgres URL, else the local
+ * server's database <app>_<env> through libpq's defaults), "sqlite" (db/<env>.sqlite3) or a URL.
+ * Sets DATABASE_URL in the environment, which the zygote and workers inherit and JS reads. */
+static int apply_database(const char *v, qr_config_t *cfg)
+{
+    const char *cur = getenv("DATABASE_URL");
+    char url[sizeof cfg->database_url];
+    if (strcmp(v, "postgres") == 0 || strcmp(v, "postgresql") == 0 || strcmp(v, "pg") == 0) {
+        if (cur && (strncmp(cur, "postgres://", 11) == 0 || strncmp(cur, "postgresql://", 13) == 0)) return 0;
+        const char *base = strrchr(cfg->app_dir, '/');
+        base = base ? base + 1 : cfg->app_dir;
+        size_t n = 0;
+        char name[128];
+        for (const char *p = base; *p && n + 1 < sizeof name - sizeof cfg->env - 1; p++) {
+            char ch = *p;
+            if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+            name[n++] = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '_';
+        }
+        name[n] = 0;
+        snprintf(url, sizeof url, "postgresql:///%s_%s", n ? name : "app", cfg->env);
+    } else if (strcmp(v, "sqlite") == 0 || strcmp(v, "sqlite3") == 0) {
+        unsetenv("DATABASE_URL");
+        cfg->database_url[0] = 0;
+        return 0;
+    } else if (strstr(v, "://") || strncmp(v, "sqlite3:", 8) == 0) {
+        if (strlen(v) >= sizeof url) return usage_error(SERVE_USAGE, "--database '%s' is too long", v);
+        snprintf(url, sizeof url, "%s", v);
+    } else {
+        return usage_error(SERVE_USAGE, "invalid --database '%s': expected postgres, sqlite or a URL", v);
+    }
+    setenv("DATABASE_URL", url, 1);
+    snprintf(cfg->database_url, sizeof cfg->database_url, "%s", url);
+    return 0;
+}
+
 int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_config_t *cfg)
 {
-    const char *app_dir = NULL;
+    const char *app_dir = NULL, *database = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *missing = NULL;
@@ -192,6 +230,14 @@ int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_co
             if (qr_config_parse_uint(v, 86400000, &u) != 0 || u == 0)
                 return usage_error(SERVE_USAGE, "invalid --idle-timeout '%s': expected milliseconds, e.g. 30000", v);
             cfg->idle_timeout_ms = (unsigned)u;
+        } else if (match_opt(a, NULL, "--cable", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (strlen(v) >= sizeof cfg->cable_url)
+                return usage_error(SERVE_USAGE, "--cable '%s' is too long", v);
+            snprintf(cfg->cable_url, sizeof cfg->cable_url, "%s", v); /* redis://, postgres://, redis, postgres */
+        } else if (match_opt(a, "-d", "--database", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            database = v;
         } else if (a[0] == '-' && a[1] != 0) {
             return usage_error(SERVE_USAGE, "unknown option '%s'", a);
         } else if (!app_dir) {
@@ -208,6 +254,7 @@ int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_co
     if (!app_dir) return usage_error(SERVE_USAGE, "%s", "missing APP_DIR: which app should be served?");
     int r = check_app_dir(app_dir, cfg);
     if (r != 0) return r;
+    if (database && (r = apply_database(database, cfg)) != 0) return r;
     qr_log_set_level((qr_log_level_t)cfg->log_level);
     if (qr_config_finish(cfg) != 0) qr_warn("could not create %s/tmp/secret_key_base; using a per-process secret", cfg->app_dir);
     return 0;

@@ -154,8 +154,13 @@ static void lose(pgdb_t *db)
 
 static PGconn *connect_url(const char *url, char *err, size_t errlen, int *missing_db)
 {
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *vals[] = {url, "5", "quickrail", NULL};
+    /* Defaults first: what the URL says wins (libpq keeps the last value of a keyword). A
+     * statement may not outlive the request's deadline: the worker cannot interrupt libpq. */
+    char opts[64];
+    const char *dl = getenv("QUICKRAIL_DEADLINE_MS");
+    snprintf(opts, sizeof opts, "-c statement_timeout=%ld", dl && atol(dl) > 0 ? atol(dl) : 15000L);
+    const char *keys[] = {"connect_timeout", "application_name", "options", "dbname", NULL};
+    const char *vals[] = {"5", "quickrail", opts, url, NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
     *missing_db = 0;
     if (c && PQstatus(c) == CONNECTION_OK) {

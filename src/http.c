@@ -27,6 +27,7 @@
 
 #define QR_LINGER_MS 2000
 #define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
+#define QR_MAX_HEADERS 4000       /* fits the worker's frame field table (worker.c) */
 
 typedef struct {
     size_t name_off, name_len, value_off, value_len;
@@ -87,6 +88,7 @@ static llhttp_settings_t g_settings;
 
 static void conn_close(qr_conn_t *c);
 static void process_input(qr_conn_t *c);
+static void arm_timer(qr_conn_t *c, uint64_t ms);
 static void start_reading(qr_conn_t *c);
 
 /* ---------------------------------------------------------------- small helpers */
@@ -186,6 +188,9 @@ static void after_write(uv_write_t *req, int status)
     if (c->pending_write == 0) {
         if (c->close_after_write) { conn_close(c); return; }
         if (!c->upgraded && c->phase == PH_IDLE) process_input(c);
+    } else if (!c->upgraded && c->phase == PH_IDLE) {
+        /* the client is reading: give it another idle period to read the rest */
+        arm_timer(c, g_cfg->idle_timeout_ms);
     }
 }
 
@@ -356,6 +361,7 @@ static int on_header_field(llhttp_t *p, const char *at, size_t len)
 {
     qr_conn_t *c = p->data;
     if (c->span != 1) {
+        if (c->nh >= QR_MAX_HEADERS) { c->error_status = 431; return -1; }
         if (c->nh == c->caph) {
             c->caph = c->caph ? c->caph * 2 : 32;
             c->hv = qr_xrealloc(c->hv, c->caph * sizeof *c->hv);
@@ -513,7 +519,8 @@ static void request_done(qr_conn_t *c)
     else llhttp_resume(&c->parser);
     request_reset(c);
     if (c->pending_write < QR_OUTBUF_HIGH) process_input(c);
-    /* else after_write() continues once the client has read what we sent */
+    else arm_timer(c, g_cfg->idle_timeout_ms); /* after_write() continues once the client reads;
+                                                * a client that never reads is closed */
 }
 
 static void read_public_page(int status, qr_buf_t *out)
@@ -671,7 +678,7 @@ static void dispatch(qr_conn_t *c)
         return;
     }
     if ((c->parser.method == HTTP_GET || c->parser.method == HTTP_HEAD) && g_public[0] &&
-        serve_static(c, req.path)) {
+        req.path[0] == '/' && serve_static(c, req.path)) {
         if (hs != hs_small) free(hs);
         request_done(c);
         return;

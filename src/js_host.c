@@ -419,11 +419,13 @@ static JSModuleDef *host_module(JSContext *ctx, const char *name);
 /* ---- compiled-module cache ----
  * Like Rails' bootsnap: the bytecode of every module compiled is kept in a content-addressed
  * cache dir ($QUICKRAIL_CACHE_DIR, else $XDG_CACHE_HOME/quickrail or ~/.cache/quickrail;
- * QUICKRAIL_CACHE=0 disables it), keyed by SHA-256 of (build, module name, source). A cold
+ * QUICKRAIL_CACHE=0 disables it), keyed by SHA-256 of (this binary: version, build time, size
+ * and mtime of the executable; module name; source), so no two builds share bytecode. A cold
  * start (zygote restart, `quickrail run` task) then reads bytecode instead of compiling the
  * framework. Unwritable or corrupt caches are ignored: compiling is always the fallback. */
 static char g_cache_dir[PATH_MAX];
 static int g_cache_state; /* 0 unknown, 1 on, -1 off */
+static char g_cache_build[128]; /* which binary: version, build time, size and mtime of the exe */
 
 static int cache_on(void)
 {
@@ -442,17 +444,20 @@ static int cache_on(void)
         if (*p == '/') { *p = 0; mkdir(tmp, 0755); *p = '/'; }
     if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return 0;
     if (access(g_cache_dir, W_OK) != 0) return 0;
+    struct stat st;
+    if (stat("/proc/self/exe", &st) != 0) memset(&st, 0, sizeof st);
+    fmt_to(g_cache_build, sizeof g_cache_build, "%s %s %s %lld %lld.%09ld", QR_VERSION, __DATE__, __TIME__,
+           (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     g_cache_state = 1;
     return 1;
 }
 
 static void cache_path(char *out, size_t cap, const char *name, const char *src, size_t len)
 {
-    static const char build[] = QR_VERSION " " __DATE__ " " __TIME__;
     unsigned char md[32];
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-    EVP_DigestUpdate(c, build, sizeof build);
+    EVP_DigestUpdate(c, g_cache_build, strlen(g_cache_build) + 1);
     EVP_DigestUpdate(c, name, strlen(name) + 1);
     EVP_DigestUpdate(c, src, len);
     unsigned int ml = 32;

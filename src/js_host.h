@@ -21,7 +21,11 @@
  *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), signStreamName(name) -> Turbo
  *     token, verifyStreamName(token) -> name | null, hmacSha256Hex(data) -> hex (key derived from
  *     SECRET_KEY_BASE), exit(code) (scripts only), crash() (SIGSEGV; only when
- *     QUICKRAIL_TEST_CRASH=1, else throws) }.
+ *     QUICKRAIL_TEST_CRASH=1, else throws) }. Also (jsrt extensions): argv (script arguments),
+ *     readLine(prompt) -> line | null at EOF, environment ("development"...), libDir, isScript,
+ *     gc() -> bytes in use; appDir is assignable (tests point it at fixture apps).
+ *   - Scripts (`quickrail run`): console writes plain lines (stdout; warn/error on stderr);
+ *     in servers console goes through log.h, one line per call tagged with the process.
  *   - Module specifiers: "quickrail" -> lib/quickrail/index.js, "quickrail/x" -> lib/quickrail/x.js,
  *     relative and absolute paths as usual; lib/ is read from disk when QUICKRAIL_LIB (or a lib/
  *     beside the binary's repository) exists, otherwise from the embedded copy (embed.h).

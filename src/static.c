@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include "common.h"
 
-#define QR_STATIC_MAX (256u * 1024u * 1024u)
+#define QR_STATIC_MAX (64u * 1024u * 1024u) /* larger files are left to the app (or a CDN) */
 
 static const struct { const char *ext, *mime; } mimes[] = {
     {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},

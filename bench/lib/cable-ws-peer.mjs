@@ -24,6 +24,7 @@ const server = http.createServer((req, res) => {
       const html = Buffer.concat(chunks).toString("utf8");
       const byId = streams.get(stream);
       let n = 0;
+      const t0 = process.hrtime.bigint();
       if (byId) {
         const message = JSON.stringify(html);
         for (const [identifier, set] of byId) {
@@ -31,6 +32,8 @@ const server = http.createServer((req, res) => {
           for (const ws of set) { ws.send(frame, { binary: false }); n++; }
         }
       }
+      // the same measure quickrail's hub logs at debug level: all frames handed to the sockets
+      if (n >= 1000) console.log(`fan-out of ${html.length} bytes to ${n} subscribers in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(2)} ms`);
       res.writeHead(200, { "content-type": "text/plain" });
       res.end(`ok ${n}\n`);
     });

@@ -41,6 +41,17 @@ if (opt.machine && fs.existsSync(opt.machine)) {
   for (const l of fs.readFileSync(opt.machine, "utf8").split("\n").filter(Boolean)) md(`- ${l}`);
   md();
 }
+{
+  const loads = notes.map((n) => /^load average before \S+: ([\d.]+)/.exec(n)).filter(Boolean).map((m) => Number(m[1]));
+  const machineText = opt.machine && fs.existsSync(opt.machine) ? fs.readFileSync(opt.machine, "utf8") : "";
+  const cores = Number(/(\d+) cores/.exec(machineText)?.[1] || 0);
+  const worst = loads.length ? Math.max(...loads) : 0;
+  if (cores && worst > cores * 1.5) {
+    md(`**Warning: the machine was busy with other work during this run (1-minute load average up to ${worst} on ${cores} cores).**`);
+    md("Absolute figures are depressed and noisy; ratios between servers measured back to back are more meaningful than the absolute numbers.");
+    md();
+  }
+}
 md("Every figure comes from one session on the machine above, servers run one after another");
 md("with the same load; load generators run on the same machine (127.0.0.1). \"quickrail ×\" is");
 md("quickrail's advantage over that row: >1 means quickrail is better (more req/s, less latency,");
@@ -98,13 +109,13 @@ if (fanouts.length) {
   md();
   md(get(fanouts[0], "quickrail", "desc") ?? get(fanouts[0], "node-ws", "desc") ?? "");
   md();
-  md("| subscribers | server | p50 ms | p99 ms | max ms | delivered | KB per idle connection | quickrail × (p99) | quickrail × (KB/conn) |");
-  md("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  md("| subscribers | server | p50 ms | p99 ms | max ms | delivered | server fan-out p50 / p99 ms | KB per idle connection | quickrail × (p99) | quickrail × (KB/conn) |");
+  md("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const w of fanouts) {
     for (const [s, label] of [["quickrail", "quickrail"], ["node-ws", "Node ws peer"]]) {
-      if (num(w, s, "p50_ms") === undefined) { md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | failed | | | | | | |`); continue; }
+      if (num(w, s, "p50_ms") === undefined) { md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | failed | | | | | | | |`); continue; }
       const isQ = s === "quickrail";
-      md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | ${fmt(num(w, s, "p50_ms"), 2)} | ${fmt(num(w, s, "p99_ms"), 2)} | ${fmt(num(w, s, "max_ms"), 2)} | ${get(w, s, "delivered_pct") ?? "—"}% | ${fmt(num(w, s, "kb_per_conn"), 2)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "p99_ms"), num(w, s, "p99_ms"), false)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "kb_per_conn"), num(w, s, "kb_per_conn"), false)} |`);
+      md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | ${fmt(num(w, s, "p50_ms"), 2)} | ${fmt(num(w, s, "p99_ms"), 2)} | ${fmt(num(w, s, "max_ms"), 2)} | ${get(w, s, "delivered_pct") ?? "—"}% | ${fmt(num(w, s, "server_p50_ms"), 2)} / ${fmt(num(w, s, "server_p99_ms"), 2)} | ${fmt(num(w, s, "kb_per_conn"), 2)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "p99_ms"), num(w, s, "p99_ms"), false)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "kb_per_conn"), num(w, s, "kb_per_conn"), false)} |`);
     }
   }
   md();

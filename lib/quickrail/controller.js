@@ -262,16 +262,19 @@ export class Controller {
 }
 Controller.protectFromForgery();
 
+// turboStream.replace(record) / .append("comments", {partial, locals}) / .remove(record) ...
+// for a controller, or for a view context ({ app, vc }) when called from a template.
 export function turboStreamBuilder(controller) {
   const views = controller.app.views;
+  const vcOf = () => (controller.viewContext ? controller.viewContext() : controller.vc);
   const make = (action) => (target, opts = {}) => {
     let content = opts.html !== undefined ? String(opts.html) : (opts.content !== undefined ? String(opts.content) : undefined);
     let t = target;
     if (target && typeof target === "object" && typeof target.toPartialPath === "function") {
       t = action === "append" || action === "prepend" ? target.constructor.modelName.plural : domId(target);
-      if (content === undefined && action !== "remove") content = views.renderInView(controller.viewContext(), target, opts.locals).s;
+      if (content === undefined && action !== "remove") content = views.renderInView(vcOf(), target, opts.locals).s;
     }
-    if (content === undefined && opts.partial) content = views.renderInView(controller.viewContext(), { partial: opts.partial, locals: opts.locals }).s;
+    if (content === undefined && opts.partial) content = views.renderInView(vcOf(), { partial: opts.partial, locals: opts.locals }).s;
     return new SafeString(turboStreamTag(action, t, content, opts));
   };
   const out = {};

@@ -14,8 +14,13 @@ function normName(name) {
 }
 function normValue(value) {
   value = String(value);
-  if (/[\0\r\n]/.test(value)) throw new TypeError("Headers: invalid header value");
-  return value.replace(/^[\t ]+|[\t ]+$/g, "");
+  // plain string scans: this runs for every header of every response
+  if (value.indexOf("\n") !== -1 || value.indexOf("\r") !== -1 || value.indexOf("\0") !== -1) {
+    throw new TypeError("Headers: invalid header value");
+  }
+  const n = value.length;
+  if (n && (value.charCodeAt(0) <= 32 || value.charCodeAt(n - 1) <= 32)) value = value.replace(/^[\t ]+|[\t ]+$/g, "");
+  return value;
 }
 
 class Headers {

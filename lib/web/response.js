@@ -16,7 +16,7 @@ class Response extends Body {
       throw new RangeError(`Response: status ${init.status} is outside the range [200, 599]`);
     }
     const statusText = init.statusText === undefined ? "" : String(init.statusText);
-    if (/[^\t\u0020-\u007e\u0080-\u00ff]/.test(statusText)) throw new TypeError("Response: invalid statusText");
+    if (statusText && /[^\t\u0020-\u007e\u0080-\u00ff]/.test(statusText)) throw new TypeError("Response: invalid statusText");
     const headers = new Headers(init.headers);
     const ex = extractBody(body);
     if (ex.body !== null && NULL_BODY.has(status)) throw new TypeError(`Response with null body status ${status} cannot have body`);

@@ -2,8 +2,8 @@
 // postgresql adapter): a broadcast on node 1 reaches subscribers on node 2 and node 1 exactly
 // once; a NOTIFY sent with psql in Rails' format arrives; a payload over the 8000-byte NOTIFY
 // limit arrives whole (action_cable_large_payloads); channel names over 63 characters are SHA1
-// digests as in Rails; a PostgreSQL restart loses no subscription. Node 2 is configured the
-// `--cable postgres` way: CABLE_URL=postgres with DATABASE_URL.
+// digests as in Rails; a PostgreSQL restart loses no subscription. Node 2 is configured with
+// flags: `--cable postgres -d postgres://...` (LISTEN/NOTIFY on the app's database).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -18,7 +18,7 @@ before(async () => {
   pg = await startPostgres();
   [n1, n2] = await Promise.all([
     start({ env: { CABLE_URL: pg.url, CABLE_PREFIX: PREFIX } }),
-    start({ env: { CABLE_URL: "postgres", DATABASE_URL: pg.url, CABLE_PREFIX: PREFIX } }),
+    start({ env: { CABLE_PREFIX: PREFIX, DATABASE_URL: undefined, CABLE_URL: undefined }, args: ["--cable", "postgres", "-d", pg.url] }),
   ]);
   await n1.waitForLog(/bridge postgresql: listen connection established/, 10000);
   await n2.waitForLog(/bridge postgresql: listen connection established/, 10000);
@@ -89,8 +89,10 @@ test("restarting PostgreSQL loses no subscription; local delivery goes on meanwh
   await broadcast(n1, "survivor", "while away");
   await waitReceived(s1, 1);
   await pg.start();
-  await n1.waitForLog(/bridge postgresql: listening to \d+ stream/, 15000, { from: from1 });
-  await n2.waitForLog(/bridge postgresql: listening to \d+ stream/, 15000, { from: from2 });
+  for (const [n, from] of [[n1, from1], [n2, from2]]) {
+    await n.waitForLog(/bridge postgresql: listening to \d+ stream/, 15000, { from });
+    await n.waitForLog(/bridge postgresql: publish connection re-established/, 15000, { from });
+  }
   await broadcast(n1, "survivor", "after restart");
   await waitReceived(s2, 1);
   await waitReceived(s1, 2);

@@ -99,8 +99,10 @@ test("stopping and restarting Redis loses no subscription; local delivery goes o
   await broadcast(n1, "survivor", "while away");
   await waitReceived(s1, 1);
   await redis.start(); // same port
-  await n1.waitForLog(/bridge redis: subscribe connection .* re-established/, 10000, { from: from1 });
-  await n2.waitForLog(/bridge redis: subscribe connection .* re-established/, 10000, { from: from2 });
+  for (const [n, from] of [[n1, from1], [n2, from2]]) {
+    await n.waitForLog(/bridge redis: subscribe connection .* re-established/, 10000, { from });
+    await n.waitForLog(/bridge redis: publish connection .* re-established/, 10000, { from });
+  }
   await waitNumsub(`${PREFIX}:survivor`, 2);
   await until(async () => (await numsub(`${PREFIX}:articles`)) === 2, 5000, "re-subscribed older streams too");
   await broadcast(n1, "survivor", "after restart");

@@ -16,7 +16,7 @@ import { prepareBlog, ROOT } from "../blog/blog_app.mjs";
 const require = createRequire(path.join(ROOT, "package.json"));
 const { chromium } = require("playwright-core");
 const ART = path.join(ROOT, "test-artifacts");
-const TIMEOUT = 10000;
+const TIMEOUT = 20000;
 
 let srv, url, context, A, B, userDir;
 const pageErrors = [];

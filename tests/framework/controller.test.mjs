@@ -18,6 +18,8 @@ before(async () => {
   Quickrail.writeFile(root + "/app/views/widgets/index.html.erb", "<% for (const w of @widgets) { %><i><%= w.name %></i><% } %>");
   Quickrail.writeFile(root + "/app/views/widgets/new.html.erb", "<%= formWith({ model: widget }, (f) => { %><%= f.textField(\"name\") %><% }) %><%= widget.errors.fullMessages.join(\",\") %>");
   Quickrail.writeFile(root + "/app/views/widgets/broken.html.erb", "ok\n<%= nope.boom() %>\n");
+  Quickrail.writeFile(root + "/app/views/widgets/_widget.html.erb", "<li id=\"<%= domId(widget) %>\"><%= widget.name %></li>");
+  Quickrail.writeFile(root + "/app/views/widgets/rename.turbo_stream.erb", "<%= turboStream.replace(widget) %>");
   new q.Migration().createTable("widgets", (t) => { t.string("name"); t.timestamps(); });
   Widget = class Widget extends q.ApplicationRecord {};
   Widget.validates("name", { presence: true });
@@ -33,6 +35,19 @@ before(async () => {
     destroy() { this.widget.destroy(); this.head("no_content"); }
     broken() {}
     twice() { this.head(200); this.head(200); }
+    rename() {
+      const w = Widget.find(this.params.id);
+      w.update({ name: this.params.name });
+      this.widget = w;
+      this.respondTo((format) => {
+        format.turboStream();
+        format.html(() => this.redirectTo("/widgets"));
+      });
+    }
+    append() {
+      const w = Widget.create({ name: "appended" });
+      this.render({ turboStream: [this.turboStream.append("widgets", { partial: "widgets/widget", locals: { widget: w } }), this.turboStream.remove(w)] });
+    }
     findWidget() { calls.push(this.actionName); this.widget = Widget.find(this.params.id); }
   }
   WidgetsController.beforeAction("findWidget", { only: ["show", "destroy"] });
@@ -46,7 +61,7 @@ before(async () => {
   Conn.identifiedBy("user");
   app = q.Application.create({
     root, models: [Widget], controllers: [WidgetsController], channels: [ChatChannel], connection: Conn,
-    routes: (r) => { r.resources("widgets"); r.get("/broken", "widgets#broken"); r.get("/twice", "widgets#twice"); },
+    routes: (r) => { r.resources("widgets"); r.get("/broken", "widgets#broken"); r.get("/twice", "widgets#twice"); r.get("/rename/:id", "widgets#rename"); r.get("/append", "widgets#append"); },
   });
 });
 
@@ -103,7 +118,8 @@ describe("controllers through app.request", () => {
     const page = await app.request("/widgets/new");
     const token = tokenOf(await page.text());
     const [k, v] = cookieOf(page).split("=");
-    const forged = k + "=" + v.replace(/..$/, "00");
+    const last = v[v.length - 1];
+    const forged = k + "=" + v.slice(0, -1) + (last === "0" ? "1" : "0"); // always a different signature
     const res = await app.request("/widgets", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie: forged }, body: new URLSearchParams({ authenticity_token: token, "widget[name]": "z" }) });
     assert.equal(res.status, 422);
   });
@@ -126,6 +142,18 @@ describe("controllers through app.request", () => {
     const nf = await app.request("/nope");
     assert.equal(nf.status, 404);
     assert.match(await nf.text(), /No route matches \[GET\] &quot;\/nope&quot;/);
+  });
+
+  it("turbo_stream responses: respondTo picks them by Accept; .turbo_stream.erb views and the builder", async () => {
+    const w = Widget.create({ name: "old" });
+    const ts = await app.request("/rename/" + w.id + "?name=new", { headers: { accept: "text/vnd.turbo-stream.html, text/html, application/xhtml+xml" } });
+    assert.equal(ts.status, 200);
+    assert.match(ts.headers.get("content-type"), /^text\/vnd\.turbo-stream\.html/);
+    assert.equal(await ts.text(), '<turbo-stream action="replace" target="widget_' + w.id + '"><template><li id="widget_' + w.id + '">new</li></template></turbo-stream>');
+    const html = await app.request("/rename/" + w.id + "?name=again", { headers: { accept: "text/html" } });
+    assert.equal(html.status, 302);
+    const ap = await (await app.request("/append")).text();
+    assert.match(ap, /^<turbo-stream action="append" target="widgets"><template><li id="widget_(\d+)">appended<\/li><\/template><\/turbo-stream>\n<turbo-stream action="remove" target="widget_\1"><\/turbo-stream>$/);
   });
 
   it("render or redirect twice is a loud DoubleRenderError", async () => {

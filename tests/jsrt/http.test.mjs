@@ -30,6 +30,22 @@ test("GET: method, url, query, headers (lowercased) and peer address", async () 
   assert.equal(j.headers.accept, "text/html");
   assert.equal(j.remote, "127.0.0.1");
 });
+test("repeated request headers: values joined with \", \" (Cookie with \"; \")", async () => {
+  const net = await import("node:net");
+  const port = new URL(srv.url).port;
+  const raw = await new Promise((resolve, reject) => {
+    const sock = net.connect(port, "127.0.0.1", () => sock.write(
+      "GET /echo HTTP/1.1\r\nHost: example.test\r\nX-Dup: a\r\nX-Dup: b\r\nCookie: c1=1\r\nCookie: c2=2\r\nConnection: close\r\n\r\n"));
+    let buf = "";
+    sock.on("data", (d) => (buf += d));
+    sock.on("end", () => resolve(buf));
+    sock.on("error", reject);
+  });
+  const j = JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4));
+  assert.equal(j.headers["x-dup"], "a, b");
+  assert.equal(j.headers.cookie, "c1=1; c2=2");
+  assert.equal(j.url, "http://example.test/echo");
+});
 test("HEAD is answered without a body", async () => {
   const r = await srv.get("/echo", { method: "HEAD" });
   assert.equal(r.status, 200);

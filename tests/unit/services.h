@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -81,6 +82,7 @@ static inline pid_t svc_spawn(svc_t *s, char *const argv[], const char *log)
         if (getuid() == 0 && s->uid != 0) {
             if (setgid(s->gid) < 0 || setuid(s->uid) < 0) _exit(126);
         }
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* after setuid, which clears it: no orphan if the test dies */
         execv(argv[0], argv);
         _exit(127);
     }

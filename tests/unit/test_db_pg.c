@@ -12,6 +12,7 @@
 #pragma GCC diagnostic ignored "-Wcast-function-type"
 #include "quickjs.h"
 #pragma GCC diagnostic pop
+#include "common.h"
 #include "db_pg.h"
 #include "log.h"
 #include "services.h"
@@ -204,6 +205,21 @@ static void test_fork_leaves_parent_connection(void **state)
     free_runtime();
 }
 
+static void test_statement_timeout_is_the_deadline(void **state)
+{
+    (void)state;
+    setenv("QUICKRAIL_DEADLINE_MS", "300", 1);
+    new_runtime();
+    uint64_t t0 = qr_now_ms();
+    assert_string_equal(eval(
+        "let err; try { db.query('SELECT pg_sleep(5)').get(); } catch (e) { err = e; }"
+        "eq([err.name, err.code], ['PostgresError', '57014'], 'canceled');"
+        "eq(db.query('SELECT 1 AS one').get(), {one: 1}, 'connection still usable'); 'ok'"), "ok");
+    assert_true(qr_now_ms() - t0 < 3000);
+    free_runtime();
+    unsetenv("QUICKRAIL_DEADLINE_MS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_errors_and_transactions),
         cmocka_unit_test(test_down_and_back),
         cmocka_unit_test(test_fork_leaves_parent_connection),
+        cmocka_unit_test(test_statement_timeout_is_the_deadline),
     };
     return cmocka_run_group_tests_name("db_pg", tests, setup, teardown);
 }

@@ -23,6 +23,7 @@ function parseDefault(d) {
 
 export function pgAdapter(url) {
   let db = null;
+  const quoted = Object.create(null);
   const open = () => {
     if (!db) {
       if (typeof PgDatabase !== "function") throw new Error("quickrail: DATABASE_URL is postgres:// but this runtime has no PgDatabase (quickrail built without libpq, or the Node host)");
@@ -36,7 +37,7 @@ export function pgAdapter(url) {
     url,
     limitAll: "ALL",
     placeholder(i) { return "$" + i; },
-    quote(ident) { return '"' + String(ident).replace(/"/g, '""') + '"'; },
+    quote(ident) { return quoted[ident] || (quoted[ident] = '"' + String(ident).replace(/"/g, '""') + '"'); },
     all(sql, params) { return q(sql).all(...(params || [])); },
     get(sql, params) { return q(sql).get(...(params || [])) || null; },
     run(sql, params) { return q(sql).run(...(params || [])); },

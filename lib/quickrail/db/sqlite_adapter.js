@@ -10,13 +10,14 @@ const typeMap = {
 
 export function sqliteAdapter(file) {
   let db = null;
+  const quoted = Object.create(null);
   const open = () => { if (!db) db = new Database(file); return db; };
   const q = (sql) => open().query(sql);
   return {
     name: "sqlite",
     file,
     placeholder() { return "?"; },
-    quote(ident) { return '"' + String(ident).replace(/"/g, '""') + '"'; },
+    quote(ident) { return quoted[ident] || (quoted[ident] = '"' + String(ident).replace(/"/g, '""') + '"'); },
     all(sql, params) { return q(sql).all(...(params || [])); },
     get(sql, params) { return q(sql).get(...(params || [])) || null; },
     run(sql, params) { return q(sql).run(...(params || [])); },

@@ -5,6 +5,7 @@ import { compile } from "./erb.js";
 import { SafeString, escapeHTML, raw } from "../support/html.js";
 import { ViewContext, withContext, currentContext } from "./context.js";
 import { frameworkHelpers } from "./helpers.js";
+import { turboStreamBuilder } from "../controller.js";
 
 function isRecord(v) { return v && typeof v === "object" && typeof v.toPartialPath === "function"; }
 function isCollection(v) { return Array.isArray(v) || (v && typeof v === "object" && typeof v.load === "function" && typeof v.toArray === "function"); }
@@ -30,6 +31,13 @@ export class Views {
     this.helpers.__raw = (v) => (v === null || v === undefined ? "" : String(v));
     this.helpers.__templateError = (err, name, line) => (err instanceof TemplateError ? err : new TemplateError(err, name, line));
     this.helpers.render = function (what, locals) { return views.renderInView(currentContext(), what, locals); };
+    // `turboStream.replace(record)` in *.turbo_stream.erb views (Rails' turbo_stream builder)
+    Object.defineProperty(this.helpers, "turboStream", { enumerable: true, get() {
+      const vc = currentContext();
+      return vc && vc.controller ? turboStreamBuilder(vc.controller) : turboStreamBuilder({ app: { views }, vc });
+    } });
+    this.helpers.turbo_stream = undefined;
+    Object.defineProperty(this.helpers, "turbo_stream", { enumerable: true, get() { return views.helpers.turboStream; } });
   }
   addHelpers(obj) { for (const k of Object.keys(obj || {})) this.helpers[k] = obj[k]; }
 
