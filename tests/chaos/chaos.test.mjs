@@ -354,7 +354,10 @@ test(`whole-server crash: kill -9 of supervisor and all children during a write 
         if (!isOk(r)) await sleep(10);
       }
     });
-    await sleep(700 + Math.random() * 800);
+    // the burst is under way (some writes acknowledged), then the kill comes at a random moment
+    const burstStart = Date.now();
+    while (acked.length < 20 && Date.now() - burstStart < 15000) await sleep(10);
+    await sleep(200 + Math.random() * 800);
     const killed = s.killAll();
     await s.waitExit();
     await sleep(50);
