@@ -570,6 +570,63 @@ int qr__js_deadline_passed(void)
     return 0;
 }
 
+/* The runtime's allocator: QuickJS's default accounting (so JS_SetMemoryLimit and
+ * JS_ComputeMemoryUsage work as usual) plus a deadline backstop. The interrupt handler only runs
+ * between bytecodes, so a loop whose time goes into native code (big allocations, fills, sorts)
+ * may not see it for seconds; once the deadline is 100 ms gone, allocations that grow the heap
+ * fail instead, which unwinds such a loop as an out-of-memory error within one iteration. */
+#include <malloc.h>
+#define QR_MALLOC_OVERHEAD 8
+static unsigned g_alloc_tick;
+
+static int alloc_past_deadline(void)
+{
+    if (!g_deadline_ms || (++g_alloc_tick & 63) != 0) return 0;
+    if (qr_now_ms() < g_deadline_ms + 100) return 0;
+    if (!g_abort) g_abort = ABORT_DEADLINE;
+    return 1;
+}
+
+static void *rt_malloc(JSMallocState *s, size_t size)
+{
+    if (s->malloc_size + size > s->malloc_limit || alloc_past_deadline()) return NULL;
+    void *p = malloc(size);
+    if (!p) return NULL;
+    s->malloc_count++;
+    s->malloc_size += malloc_usable_size(p) + QR_MALLOC_OVERHEAD;
+    return p;
+}
+
+static void rt_free(JSMallocState *s, void *p)
+{
+    if (!p) return;
+    s->malloc_count--;
+    s->malloc_size -= malloc_usable_size(p) + QR_MALLOC_OVERHEAD;
+    free(p);
+}
+
+static void *rt_realloc(JSMallocState *s, void *p, size_t size)
+{
+    if (!p) return size ? rt_malloc(s, size) : NULL;
+    size_t old = malloc_usable_size(p);
+    if (size == 0) {
+        s->malloc_count--;
+        s->malloc_size -= old + QR_MALLOC_OVERHEAD;
+        free(p);
+        return NULL;
+    }
+    if (s->malloc_size + size - old > s->malloc_limit) return NULL;
+    if (size > old && alloc_past_deadline()) return NULL;
+    void *q = realloc(p, size);
+    if (!q) return NULL;
+    s->malloc_size += malloc_usable_size(q) - old;
+    return q;
+}
+
+static size_t rt_usable_size(const void *p) { return malloc_usable_size((void *)p); }
+
+static const JSMallocFunctions g_malloc_funcs = {rt_malloc, rt_free, rt_realloc, rt_usable_size};
+
 static int interrupt_handler(JSRuntime *rt, void *opaque)
 {
     if (g_abort) return 1;
@@ -1544,7 +1601,7 @@ static int runtime_init(const qr_config_t *cfg, size_t mem_limit, char **err)
     g_cfg = *cfg;
     if (!g_cfg.stack_limit) g_cfg.stack_limit = 1024 * 1024;
     choose_lib_dir();
-    g_rt = JS_NewRuntime();
+    g_rt = JS_NewRuntime2(&g_malloc_funcs, NULL);
     if (!g_rt) { if (err) *err = qr_xstrdup("cannot create the JS runtime"); return QR_EJS; }
     if (mem_limit) JS_SetMemoryLimit(g_rt, mem_limit);
     JS_SetMaxStackSize(g_rt, g_cfg.stack_limit);

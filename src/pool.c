@@ -199,19 +199,8 @@ static void worker_died(worker_t *w, int read_status)
     if (w->state == W_DEAD) return;
     int was_ready = w->state == W_IDLE || w->state == W_BUSY;
     int was_active = w->role == ROLE_ACTIVE;
-    job_t *j = w->job;
-    w->job = NULL;
-    if (w->state == W_BUSY) g_busy--;
-    w->state = W_DEAD;
-    uv_timer_stop(&w->timer);
-    uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
-    uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
-    if (g_shutdown) {
-        if (j) job_fail(j, -EPIPE, 503, w->id);
-        return;
-    }
-    /* replace first (the spare takes over at once), then answer the lost request */
-    if (was_ready && was_active) {
+    /* replace first (the spare takes over at once), then clean up and answer the lost request */
+    if (was_ready && was_active && !g_shutdown) {
         worker_t *spare = NULL;
         for (worker_t *s = g_workers; s; s = s->next)
             if (s->role == ROLE_SPARE && s->state == W_IDLE) { spare = s; break; }
@@ -223,6 +212,17 @@ static void worker_died(worker_t *w, int read_status)
         } else if (g_npending < QR_ARRAY_LEN(g_pending_deaths)) {
             g_pending_deaths[g_npending++] = t_seen;
         }
+    }
+    job_t *j = w->job;
+    w->job = NULL;
+    if (w->state == W_BUSY) g_busy--;
+    w->state = W_DEAD;
+    uv_timer_stop(&w->timer);
+    uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
+    uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
+    if (g_shutdown) {
+        if (j) job_fail(j, -EPIPE, 503, w->id);
+        return;
     }
     g_restarts++;
     qr_supervisor_note_restart();
