@@ -119,6 +119,19 @@ int qr__js_bytes(JSContext *ctx, JSValueConst v, const uint8_t **p, size_t *len,
     return 0;
 }
 
+JSValue qr__js_new_uint8array(JSContext *ctx, const void *p, size_t n)
+{
+    JSValue ab = JS_NewArrayBufferCopy(ctx, p ? p : (const void *)"", n);
+    if (JS_IsException(ab)) return ab;
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue ctor = JS_GetPropertyStr(ctx, global, "Uint8Array");
+    JSValue u8 = JS_CallConstructor(ctx, ctor, 1, (JSValueConst *)&ab);
+    JS_FreeValue(ctx, ctor);
+    JS_FreeValue(ctx, global);
+    JS_FreeValue(ctx, ab);
+    return u8;
+}
+
 /* Message ("Error: boom") and stack of an exception value; both owned (free()). */
 void qr__js_exception_text(JSValueConst exc, char **msg, char **stack)
 {

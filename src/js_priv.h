@@ -2,7 +2,7 @@
  * lifecycle: boot, fetch, cable, scripts), js_loop.c (the event loop of one call and its deadline),
  * js_loader.c (module resolution, lib/, embedded files, bytecode cache), js_quickrail.c (the
  * "quickrail:host" module behind globalThis.Quickrail), js_web.c (byte/crypto Web APIs) and
- * js_sqlite.c (bun:sqlite). Not a contract: nothing outside src/js_*.c includes it. Everything
+ * js_sqlite.c (bun:sqlite), and by db_pg.c (PgDatabase). Not a contract: nothing else includes it. Everything
  * here runs in the zygote, a worker or a script process, on the one thread that owns the runtime. */
 #ifndef QR_JS_PRIV_H
 #define QR_JS_PRIV_H
@@ -43,6 +43,9 @@ JSValue qr__js_throw_code(JSContext *ctx, const char *code, const char *fmt, ...
 /* Borrowed view of the bytes of an ArrayBuffer, typed array or DataView (or a string, which is
  * converted to UTF-8 into *tmp: free with JS_FreeCString when *tmp is set). Returns 0 or -1. */
 int qr__js_bytes(JSContext *ctx, JSValueConst v, const uint8_t **p, size_t *len, const char **tmp);
+
+/* new Uint8Array(copy of p[0..n)) (owned) or JS_EXCEPTION: how database blobs reach JS. */
+JSValue qr__js_new_uint8array(JSContext *ctx, const void *p, size_t n);
 
 /* 1 when the current call's deadline has passed (or it was aborted); js_sqlite.c's progress
  * handler uses it to interrupt a long query. Marks the call aborted. */
