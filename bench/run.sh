@@ -296,7 +296,7 @@ wl_replacement() {
   server_stop
   [ $rc = 0 ] || { echo "crash loop failed: $(tail -3 "$WORK/replacement.err")"; return 1; }
   $NODE bench/lib/json-record.mjs replacement quickrail CRASHJSON n,p50_ms,p99_ms,max_ms,source,client_p50_ms,client_p99_ms,ready_p50_ms,ready_p99_ms,restarts "$WORK/replacement.json" >> "$RESULTS_TSV"
-  record replacement quickrail desc "GET /crash on bench/fixtures/crash (Quickrail.crash(), QUICKRAIL_TEST_CRASH=1) $CRASHES times, one at a time, each followed by a GET that must answer 200; replacement latency (worker death noticed -> new worker ready) from GET /__quickrail/stats (QUICKRAIL_STATS=1). The restart budget is raised (QUICKRAIL_RESTART_MAX) so it measures replacement, not back-off. 'client' = crash request sent -> next 200 received."
+  record replacement quickrail desc "GET /crash on bench/fixtures/crash (Quickrail.crash(), QUICKRAIL_TEST_CRASH=1) $CRASHES times, one at a time, each followed by a GET that must answer 200, the next crash only once the pool is whole again (no pending replacement, warm spare idle: the situation a real crash meets); replacement latency (worker death noticed -> new worker ready) from GET /__quickrail/stats (QUICKRAIL_STATS=1). The restart budget is raised (QUICKRAIL_RESTART_MAX) so it measures replacement, not back-off. 'client' = crash request sent -> next 200 received."
 }
 
 # ---------------------------------------------------------------- machine description
