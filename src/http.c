@@ -2,8 +2,7 @@
  * (431/413/400), keep-alive, pipelining (one request at a time per connection, answered in
  * order: the parser is paused after each message and resumed once its response is queued),
  * timeouts for idle and slow clients, static files (static.c), the stats endpoint, the
- * hand-off to the pool (pool.c) and of WebSocket upgrades to the cable (cable.c, weak until it
- * is linked). Runs on the supervisor's libuv loop and never blocks it (apart from static.c's
+ * hand-off to the pool (pool.c) and of WebSocket upgrades to the cable (cable.c). Runs on the supervisor's libuv loop and never blocks it (apart from static.c's
  * small page-cache reads). Owns every qr_conn_t; frees one after both its handles closed. */
 #include "http.h"
 #include <llhttp.h>
@@ -20,10 +19,6 @@
 #include "pool.h"
 #include "static.h"
 #include "supervisor.h"
-
-/* The cable lands separately; until it is linked these are NULL and upgrades are refused. */
-#pragma weak qr_cable_wants
-#pragma weak qr_cable_accept
 
 #define QR_LINGER_MS 2000
 #define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
@@ -659,7 +654,7 @@ static void dispatch(qr_conn_t *c)
 
     if (c->parser.upgrade) {
         c->paused_upgrade = 1;
-        if (qr_cable_wants && qr_cable_accept && qr_cable_wants(&req)) {
+        if (qr_cable_wants(&req)) {
             int up = qr_cable_accept(c, &req);
             if (hs != hs_small) free(hs);
             if (!up && !c->closing) { c->keep_alive = 0; c->close_after_write = 1; request_done(c); }

@@ -4,7 +4,7 @@
  * and what happens when a worker dies: its started job gets a 500 (never replayed), a job it
  * had not read yet is re-dispatched, the spare is promoted at once and a new spare is forked.
  * Worker channels are uv_pipe_t over the supervisor's end of each socketpair. Runs on the
- * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c (weak). */
+ * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c. */
 #include "pool.h"
 #include <signal.h>
 #include <stdio.h>
@@ -16,8 +16,6 @@
 #include "hub.h"
 #include "log.h"
 #include "supervisor.h"
-
-#pragma weak qr_hub_publish
 
 #define QR_SPARES 1
 #define QR_MAX_RETRIES 2
@@ -375,10 +373,7 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     }
     case QR_F_BROADCAST:
         if (f->nfields < 2) goto bad;
-        if (qr_hub_publish)
-            qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
-        else
-            qr_debug("broadcast to %.*s dropped: no hub in this build", (int)f->fields[0].len, f->fields[0].ptr);
+        qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
         return;
     default:
         goto bad;
