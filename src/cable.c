@@ -27,17 +27,6 @@
 #include "signed_stream.h"
 #include "websocket.h"
 
-/* Provided by http.c and pool.c (another engineer's files): weak, so this file links (and its
- * unit tests run) in builds where they are absent; nothing here calls them without a
- * connection, which only http.c can create. qr_pool_cable NULL = no app channels. */
-extern int qr_conn_write(qr_conn_t *, const char *, size_t) __attribute__((weak));
-extern size_t qr_conn_pending(const qr_conn_t *) __attribute__((weak));
-extern void qr_conn_close(qr_conn_t *, int) __attribute__((weak));
-extern void qr_conn_upgrade(qr_conn_t *, const qr_conn_upgrade_cbs_t *, void *) __attribute__((weak));
-extern const char *qr_http_header(const qr_http_request_t *, const char *, size_t *) __attribute__((weak));
-extern int qr_pool_cable(const char *, size_t, qr_pool_cable_cb, void *) __attribute__((weak));
-extern void qr_pool_cancel(void *) __attribute__((weak));
-
 #define TURBO_CHANNEL "Turbo::StreamsChannel"
 #define PING_MS 3000
 #define CLOSE_TIMEOUT_MS 5000
@@ -447,8 +436,6 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
             qr_info("cable: %s rejected a subscription with a bad signed stream name", TURBO_CHANNEL);
             send_typed(cc, identifier, "reject_subscription");
         }
-    } else if (!qr_pool_cable) {
-        qr_error("cable: Subscription class not found: %s", cJSON_IsString(ch) ? ch->valuestring : "(none)");
     } else {
         csub_t *s = sub_add(cc, identifier, SUB_APP);
         s->pending = 1;
@@ -568,7 +555,7 @@ static void cconn_free(cconn_t *cc)
     while (cc->subs) {
         csub_t *s = cc->subs;
         int app = s->kind == SUB_APP && !s->pending;
-        if (app && qr_pool_cable && !C.shutting_down) queue_unsubscribe_op(cc, s->identifier, 1);
+        if (app && !C.shutting_down) queue_unsubscribe_op(cc, s->identifier, 1);
         sub_remove(cc, s);
     }
     while (cc->ops) {
@@ -612,7 +599,7 @@ static void on_conn_close(void *ud)
     cc->dead = 1;
     cc->c = NULL;
     C.count--;
-    if (qr_pool_cancel) qr_pool_cancel(cc);
+    qr_pool_cancel(cc);
     if (C.timers) {
         cc->reap_next = C.reap_list;
         C.reap_list = cc;
@@ -759,11 +746,6 @@ int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req)
     C.count++;
     qr_conn_upgrade(c, &upgrade_cbs, cc);
 
-    if (!qr_pool_cable) {
-        cc->identifiers = qr_xstrdup("{}");
-        welcome(cc);
-        return 1;
-    }
     /* The app's connect hook decides (cookies, params); the welcome waits for it. */
     qr_buf_t b = QR_BUF_INIT;
     qr_buf_append_str(&b, "{\"op\":\"connect\",\"url\":");

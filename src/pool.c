@@ -4,7 +4,7 @@
  * and what happens when a worker dies: its started job gets a 500 (never replayed), a job it
  * had not read yet is re-dispatched, the spare is promoted at once and a new spare is forked.
  * Worker channels are uv_pipe_t over the supervisor's end of each socketpair. Runs on the
- * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c (weak). */
+ * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c. */
 #include "pool.h"
 #include <signal.h>
 #include <stdio.h>
@@ -16,8 +16,6 @@
 #include "hub.h"
 #include "log.h"
 #include "supervisor.h"
-
-#pragma weak qr_hub_publish
 
 #define QR_SPARES 1
 #define QR_MAX_RETRIES 2
@@ -199,19 +197,8 @@ static void worker_died(worker_t *w, int read_status)
     if (w->state == W_DEAD) return;
     int was_ready = w->state == W_IDLE || w->state == W_BUSY;
     int was_active = w->role == ROLE_ACTIVE;
-    job_t *j = w->job;
-    w->job = NULL;
-    if (w->state == W_BUSY) g_busy--;
-    w->state = W_DEAD;
-    uv_timer_stop(&w->timer);
-    uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
-    uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
-    if (g_shutdown) {
-        if (j) job_fail(j, -EPIPE, 503, w->id);
-        return;
-    }
-    /* replace first (the spare takes over at once), then answer the lost request */
-    if (was_ready && was_active) {
+    /* replace first (the spare takes over at once), then clean up and answer the lost request */
+    if (was_ready && was_active && !g_shutdown) {
         worker_t *spare = NULL;
         for (worker_t *s = g_workers; s; s = s->next)
             if (s->role == ROLE_SPARE && s->state == W_IDLE) { spare = s; break; }
@@ -223,6 +210,17 @@ static void worker_died(worker_t *w, int read_status)
         } else if (g_npending < QR_ARRAY_LEN(g_pending_deaths)) {
             g_pending_deaths[g_npending++] = t_seen;
         }
+    }
+    job_t *j = w->job;
+    w->job = NULL;
+    if (w->state == W_BUSY) g_busy--;
+    w->state = W_DEAD;
+    uv_timer_stop(&w->timer);
+    uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
+    uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
+    if (g_shutdown) {
+        if (j) job_fail(j, -EPIPE, 503, w->id);
+        return;
     }
     g_restarts++;
     qr_supervisor_note_restart();
@@ -375,10 +373,7 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     }
     case QR_F_BROADCAST:
         if (f->nfields < 2) goto bad;
-        if (qr_hub_publish)
-            qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
-        else
-            qr_debug("broadcast to %.*s dropped: no hub in this build", (int)f->fields[0].len, f->fields[0].ptr);
+        qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
         return;
     default:
         goto bad;
