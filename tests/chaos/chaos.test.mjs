@@ -39,6 +39,7 @@ let setupError = null;
 let probeSeq = 0;
 const procSamples = [];
 let sampler = null;
+const live = new Set(); // every server started by the storm and crash tests, stopped in after()
 const replacements = new ReplacementSampler();
 
 function mainEnv() {
@@ -106,6 +107,7 @@ after(async () => {
   try { await load?.stop(); } catch {}
   try { await cable?.close(); } catch {}
   try { await server?.stop(); } catch {}
+  for (const s of live) { if (!s.exit) s.killAll(); }
   ctx.faultAgent?.destroy();
   const text = report.join("\n");
   fs.writeFileSync(path.join(ART, "report.txt"), text + "\n");
@@ -142,6 +144,7 @@ async function runFault(fault) {
   const faulted = [], probes = [];
   const settleMs = [], timing = [];
   for (let i = 0; i < N; i++) {
+    if (server.exit) throw new Error(`the server exited during the run (${JSON.stringify(server.exit)}); last lines:\n${server.tail(20)}`);
     const a = performance.now();
     settleMs.push(await settle(ctx));
     const b = performance.now();
@@ -268,6 +271,7 @@ test("restart storm: budget trips -> 503 + Retry-After, one log line per backoff
   await server.stop();
   const stormEnv = { ...env, QUICKRAIL_RESTART_MAX: "10", QUICKRAIL_RESTART_PERIOD_MS: "2000", QUICKRAIL_DEADLINE_MS: String(DEADLINE_MS) };
   const s = new Server({ app: app.app, env: stormEnv, workers: WORKERS, logFile: path.join(ART, "server-storm.log") });
+  live.add(s);
   await s.start();
   const tStart = Date.now();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -336,6 +340,7 @@ test(`whole-server crash: kill -9 of supervisor and all children during a write 
   const crashEnv = { ...env, QUICKRAIL_DEADLINE_MS: "15000" }; // the default: this test is about the disk
   for (let k = 0; k < CRASHES; k++) {
     const s = new Server({ app: app.app, env: crashEnv, workers: WORKERS, logFile: path.join(ART, "server-crash.log") });
+    live.add(s);
     await s.start();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
     const clients = [];
@@ -370,6 +375,7 @@ test(`whole-server crash: kill -9 of supervisor and all children during a write 
     const missing = db.missingComments(app.dbFile, acked);
     // Start again on the same files: it must come up and serve the acknowledged comments.
     const s2 = new Server({ app: app.app, env: crashEnv, workers: WORKERS, logFile: path.join(ART, "server-crash.log") });
+    live.add(s2);
     await s2.start();
     const page = await request(s2.port, { path: `/articles/${ctx.probeArticles[0]}` });
     await s2.stop();
