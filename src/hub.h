@@ -17,9 +17,18 @@ typedef void (*qr_hub_deliver_cb)(void *subscriber, const char *frame, size_t le
 
 int qr_hub_init(uv_loop_t *loop, const qr_config_t *cfg, qr_hub_deliver_cb deliver);
 
+/* Tells a subscriber that a stream it waited for (qr_hub_subscribe returned 1) now receives
+ * the cluster's messages. Called once per (subscriber, identifier) of the stream; arguments
+ * are borrowed; the callback must not subscribe or unsubscribe synchronously. */
+typedef void (*qr_hub_ready_cb)(void *subscriber, const char *stream, const char *identifier);
+void qr_hub_set_ready_cb(qr_hub_ready_cb ready);
+
 /* Subscribes (subscriber, identifier) to stream. Idempotent for the same triple.
- * identifier is the Action Cable identifier string as received (copied). */
-void qr_hub_subscribe(const char *stream, void *subscriber, const char *identifier);
+ * identifier is the Action Cable identifier string as received (copied). Returns 1 when the
+ * stream is not yet listened to on the cluster (the bridge is connected and its SUBSCRIBE /
+ * LISTEN is not acknowledged yet): the ready callback follows; 0 when messages already flow
+ * (single node, bridge down, or a stream already in place). */
+int qr_hub_subscribe(const char *stream, void *subscriber, const char *identifier);
 void qr_hub_unsubscribe(const char *stream, void *subscriber, const char *identifier);
 /* Removes every subscription of subscriber (connection closed). */
 void qr_hub_unsubscribe_all(void *subscriber);
