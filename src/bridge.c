@@ -16,10 +16,12 @@ typedef struct entry {
     char *wire;   /* owned */
     char *stream; /* owned */
     size_t wire_len;
+    int waiting;  /* listen sent, acknowledgment not yet seen (qr_bridge_ready_cb) */
 } entry_t;
 
 static const qr__bridge_ops_t *g_ops;
 static qr_bridge_deliver_cb g_deliver;
+static qr_bridge_ready_cb g_ready;
 static char g_prefix[128];
 static entry_t **g_table;
 static size_t g_nbuckets, g_count;
@@ -82,6 +84,27 @@ void qr__bridge_deliver(const char *wire, size_t wire_len, const char *msg, size
     if (g_deliver) g_deliver(stream, strlen(stream), msg, msg_len);
 }
 
+void qr_bridge_set_ready_cb(qr_bridge_ready_cb ready) { g_ready = ready; }
+
+static void ready(entry_t *e)
+{
+    e->waiting = 0;
+    if (g_ready) g_ready(e->stream, strlen(e->stream));
+}
+
+void qr__bridge_listening(const char *wire, size_t wire_len)
+{
+    entry_t **pp = find(wire, wire_len);
+    if (pp && *pp && (*pp)->waiting) ready(*pp);
+}
+
+void qr__bridge_listen_lost(void)
+{
+    for (size_t i = 0; i < g_nbuckets; i++)
+        for (entry_t *e = g_table[i]; e; e = e->next)
+            if (e->waiting) ready(e);
+}
+
 unsigned qr__bridge_backoff_ms(unsigned attempt)
 {
     unsigned ms = 100;
@@ -131,13 +154,13 @@ int qr_bridge_publish(const char *stream, size_t stream_len, const char *message
     return rc;
 }
 
-void qr_bridge_subscribe(const char *stream)
+int qr_bridge_subscribe(const char *stream)
 {
-    if (!g_ops) return;
+    if (!g_ops) return 0;
     char *wire = g_ops->wire_name(stream, strlen(stream), g_prefix);
     size_t n = strlen(wire);
     entry_t **pp = find(wire, n);
-    if (pp && *pp) { free(wire); return; }
+    if (pp && *pp) { free(wire); return (*pp)->waiting; }
     if (g_count + 1 > g_nbuckets) { grow(); pp = find(wire, n); }
     entry_t *e = qr_xcalloc(1, sizeof *e);
     e->wire = wire;
@@ -145,7 +168,8 @@ void qr_bridge_subscribe(const char *stream)
     e->stream = qr_xstrdup(stream);
     *pp = e;
     g_count++;
-    g_ops->listen(wire);
+    e->waiting = g_ops->listen(wire) > 0;
+    return e->waiting;
 }
 
 void qr_bridge_unsubscribe(const char *stream)

@@ -201,6 +201,7 @@ static void lost(pconn_t *pc, const char *why)
     pc->state = DOWN;
     pc->ready = 0;
     drop_ops(pc);
+    if (pc == &g_sub && !g_stopping) qr__bridge_listen_lost();
     if (g_stopping) return;
     pc->attempt++;
     unsigned ms = qr__bridge_backoff_ms(pc->attempt);
@@ -334,6 +335,7 @@ static void finish_op(pconn_t *pc)
         return;
     }
     if (failed == 2) qr_warn("bridge postgresql: cannot store a large payload in " LARGE_TABLE "; message dropped");
+    if (op->kind == OP_LISTEN) qr__bridge_listening(op->a, strlen(op->a)); /* LISTEN completed */
     if (op->kind == OP_READY) {
         pc->ready = 1;
         qr_info("bridge postgresql: listening to %zu stream(s)", qr__bridge_wire_count());
@@ -490,11 +492,12 @@ static int p_publish(const char *wire, const char *msg, size_t msg_len)
     return 0;
 }
 
-static void p_listen(const char *wire)
+static int p_listen(const char *wire)
 {
-    if (g_sub.state != UP) return; /* on_up LISTENs every remembered stream */
+    if (g_sub.state != UP) return 0; /* on_up LISTENs every remembered stream */
     enqueue(&g_sub, op_new(OP_LISTEN, wire, NULL, 0), 0);
     kick(&g_sub);
+    return g_sub.state == UP && g_sub.ready; /* finish_op reports the LISTEN's completion */
 }
 
 static void p_unlisten(const char *wire)

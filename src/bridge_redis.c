@@ -113,6 +113,7 @@ static void schedule_retry(rconn_t *rc, const char *why)
 {
     rc->up = 0;
     rc->ac = NULL;
+    if (rc == &g_sub) qr__bridge_listen_lost();
     if (g_stopping) return;
     rc->attempt++;
     unsigned ms = qr__bridge_backoff_ms(rc->attempt);
@@ -135,6 +136,7 @@ static void message_cb(redisAsyncContext *ac, void *reply, void *privdata)
         r->element[2]->type == REDIS_REPLY_STRING) {
         qr__bridge_deliver(r->element[1]->str, r->element[1]->len, r->element[2]->str, r->element[2]->len);
     } else if (strcmp(kind, "subscribe") == 0) {
+        if (r->element[1]->type == REDIS_REPLY_STRING) qr__bridge_listening(r->element[1]->str, r->element[1]->len);
         if (g_sub.pending > 0 && --g_sub.pending == 0) {
             g_sub.up = 1;
             qr_info("bridge redis: subscribed to %zu stream(s) on %s:%d", qr__bridge_wire_count(),
@@ -264,10 +266,11 @@ static int r_publish(const char *wire, const char *msg, size_t msg_len)
     return 0;
 }
 
-static void r_listen(const char *wire)
+static int r_listen(const char *wire)
 {
     /* While (re)connecting, connect_cb subscribes every remembered stream, this one included. */
     if (g_sub.ac && (g_sub.up || g_sub.pending)) subscribe_one(wire, &g_sub);
+    return g_sub.ac && g_sub.up; /* the SUBSCRIBE reply comes to message_cb */
 }
 
 static void r_unlisten(const char *wire)

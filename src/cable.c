@@ -4,7 +4,8 @@
  * after the app's connect hook, or at once when the workers said the app has none; commands
  * before it buffered, one 3 s ping timer for every connection, subscribe/unsubscribe/message
  * keyed by the identifier string exactly as received, duplicates ignored, bad input logged and
- * dropped), Turbo::StreamsChannel natively (signed_stream.c), app-defined channels through qr_pool_cable (one operation in flight per
+ * dropped; with a cluster bridge, confirm_subscription waits until Redis / PostgreSQL listens to
+ * every new stream of the subscription, as Rails does), Turbo::StreamsChannel natively (signed_stream.c), app-defined channels through qr_pool_cable (one operation in flight per
  * connection, so a perform never overtakes its subscribe), and graceful shutdown.
  * Subscriptions to streams live in hub.c, whose deliveries arrive here.
  * Calls http.c (qr_conn_*), pool.c, hub.c, websocket.c, signed_stream.c, cJSON, libuv timers.
@@ -45,7 +46,10 @@ typedef struct csub {
     int pending;              /* app subscription waiting for the app's answer */
     unsigned seq;             /* which subscribe created it (a re-subscribe is another one) */
     char **streams;           /* owned names this subscription streams from */
+    unsigned char *waits;     /* per stream: the cluster has not acknowledged it yet */
     size_t nstreams;
+    size_t waiting;           /* streams with waits[i] set */
+    int confirm_held;         /* confirm_subscription is sent when waiting drops to 0 */
     char identifier[];        /* as received */
 } csub_t;
 
@@ -187,8 +191,30 @@ static void sub_stream_add(cconn_t *cc, csub_t *s, const char *stream)
     for (size_t i = 0; i < s->nstreams; i++)
         if (strcmp(s->streams[i], stream) == 0) return;
     s->streams = qr_xrealloc(s->streams, (s->nstreams + 1) * sizeof *s->streams);
+    s->waits = qr_xrealloc(s->waits, s->nstreams + 1);
+    s->waits[s->nstreams] = 0;
     s->streams[s->nstreams++] = qr_xstrdup(stream);
-    qr_hub_subscribe(stream, cc, s->identifier);
+    if (qr_hub_subscribe(stream, cc, s->identifier)) { /* a new cluster subscription */
+        s->waits[s->nstreams - 1] = 1;
+        s->waiting++;
+    }
+}
+
+/* confirm_subscription, held back until every stream of s is listened to on the cluster, so
+ * that a broadcast made after the client saw it is never missed (Rails waits the same way). */
+static void sub_confirm(cconn_t *cc, csub_t *s)
+{
+    s->confirm_held = s->waiting > 0;
+    if (!s->confirm_held) send_typed(cc, s->identifier, "confirm_subscription");
+}
+
+/* Stream i of s no longer waits for the cluster. */
+static void sub_stream_ready(cconn_t *cc, csub_t *s, size_t i)
+{
+    if (!s->waits[i]) return;
+    s->waits[i] = 0;
+    s->waiting--;
+    if (s->confirm_held && s->waiting == 0) sub_confirm(cc, s);
 }
 
 /* Stops one stream of s, or all of them for "*" (the framework's stopAllStreams). */
@@ -201,8 +227,11 @@ static void sub_stream_remove(cconn_t *cc, csub_t *s, const char *stream)
     for (size_t i = 0; i < s->nstreams; i++) {
         if (strcmp(s->streams[i], stream) != 0) continue;
         qr_hub_unsubscribe(stream, cc, s->identifier);
+        sub_stream_ready(cc, s, i);
         free(s->streams[i]);
-        s->streams[i] = s->streams[--s->nstreams];
+        s->nstreams--;
+        s->streams[i] = s->streams[s->nstreams];
+        s->waits[i] = s->waits[s->nstreams];
         return;
     }
 }
@@ -219,6 +248,7 @@ static void sub_remove(cconn_t *cc, csub_t *s)
             free(s->streams[i]);
         }
         free(s->streams);
+        free(s->waits);
         free(s);
         return;
     }
@@ -349,7 +379,7 @@ static void op_done(cconn_t *cc, op_t *op, int status, const char *json, size_t 
         if (cJSON_IsTrue(ok)) {
             do_streams(cc, s, root, "streams", 1);
             s->pending = 0;
-            send_typed(cc, s->identifier, "confirm_subscription");
+            sub_confirm(cc, s);
         } else {
             send_typed(cc, s->identifier, "reject_subscription");
             sub_remove(cc, s);
@@ -430,7 +460,7 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
         if (stream) {
             csub_t *s = sub_add(cc, identifier, SUB_TURBO);
             sub_stream_add(cc, s, stream);
-            send_typed(cc, identifier, "confirm_subscription");
+            sub_confirm(cc, s);
             free(stream);
         } else {
             qr_info("cable: %s rejected a subscription with a bad signed stream name", TURBO_CHANNEL);
@@ -618,6 +648,15 @@ static void hub_deliver(void *subscriber, const char *frame, size_t len)
     qr_ws_send_frame(cc->ws, frame, len);
 }
 
+static void hub_ready(void *subscriber, const char *stream, const char *identifier)
+{
+    cconn_t *cc = subscriber;
+    csub_t *s = identifier ? sub_find(cc, identifier) : NULL;
+    if (cc->dead || C.shutting_down || !s) return;
+    for (size_t i = 0; i < s->nstreams; i++)
+        if (strcmp(s->streams[i], stream) == 0) { sub_stream_ready(cc, s, i); return; }
+}
+
 static void ping_cb(uv_timer_t *t)
 {
     char text[64];
@@ -800,6 +839,7 @@ int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
     C.dev_origins = strcmp(cfg->env, "development") == 0;
     if (C.dev_origins)
         QR_ASSERT(regcomp(&C.dev_re, "^https?://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$", REG_EXTENDED | REG_NOSUB) == 0);
+    qr_hub_set_ready_cb(hub_ready);
     int r = qr_hub_init(loop, cfg, hub_deliver);
     if (r != 0) return r;
     if (loop) {

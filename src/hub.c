@@ -4,6 +4,8 @@
  * {"identifier":...,"message":...} once per group and hands the same bytes to every
  * subscriber of the group, synchronously, so delivery keeps publish order per stream. Every
  * subscriber also has a list of its subscriptions (hashed by pointer) for unsubscribe_all.
+ * A stream new to the cluster waits for the bridge's acknowledgment; its subscribers hear of it
+ * through the ready callback (cable.c holds confirm_subscription until then).
  * Calls websocket.c (frame building), the cluster bridge (bridge.h; started only when CABLE_URL
  * is set, else the hub is single-node), buf.c, log.c. Supervisor loop; never blocks. */
 #include "hub.h"
@@ -32,6 +34,7 @@ struct stream_s {
     uint64_t hash;
     group_t *groups;
     size_t nsubs;
+    int waiting;              /* the bridge's subscription is not acknowledged yet */
     size_t name_len;
     char name[];              /* NUL-terminated */
 };
@@ -57,6 +60,7 @@ typedef struct {
 static struct {
     int initialised;
     qr_hub_deliver_cb deliver;
+    qr_hub_ready_cb ready;
     table_t streams;          /* stream_t */
     table_t owners;           /* owner_t */
     size_t nsubs;
@@ -153,11 +157,25 @@ static void ensure_init(void)
     H.initialised = 1;
 }
 
+void qr_hub_set_ready_cb(qr_hub_ready_cb ready) { H.ready = ready; }
+
+/* The bridge is listening to stream (or gave up waiting): tell whoever waited for it. */
+static void bridge_ready(const char *stream, size_t len)
+{
+    stream_t *st = stream_find(stream, len, hash_bytes(stream, len));
+    if (!st || !st->waiting) return;
+    st->waiting = 0;
+    if (!H.ready) return;
+    for (group_t *g = st->groups; g; g = g->next)
+        for (size_t i = 0; i < g->n; i++) H.ready(g->subs[i]->owner->subscriber, st->name, g->identifier);
+}
+
 int qr_hub_init(uv_loop_t *loop, const qr_config_t *cfg, qr_hub_deliver_cb deliver)
 {
     ensure_init();
     H.deliver = deliver;
     if (!H.bridge && cfg && cfg->cable_url[0]) {
+        qr_bridge_set_ready_cb(bridge_ready);
         int r = qr_bridge_start(loop, cfg, qr_hub_deliver_local);
         if (r != 0) return r;
         H.bridge = 1;
@@ -171,7 +189,7 @@ static int same_identifier(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-void qr_hub_subscribe(const char *stream, void *subscriber, const char *identifier)
+int qr_hub_subscribe(const char *stream, void *subscriber, const char *identifier)
 {
     ensure_init();
     size_t len = strlen(stream);
@@ -181,7 +199,7 @@ void qr_hub_subscribe(const char *stream, void *subscriber, const char *identifi
         for (sub_t *s = o->subs; s; s = s->next)
             if (s->group->stream->name_len == len && memcmp(s->group->stream->name, stream, len) == 0 &&
                 same_identifier(s->group->identifier, identifier))
-                return; /* idempotent */
+                return s->group->stream->waiting; /* idempotent */
     } else {
         o = qr_xcalloc(1, sizeof *o);
         o->subscriber = subscriber;
@@ -194,7 +212,7 @@ void qr_hub_subscribe(const char *stream, void *subscriber, const char *identifi
         st->name_len = len;
         memcpy(st->name, stream, len + 1);
         table_insert(&H.streams, st, h, stream_hash);
-        if (H.bridge) qr_bridge_subscribe(st->name);
+        if (H.bridge) st->waiting = qr_bridge_subscribe(st->name);
     }
     group_t *g = st->groups;
     while (g && !same_identifier(g->identifier, identifier)) g = g->next;
@@ -218,6 +236,7 @@ void qr_hub_subscribe(const char *stream, void *subscriber, const char *identifi
     o->subs = s;
     st->nsubs++;
     H.nsubs++;
+    return st->waiting;
 }
 
 /* Unlinks s from its group (and frees the group / stream when empty); not from its owner. */

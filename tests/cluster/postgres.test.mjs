@@ -50,6 +50,15 @@ test("a broadcast on node 1 reaches subscribers on node 2 and node 1 exactly onc
   assert.deepEqual(s1.received, [html, "second"]);
 });
 
+test("confirm_subscription comes once LISTEN completed: a NOTIFY sent right after it arrives", async () => {
+  for (let i = 0; i < 5; i++) {
+    const name = `fresh-${i}`;
+    const { raw, id } = await rawSubscriber(cl, n2, name); // resolves on confirm_subscription
+    await pg.psql(`NOTIFY "${PREFIX}:${name}", '"right after ${i}"'`);
+    await raw.waitFor((m) => m.identifier === id && m.message === `right after ${i}`, 3000);
+  }
+});
+
 test("a NOTIFY in Rails' format reaches quickrail subscribers; large payloads arrive whole", async () => {
   const a = await rawSubscriber(cl, n1, "big");
   const b = await rawSubscriber(cl, n2, "big");

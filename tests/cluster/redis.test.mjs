@@ -48,6 +48,16 @@ test("a broadcast on node 1 reaches subscribers on node 2 and node 1 exactly onc
   assert.deepEqual(s1.received, [HTML, "second"]);
 });
 
+test("confirm_subscription comes once Redis has the subscription: a message published right after it arrives", async () => {
+  for (let i = 0; i < 5; i++) {
+    const name = `fresh-${i}`;
+    const { raw, id } = await rawSubscriber(cl, n2, name); // resolves on confirm_subscription
+    assert.equal(await numsub(`${PREFIX}:${name}`), 1, "node 2 is subscribed on Redis when it confirms");
+    assert.equal(await redis.cli("PUBLISH", `${PREFIX}:${name}`, JSON.stringify(`right after ${i}`)), "1");
+    await raw.waitFor((m) => m.identifier === id && m.message === `right after ${i}`, 3000);
+  }
+});
+
 test("what node 1 puts on Redis is what Rails' redis adapter puts there", async () => {
   const { raw, id } = await rawSubscriber(cl, n2, "wire");
   await waitNumsub(`${PREFIX}:wire`, 1);

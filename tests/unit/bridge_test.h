@@ -3,6 +3,7 @@
 #ifndef QR_BRIDGE_TEST_H
 #define QR_BRIDGE_TEST_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -41,6 +42,20 @@ static inline int count_got(const char *stream, const char *msg)
         if (strcmp(g_got[i].stream, stream) == 0 && strcmp(g_got[i].msg, msg) == 0) n++;
     return n;
 }
+
+/* What the bridge's ready callback saw; g_ready_hook (optional) runs inside the callback. */
+static char g_ready_stream[128];
+static int g_nready;
+static void (*g_ready_hook)(const char *stream);
+
+static inline void ready_cb(const char *stream, size_t len)
+{
+    snprintf(g_ready_stream, sizeof g_ready_stream, "%.*s", (int)len, stream);
+    g_nready++;
+    if (g_ready_hook) g_ready_hook(g_ready_stream);
+}
+
+static inline int cond_nready(void *a) { return g_nready >= *(int *)a; }
 
 static inline void tick_cb(uv_timer_t *t) { (void)t; }
 

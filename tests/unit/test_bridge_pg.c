@@ -195,6 +195,33 @@ static void test_large_payloads(void **state)
     got_reset();
 }
 
+/* Ready means LISTEN completed: a NOTIFY sent from inside the callback reaches this node. */
+static void notify_at_ready(const char *stream) { rails_notify(stream, "\"right after ready\""); }
+
+static void test_ready_after_listen(void **state)
+{
+    (void)state;
+    start_bridge("");
+    qr_bridge_subscribe("first");
+    assert_true(run_until(listeners_ready, NULL, 5000));
+    qr_bridge_set_ready_cb(ready_cb);
+    g_nready = 0;
+    g_ready_hook = notify_at_ready;
+    got_reset();
+    assert_int_equal(qr_bridge_subscribe("fresh"), 1);
+    assert_int_equal(g_nready, 0);
+    int one = 1;
+    assert_true(run_until(cond_nready, &one, 3000));
+    assert_string_equal(g_ready_stream, "fresh");
+    assert_true(run_until(cond_ngot, &one, 3000));
+    assert_int_equal(count_got("fresh", "\"right after ready\""), 1);
+    assert_int_equal(qr_bridge_subscribe("fresh"), 0);
+    g_ready_hook = NULL;
+    qr_bridge_set_ready_cb(NULL);
+    assert_int_equal(close_loop(), 0);
+    got_reset();
+}
+
 static void test_restart_keeps_subscriptions(void **state)
 {
     (void)state;
@@ -225,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_once),
         cmocka_unit_test(test_rails_channel_names),
         cmocka_unit_test(test_large_payloads),
+        cmocka_unit_test(test_ready_after_listen),
         cmocka_unit_test(test_restart_keeps_subscriptions),
     };
     return cmocka_run_group_tests_name("bridge_pg", tests, setup, teardown);

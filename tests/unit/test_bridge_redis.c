@@ -179,6 +179,45 @@ static void test_unsubscribe_resubscribe(void **state)
     got_reset();
 }
 
+/* Ready means subscribed: when the callback runs, Redis already counts the subscriber, so a
+ * message published then by anyone reaches this node (hub.c confirms subscriptions on it). */
+static long long g_numsub_at_ready = -1;
+static void numsub_at_ready(const char *stream)
+{
+    g_numsub_at_ready = numsub(stream);
+    rails_publish(stream, "\"right after ready\"");
+}
+
+static void test_ready_after_subscribe_reply(void **state)
+{
+    (void)state;
+    start_bridge("");
+    qr_bridge_set_ready_cb(ready_cb);
+    g_nready = 0;
+    g_ready_hook = numsub_at_ready;
+    got_reset();
+    assert_int_equal(qr_bridge_subscribe("fresh"), 1);    /* connected: wait for the reply */
+    assert_int_equal(g_nready, 0);
+    int one = 1;
+    assert_true(run_until(cond_nready, &one, 3000));
+    assert_string_equal(g_ready_stream, "fresh");
+    assert_int_equal(g_numsub_at_ready, 1);
+    assert_true(run_until(cond_ngot, &one, 3000));
+    assert_int_equal(count_got("fresh", "\"right after ready\""), 1);
+    assert_int_equal(qr_bridge_subscribe("fresh"), 0);    /* already in place */
+    g_ready_hook = NULL;
+    /* Redis away: nothing to wait for (the hub confirms at once and delivers locally) */
+    svc_stop(&g_redis);
+    assert_true(run_until(cond_disconnected, NULL, 5000));
+    assert_int_equal(qr_bridge_subscribe("while-away"), 0);
+    assert_int_equal(svc_redis_start(&g_redis), 0);
+    assert_true(run_until(cond_connected, NULL, 10000));
+    assert_int_equal(g_nready, 1);
+    qr_bridge_set_ready_cb(NULL);
+    assert_int_equal(close_loop(), 0);
+    got_reset();
+}
+
 static void test_restart_keeps_subscriptions(void **state)
 {
     (void)state;
@@ -214,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_once),
         cmocka_unit_test(test_rails_wire_format_with_prefix),
         cmocka_unit_test(test_unsubscribe_resubscribe),
+        cmocka_unit_test(test_ready_after_subscribe_reply),
         cmocka_unit_test(test_restart_keeps_subscriptions),
     };
     return cmocka_run_group_tests_name("bridge_redis", tests, setup, teardown);
