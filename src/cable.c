@@ -1,10 +1,10 @@
 /* cable.c — the Action Cable server of the supervisor (cable.h): the upgrade handshake (origin
  * check as Rails does it, subprotocol actioncable-v1-json), one cable connection per upgraded
  * qr_conn (WebSocket state in websocket.c), the wire protocol as Rails 8 speaks it (welcome
- * after the app's connect hook, commands before it buffered, one 3 s ping timer for every
- * connection, subscribe/unsubscribe/message keyed by the identifier string exactly as
- * received, duplicates ignored, bad input logged and dropped), Turbo::StreamsChannel natively
- * (signed_stream.c), app-defined channels through qr_pool_cable (one operation in flight per
+ * after the app's connect hook, or at once when the workers said the app has none; commands
+ * before it buffered, one 3 s ping timer for every connection, subscribe/unsubscribe/message
+ * keyed by the identifier string exactly as received, duplicates ignored, bad input logged and
+ * dropped), Turbo::StreamsChannel natively (signed_stream.c), app-defined channels through qr_pool_cable (one operation in flight per
  * connection, so a perform never overtakes its subscribe), and graceful shutdown.
  * Subscriptions to streams live in hub.c, whose deliveries arrive here.
  * Calls http.c (qr_conn_*), pool.c, hub.c, websocket.c, signed_stream.c, cJSON, libuv timers.
@@ -746,6 +746,12 @@ int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req)
     C.count++;
     qr_conn_upgrade(c, &upgrade_cbs, cc);
 
+    if (!qr_pool_cable_needs_connect()) {
+        /* No connect hook in the app: nothing to decide, no worker round trip. */
+        cc->identifiers = qr_xstrdup("{}");
+        welcome(cc);
+        return 1;
+    }
     /* The app's connect hook decides (cookies, params); the welcome waits for it. */
     qr_buf_t b = QR_BUF_INIT;
     qr_buf_append_str(&b, "{\"op\":\"connect\",\"url\":");

@@ -475,6 +475,24 @@ int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res)
     return end_call(failed) ? QR_EJS : 0;
 }
 
+int qr_js_host_cable_needs_connect(void)
+{
+    JSContext *ctx = qr__js.ctx;
+    if (!ctx) return 1;
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue fn = JS_GetPropertyStr(ctx, global, "__quickrailCable");
+    JS_FreeValue(ctx, global);
+    int needs = 0;
+    if (JS_IsFunction(ctx, fn)) {
+        JSValue flag = JS_GetPropertyStr(ctx, fn, "needsConnect");
+        needs = !(JS_IsBool(flag) && !JS_ToBool(ctx, flag));
+        if (JS_IsException(flag)) JS_FreeValue(ctx, JS_GetException(ctx));
+        JS_FreeValue(ctx, flag);
+    }
+    JS_FreeValue(ctx, fn);
+    return needs;
+}
+
 /* *result = {"error": msg} with msg JSON-escaped by the engine (owned). */
 static void cable_error(const char *msg, char **result, size_t *result_len)
 {

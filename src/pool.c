@@ -69,6 +69,7 @@ static size_t g_busy;
 static uint32_t g_next_worker_id;
 static uint32_t g_next_job_id;
 static int g_shutdown;
+static int g_cable_connect = 1; /* what the last READY said (qr_pool_cable_needs_connect) */
 /* deaths of active workers not yet replaced, oldest first (time seen, ns) */
 static uint64_t g_pending_deaths[256];
 static size_t g_npending;
@@ -126,6 +127,8 @@ static void job_fail(job_t *j, int error, int status, uint32_t worker_id)
 }
 
 /* ---------------------------------------------------------------- workers */
+
+int qr_pool_cable_needs_connect(void) { return g_cable_connect; }
 
 static int count_live(void)
 {
@@ -331,6 +334,9 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     case QR_F_READY: {
         uint64_t pid = 0;
         if (f->nfields < 1 || qr_slice_to_u64(f->fields[0], &pid) != 0) goto bad;
+        uint64_t cable_connect = 1;
+        if (f->nfields >= 2 && qr_slice_to_u64(f->fields[1], &cable_connect) != 0) goto bad;
+        g_cable_connect = cable_connect != 0;
         worker_ready(w, pid);
         return;
     }
