@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -49,6 +50,12 @@ static char **g_argv;
 static qr_js_broadcast_cb g_bcast_cb;
 static void *g_bcast_ud;
 static unsigned char g_stream_key[QR_STREAM_KEY_LEN];
+/* The stream key's PBKDF2 (1000 HMAC-SHA256 rounds, ~7 ms) runs on a thread while lib/web and
+ * the app load; stream_key() waits for it. Joined before the zygote says READY (so no thread
+ * exists at fork) and before the runtime is freed. */
+static pthread_t g_key_thread;
+static int g_key_pending;
+static char *g_key_secret;
 static unsigned char g_app_key[32];
 int qr__js_in_zygote;
 
@@ -1365,12 +1372,36 @@ static JSValue h_crash(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
     return JS_UNDEFINED;
 }
 
+static void *derive_stream_key(void *arg)
+{
+    (void)arg;
+    qr_signed_stream_key(g_key_secret, g_stream_key);
+    return NULL;
+}
+
+static void start_stream_key(const char *secret)
+{
+    free(g_key_secret);
+    g_key_secret = qr_xstrdup(secret);
+    g_key_pending = pthread_create(&g_key_thread, NULL, derive_stream_key, NULL) == 0;
+    if (!g_key_pending) derive_stream_key(NULL);
+}
+
+static const unsigned char *stream_key(void)
+{
+    if (g_key_pending) {
+        pthread_join(g_key_thread, NULL);
+        g_key_pending = 0;
+    }
+    return g_stream_key;
+}
+
 static JSValue h_sign_stream(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     size_t len;
     const char *name = JS_ToCStringLen(ctx, &len, argv[0]);
     if (!name) return JS_EXCEPTION;
-    char *tok = qr_signed_stream_sign(g_stream_key, sizeof g_stream_key, name, len);
+    char *tok = qr_signed_stream_sign(stream_key(), sizeof g_stream_key, name, len);
     JS_FreeCString(ctx, name);
     JSValue r = JS_NewString(ctx, tok);
     free(tok);
@@ -1382,7 +1413,7 @@ static JSValue h_verify_stream(JSContext *ctx, JSValueConst this_val, int argc, 
     size_t len;
     const char *tok = JS_ToCStringLen(ctx, &len, argv[0]);
     if (!tok) return JS_EXCEPTION;
-    char *name = qr_signed_stream_verify(g_stream_key, sizeof g_stream_key, tok, len);
+    char *name = qr_signed_stream_verify(stream_key(), sizeof g_stream_key, tok, len);
     JS_FreeCString(ctx, tok);
     if (!name) return JS_NULL;
     JSValue r = JS_NewString(ctx, name);
@@ -1552,7 +1583,7 @@ static int runtime_init(const qr_config_t *cfg, size_t mem_limit, char **err)
 
     const char *skb = g_cfg.secret_key_base[0] ? g_cfg.secret_key_base : getenv("SECRET_KEY_BASE");
     if (!skb || !*skb) skb = "quickrail-development-secret";
-    qr_signed_stream_key(skb, g_stream_key);
+    start_stream_key(skb);
     unsigned int olen = sizeof g_app_key;
     HMAC(EVP_sha256(), skb, (int)strlen(skb), (const unsigned char *)"quickrail/app-hmac", 18,
          g_app_key, &olen);
@@ -1656,6 +1687,7 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     qr_db_pg_close_all();
     qr__js_in_zygote = 0;
     JS_RunGC(g_rt);
+    stream_key(); /* no thread may be running when the zygote forks */
     return 0;
 }
 
@@ -1682,6 +1714,7 @@ void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud)
 
 static void runtime_free(void)
 {
+    stream_key();
     timers_clear();
     free(g_timers);
     g_timers = NULL;
