@@ -77,12 +77,12 @@ setup:
 
 # The README's test command: installs what it needs, then runs every suite.
 test: setup
-	$(MAKE) all unit-build
-	$(MAKE) SAN=1 all unit-build
+	$(MAKE) -j$$(nproc) all unit-build
+	$(MAKE) -j$$(nproc) SAN=1 all unit-build
 	tests/run.sh
 
 demo: setup
-	$(MAKE) all
+	$(MAKE) -j$$(nproc) all
 	scripts/demo.sh
 
 chaos: setup

@@ -217,7 +217,10 @@ wl_fanout() {
   local size port rc=0
   for size in $FANOUT_SIZES; do
     port=$(free_port)
-    if QUICKRAIL_LOG_LEVEL=debug quickrail_start "fanout-$size-quickrail" "$FIX/fanout" "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
+    # QUICKRAIL_QUEUE_MAX: every new cable connection costs one worker round-trip (the connect
+    # hook); 10,000 clients connecting within seconds overflow the default queue of 1024 and the
+    # overflow is closed ("connect hook failed (size limit exceeded)"), so the queue is raised.
+    if QUICKRAIL_QUEUE_MAX=$((size * 2)) QUICKRAIL_LOG_LEVEL=debug quickrail_start "fanout-$size-quickrail" "$FIX/fanout" "$port" && wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" quickrail || rc=1
     else echo "quickrail fanout fixture did not start: $(tail -3 "$WORK/fanout-$size-quickrail.log")"; rc=1; fi
     server_stop
     port=$(free_port)
@@ -225,7 +228,7 @@ wl_fanout() {
     if wait_http "http://127.0.0.1:$port/" 20; then fanout_one "$size" node-ws || rc=1
     else echo "Node ws peer did not start"; rc=1; fi
     server_stop
-    record "fanout-$size" quickrail desc "One Turbo stream, Action Cable over raw TCP clients (${CORES} load processes at 10k), one POST /broadcast every 100 ms for ${FANOUT_DUR} s; latency = time from the broadcaster's POST to receipt by each subscriber (CLOCK_MONOTONIC), so it includes the HTTP request that triggers the broadcast (a worker round-trip in quickrail) and the client's own frame handling. "server fan-out" = time the server spends handing one broadcast's frames to every socket (quickrail's hub debug line; the same measure in the Node peer). KB per idle connection = (PSS of the server's process tree with all subscribers connected and idle - PSS before) / subscribers."
+    record "fanout-$size" quickrail desc "One Turbo stream, Action Cable over raw TCP clients (${CORES} load processes at 10k), one POST /broadcast every 100 ms for ${FANOUT_DUR} s; latency = time from the broadcaster's POST to receipt by each subscriber (CLOCK_MONOTONIC), so it includes the HTTP request that triggers the broadcast (a worker round-trip in quickrail) and the client's own frame handling. "server fan-out" = time the server spends handing one broadcast's frames to every socket (quickrail's hub debug line; the same measure in the Node peer). quickrail runs with QUICKRAIL_QUEUE_MAX = 2 x subscribers (with the default 1024, a burst of 10,000 connects overflows the worker queue, because each connect runs the app's connect hook in a worker, and the overflow is closed). KB per idle connection = (PSS of the server's process tree with all subscribers connected and idle - PSS before) / subscribers."
   done
   return $rc
 }
@@ -296,7 +299,7 @@ wl_replacement() {
   server_stop
   [ $rc = 0 ] || { echo "crash loop failed: $(tail -3 "$WORK/replacement.err")"; return 1; }
   $NODE bench/lib/json-record.mjs replacement quickrail CRASHJSON n,p50_ms,p99_ms,max_ms,source,client_p50_ms,client_p99_ms,ready_p50_ms,ready_p99_ms,restarts "$WORK/replacement.json" >> "$RESULTS_TSV"
-  record replacement quickrail desc "GET /crash on bench/fixtures/crash (Quickrail.crash(), QUICKRAIL_TEST_CRASH=1) $CRASHES times, one at a time, each followed by a GET that must answer 200; replacement latency (worker death noticed -> new worker ready) from GET /__quickrail/stats (QUICKRAIL_STATS=1). The restart budget is raised (QUICKRAIL_RESTART_MAX) so it measures replacement, not back-off. 'client' = crash request sent -> next 200 received."
+  record replacement quickrail desc "GET /crash on bench/fixtures/crash (Quickrail.crash(), QUICKRAIL_TEST_CRASH=1) $CRASHES times, one at a time, each followed by a GET that must answer 200, the next crash only once the pool is whole again (no pending replacement, warm spare idle: the situation a real crash meets); replacement latency (worker death noticed -> new worker ready) from GET /__quickrail/stats (QUICKRAIL_STATS=1). The restart budget is raised (QUICKRAIL_RESTART_MAX) so it measures replacement, not back-off. 'client' = crash request sent -> next 200 received."
 }
 
 # ---------------------------------------------------------------- machine description

@@ -333,6 +333,7 @@ static void finish_op(pconn_t *pc)
         enqueue(pc, op_new(OP_CREATE_TABLE, NULL, NULL, 0), 1);
         return;
     }
+    if (failed == 2) qr_warn("bridge postgresql: cannot store a large payload in " LARGE_TABLE "; message dropped");
     if (op->kind == OP_READY) {
         pc->ready = 1;
         qr_info("bridge postgresql: listening to %zu stream(s)", qr__bridge_wire_count());

@@ -1,10 +1,10 @@
 /* cable.c — the Action Cable server of the supervisor (cable.h): the upgrade handshake (origin
  * check as Rails does it, subprotocol actioncable-v1-json), one cable connection per upgraded
  * qr_conn (WebSocket state in websocket.c), the wire protocol as Rails 8 speaks it (welcome
- * after the app's connect hook, commands before it buffered, one 3 s ping timer for every
- * connection, subscribe/unsubscribe/message keyed by the identifier string exactly as
- * received, duplicates ignored, bad input logged and dropped), Turbo::StreamsChannel natively
- * (signed_stream.c), app-defined channels through qr_pool_cable (one operation in flight per
+ * after the app's connect hook, or at once when the workers said the app has none; commands
+ * before it buffered, one 3 s ping timer for every connection, subscribe/unsubscribe/message
+ * keyed by the identifier string exactly as received, duplicates ignored, bad input logged and
+ * dropped), Turbo::StreamsChannel natively (signed_stream.c), app-defined channels through qr_pool_cable (one operation in flight per
  * connection, so a perform never overtakes its subscribe), and graceful shutdown.
  * Subscriptions to streams live in hub.c, whose deliveries arrive here.
  * Calls http.c (qr_conn_*), pool.c, hub.c, websocket.c, signed_stream.c, cJSON, libuv timers.
@@ -26,17 +26,6 @@
 #include "pool.h"
 #include "signed_stream.h"
 #include "websocket.h"
-
-/* Provided by http.c and pool.c (another engineer's files): weak, so this file links (and its
- * unit tests run) in builds where they are absent; nothing here calls them without a
- * connection, which only http.c can create. qr_pool_cable NULL = no app channels. */
-extern int qr_conn_write(qr_conn_t *, const char *, size_t) __attribute__((weak));
-extern size_t qr_conn_pending(const qr_conn_t *) __attribute__((weak));
-extern void qr_conn_close(qr_conn_t *, int) __attribute__((weak));
-extern void qr_conn_upgrade(qr_conn_t *, const qr_conn_upgrade_cbs_t *, void *) __attribute__((weak));
-extern const char *qr_http_header(const qr_http_request_t *, const char *, size_t *) __attribute__((weak));
-extern int qr_pool_cable(const char *, size_t, qr_pool_cable_cb, void *) __attribute__((weak));
-extern void qr_pool_cancel(void *) __attribute__((weak));
 
 #define TURBO_CHANNEL "Turbo::StreamsChannel"
 #define PING_MS 3000
@@ -447,8 +436,6 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
             qr_info("cable: %s rejected a subscription with a bad signed stream name", TURBO_CHANNEL);
             send_typed(cc, identifier, "reject_subscription");
         }
-    } else if (!qr_pool_cable) {
-        qr_error("cable: Subscription class not found: %s", cJSON_IsString(ch) ? ch->valuestring : "(none)");
     } else {
         csub_t *s = sub_add(cc, identifier, SUB_APP);
         s->pending = 1;
@@ -568,7 +555,7 @@ static void cconn_free(cconn_t *cc)
     while (cc->subs) {
         csub_t *s = cc->subs;
         int app = s->kind == SUB_APP && !s->pending;
-        if (app && qr_pool_cable && !C.shutting_down) queue_unsubscribe_op(cc, s->identifier, 1);
+        if (app && !C.shutting_down) queue_unsubscribe_op(cc, s->identifier, 1);
         sub_remove(cc, s);
     }
     while (cc->ops) {
@@ -612,7 +599,7 @@ static void on_conn_close(void *ud)
     cc->dead = 1;
     cc->c = NULL;
     C.count--;
-    if (qr_pool_cancel) qr_pool_cancel(cc);
+    qr_pool_cancel(cc);
     if (C.timers) {
         cc->reap_next = C.reap_list;
         C.reap_list = cc;
@@ -759,7 +746,8 @@ int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req)
     C.count++;
     qr_conn_upgrade(c, &upgrade_cbs, cc);
 
-    if (!qr_pool_cable) {
+    if (!qr_pool_cable_needs_connect()) {
+        /* No connect hook in the app: nothing to decide, no worker round trip. */
         cc->identifiers = qr_xstrdup("{}");
         welcome(cc);
         return 1;

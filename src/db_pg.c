@@ -17,14 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <libpq-fe.h>
-/* quickjs.h casts function pointer types in inline helpers; -Wextra would reject that. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcast-function-type"
-#include "quickjs.h"
-#pragma GCC diagnostic pop
 
 #include "buf.h"
 #include "common.h"
+#include "js_priv.h"
 #include "log.h"
 
 typedef struct pgdb {
@@ -388,28 +384,17 @@ static int bind_one(JSContext *ctx, JSValueConst v, params_t *p, int i)
         return 0;
     }
     if (JS_IsObject(v)) {
-        size_t n, off, bpe;
-        uint8_t *bytes = JS_GetArrayBuffer(ctx, &n, v);
-        if (!bytes) {
-            JS_FreeValue(ctx, JS_GetException(ctx));
-            JSValue ab = JS_GetTypedArrayBuffer(ctx, v, &off, &n, &bpe);
-            if (!JS_IsException(ab)) {
-                size_t abn;
-                uint8_t *base = JS_GetArrayBuffer(ctx, &abn, ab);
-                JS_FreeValue(ctx, ab);
-                if (!base) return -1;
-                bytes = base + off;
-            } else {
-                JS_FreeValue(ctx, JS_GetException(ctx));
-            }
-        }
-        if (bytes) { /* bytea, binary format */
+        const uint8_t *bytes;
+        size_t n;
+        const char *tmp; /* stays NULL: v is not a string */
+        if (qr__js_bytes(ctx, v, &bytes, &n, &tmp) == 0) { /* bytea, binary format */
             p->vals[i] = qr_xmalloc(n ? n : 1);
             memcpy(p->vals[i], bytes, n);
             p->lens[i] = (int)n;
             p->fmts[i] = 1;
             return 0;
         }
+        JS_FreeValue(ctx, JS_GetException(ctx)); /* not bytes: a Date or JSON below */
         JSValue iso = JS_GetPropertyStr(ctx, v, "toISOString");
         JSValue text;
         if (JS_IsFunction(ctx, iso)) text = JS_Call(ctx, iso, v, 0, NULL); /* Date */
@@ -487,14 +472,8 @@ static JSValue cell(JSContext *ctx, const PGresult *r, int row, int col)
         size_t n;
         unsigned char *bytes = PQunescapeBytea((const unsigned char *)v, &n);
         if (!bytes) return JS_ThrowOutOfMemory(ctx);
-        JSValue ab = JS_NewArrayBufferCopy(ctx, bytes, n);
+        JSValue out = qr__js_new_uint8array(ctx, bytes, n);
         PQfreemem(bytes);
-        JSValue global = JS_GetGlobalObject(ctx);
-        JSValue u8 = JS_GetPropertyStr(ctx, global, "Uint8Array");
-        JSValue out = JS_CallConstructor(ctx, u8, 1, (JSValueConst *)&ab);
-        JS_FreeValue(ctx, u8);
-        JS_FreeValue(ctx, global);
-        JS_FreeValue(ctx, ab);
         return out;
     }
     default:
@@ -718,19 +697,28 @@ static JSValue new_statement(JSContext *ctx, pgdb_t *db, JSValueConst sqlv)
     return obj;
 }
 
-static JSValue db_prepare(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+/* The db of this_val for a call that takes SQL first; NULL with an exception pending. */
+static pgdb_t *sql_target(JSContext *ctx, JSValueConst this_val, int argc)
 {
     pgdb_t *db = JS_GetOpaque2(ctx, this_val, g_db_class);
+    if (db && argc < 1) {
+        JS_ThrowTypeError(ctx, "PgDatabase: SQL expected");
+        return NULL;
+    }
+    return db;
+}
+
+static JSValue db_prepare(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    pgdb_t *db = sql_target(ctx, this_val, argc);
     if (!db) return JS_EXCEPTION;
-    if (argc < 1) return JS_ThrowTypeError(ctx, "PgDatabase: SQL expected");
     return new_statement(ctx, db, argv[0]);
 }
 
 static JSValue db_query(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    pgdb_t *db = JS_GetOpaque2(ctx, this_val, g_db_class);
+    pgdb_t *db = sql_target(ctx, this_val, argc);
     if (!db) return JS_EXCEPTION;
-    if (argc < 1) return JS_ThrowTypeError(ctx, "PgDatabase: SQL expected");
     JSValue cache = JS_GetPropertyStr(ctx, this_val, "__queries");
     if (JS_IsException(cache)) return cache;
     JSAtom key = JS_ValueToAtom(ctx, argv[0]);
@@ -749,9 +737,8 @@ static JSValue db_query(JSContext *ctx, JSValueConst this_val, int argc, JSValue
 /* db.run(sql, ...params) and db.exec(sql, ...params): without params, several statements. */
 static JSValue db_run(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    pgdb_t *db = JS_GetOpaque2(ctx, this_val, g_db_class);
+    pgdb_t *db = sql_target(ctx, this_val, argc);
     if (!db) return JS_EXCEPTION;
-    if (argc < 1) return JS_ThrowTypeError(ctx, "PgDatabase: SQL expected");
     if (argc == 1) {
         const char *sql = JS_ToCString(ctx, argv[0]);
         if (!sql) return JS_EXCEPTION;

@@ -11,7 +11,9 @@
  *   nfields x { u32 n; n bytes }
  *
  * Field layouts per type:
- *   READY      w->s  [pid]                                   worker is initialised and idle
+ *   READY      w->s  [pid, cable_connect]                    worker is initialised and idle;
+ *                                                            cable_connect "0": the app has no
+ *                                                            connect hook (qr_pool_cable_needs_connect)
  *   REQUEST    s->w  [method, target, remote_addr, body, name1, value1, name2, value2, ...]
  *   RESPONSE   w->s  [status, body, name1, value1, ...]      answers REQUEST id
  *   BROADCAST  w->s  [stream, message_json]                  message_json is the JSON value sent

@@ -2,8 +2,7 @@
  * (431/413/400), keep-alive, pipelining (one request at a time per connection, answered in
  * order: the parser is paused after each message and resumed once its response is queued),
  * timeouts for idle and slow clients, static files (static.c), the stats endpoint, the
- * hand-off to the pool (pool.c) and of WebSocket upgrades to the cable (cable.c, weak until it
- * is linked). Runs on the supervisor's libuv loop and never blocks it (apart from static.c's
+ * hand-off to the pool (pool.c) and of WebSocket upgrades to the cable (cable.c). Runs on the supervisor's libuv loop and never blocks it (apart from static.c's
  * small page-cache reads). Owns every qr_conn_t; frees one after both its handles closed. */
 #include "http.h"
 #include <llhttp.h>
@@ -21,12 +20,9 @@
 #include "static.h"
 #include "supervisor.h"
 
-/* The cable lands separately; until it is linked these are NULL and upgrades are refused. */
-#pragma weak qr_cable_wants
-#pragma weak qr_cable_accept
-
 #define QR_LINGER_MS 2000
 #define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
+#define QR_MAX_HEADERS 4000       /* fits the worker's frame field table (worker.c) */
 
 typedef struct {
     size_t name_off, name_len, value_off, value_len;
@@ -87,6 +83,7 @@ static llhttp_settings_t g_settings;
 
 static void conn_close(qr_conn_t *c);
 static void process_input(qr_conn_t *c);
+static void arm_timer(qr_conn_t *c, uint64_t ms);
 static void start_reading(qr_conn_t *c);
 
 /* ---------------------------------------------------------------- small helpers */
@@ -186,6 +183,9 @@ static void after_write(uv_write_t *req, int status)
     if (c->pending_write == 0) {
         if (c->close_after_write) { conn_close(c); return; }
         if (!c->upgraded && c->phase == PH_IDLE) process_input(c);
+    } else if (!c->upgraded && c->phase == PH_IDLE) {
+        /* the client is reading: give it another idle period to read the rest */
+        arm_timer(c, g_cfg->idle_timeout_ms);
     }
 }
 
@@ -356,6 +356,7 @@ static int on_header_field(llhttp_t *p, const char *at, size_t len)
 {
     qr_conn_t *c = p->data;
     if (c->span != 1) {
+        if (c->nh >= QR_MAX_HEADERS) { c->error_status = 431; return -1; }
         if (c->nh == c->caph) {
             c->caph = c->caph ? c->caph * 2 : 32;
             c->hv = qr_xrealloc(c->hv, c->caph * sizeof *c->hv);
@@ -513,7 +514,8 @@ static void request_done(qr_conn_t *c)
     else llhttp_resume(&c->parser);
     request_reset(c);
     if (c->pending_write < QR_OUTBUF_HIGH) process_input(c);
-    /* else after_write() continues once the client has read what we sent */
+    else arm_timer(c, g_cfg->idle_timeout_ms); /* after_write() continues once the client reads;
+                                                * a client that never reads is closed */
 }
 
 static void read_public_page(int status, qr_buf_t *out)
@@ -652,7 +654,7 @@ static void dispatch(qr_conn_t *c)
 
     if (c->parser.upgrade) {
         c->paused_upgrade = 1;
-        if (qr_cable_wants && qr_cable_accept && qr_cable_wants(&req)) {
+        if (qr_cable_wants(&req)) {
             int up = qr_cable_accept(c, &req);
             if (hs != hs_small) free(hs);
             if (!up && !c->closing) { c->keep_alive = 0; c->close_after_write = 1; request_done(c); }
@@ -671,7 +673,7 @@ static void dispatch(qr_conn_t *c)
         return;
     }
     if ((c->parser.method == HTTP_GET || c->parser.method == HTTP_HEAD) && g_public[0] &&
-        serve_static(c, req.path)) {
+        req.path[0] == '/' && serve_static(c, req.path)) {
         if (hs != hs_small) free(hs);
         request_done(c);
         return;

@@ -4,8 +4,8 @@
  * {"identifier":...,"message":...} once per group and hands the same bytes to every
  * subscriber of the group, synchronously, so delivery keeps publish order per stream. Every
  * subscriber also has a list of its subscriptions (hashed by pointer) for unsubscribe_all.
- * Calls websocket.c (frame building), the cluster bridge (bridge.h; weak, so a build without
- * it is single-node), buf.c, log.c. Supervisor loop; never blocks. */
+ * Calls websocket.c (frame building), the cluster bridge (bridge.h; started only when CABLE_URL
+ * is set, else the hub is single-node), buf.c, log.c. Supervisor loop; never blocks. */
 #include "hub.h"
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +15,6 @@
 #include "common.h"
 #include "log.h"
 #include "websocket.h"
-
-/* The bridge is optional at link time: until (or unless) bridge_*.c is linked in, these are
- * NULL and the hub is single-node. */
-extern int qr_bridge_start(uv_loop_t *, const qr_config_t *, qr_bridge_deliver_cb) __attribute__((weak));
-extern int qr_bridge_connected(void) __attribute__((weak));
-extern int qr_bridge_publish(const char *, size_t, const char *, size_t) __attribute__((weak));
-extern void qr_bridge_subscribe(const char *) __attribute__((weak));
-extern void qr_bridge_unsubscribe(const char *) __attribute__((weak));
-extern void qr_bridge_stop(void) __attribute__((weak));
 
 typedef struct sub_s sub_t;
 typedef struct stream_s stream_t;
@@ -167,10 +158,6 @@ int qr_hub_init(uv_loop_t *loop, const qr_config_t *cfg, qr_hub_deliver_cb deliv
     ensure_init();
     H.deliver = deliver;
     if (!H.bridge && cfg && cfg->cable_url[0]) {
-        if (!qr_bridge_start) {
-            qr_error("hub: CABLE_URL is set but this build has no cluster bridge");
-            return QR_ECONFIG;
-        }
         int r = qr_bridge_start(loop, cfg, qr_hub_deliver_local);
         if (r != 0) return r;
         H.bridge = 1;
@@ -207,7 +194,7 @@ void qr_hub_subscribe(const char *stream, void *subscriber, const char *identifi
         st->name_len = len;
         memcpy(st->name, stream, len + 1);
         table_insert(&H.streams, st, h, stream_hash);
-        if (H.bridge && qr_bridge_subscribe) qr_bridge_subscribe(st->name);
+        if (H.bridge) qr_bridge_subscribe(st->name);
     }
     group_t *g = st->groups;
     while (g && !same_identifier(g->identifier, identifier)) g = g->next;
@@ -253,7 +240,7 @@ static void sub_detach(sub_t *s)
     }
     if (st->nsubs == 0) {
         QR_ASSERT(st->groups == NULL);
-        if (H.bridge && qr_bridge_unsubscribe) qr_bridge_unsubscribe(st->name);
+        if (H.bridge) qr_bridge_unsubscribe(st->name);
         table_remove(&H.streams, st, st->hash);
         free(st);
     }
@@ -335,7 +322,7 @@ void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *mes
 
 void qr_hub_publish(const char *stream, size_t stream_len, const char *message_json, size_t message_len)
 {
-    if (H.bridge && qr_bridge_connected && qr_bridge_publish && qr_bridge_connected() &&
+    if (H.bridge && qr_bridge_connected() &&
         qr_bridge_publish(stream, stream_len, message_json, message_len) == 0)
         return; /* comes back through qr_hub_deliver_local */
     qr_hub_deliver_local(stream, stream_len, message_json, message_len);
@@ -346,7 +333,7 @@ size_t qr_hub_subscription_count(void) { return H.nsubs; }
 
 void qr_hub_shutdown(void)
 {
-    if (H.bridge && qr_bridge_stop) qr_bridge_stop();
+    if (H.bridge) qr_bridge_stop();
     H.bridge = 0;
     if (!H.initialised) return;
     for (size_t i = 0; i < H.owners.nb; i++) {

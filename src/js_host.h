@@ -94,6 +94,12 @@ void qr_js_response_free(qr_js_response_t *res);
  * when the runtime is no longer usable (answer, then exit the worker, as for fetch). */
 int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *result_len);
 
+/* 0 when the app's connect hook has nothing to decide — no globalThis.__quickrailCable (the
+ * default answer of cable.h is then {"ok":true,"identifiers":{}}) or one whose needsConnect
+ * property is false (the framework sets it when the app has no Connection class) — so the
+ * supervisor may welcome a cable connection without asking a worker; else 1. */
+int qr_js_host_cable_needs_connect(void);
+
 /* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does
  * but without an app entry, runs the module at module_path (file or embedded path) with
  * Quickrail.argv = argv, runs the event loop until idle. Returns the process exit code. */

@@ -444,16 +444,7 @@ static JSValue column_value(JSContext *ctx, sqlite3_stmt *st, int i)
         return JS_NewStringLen(ctx, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
     case SQLITE_BLOB: {
         const void *p = sqlite3_column_blob(st, i);
-        int n = sqlite3_column_bytes(st, i);
-        JSValue ab = JS_NewArrayBufferCopy(ctx, p ? p : (const void *)"", (size_t)n);
-        if (JS_IsException(ab)) return ab;
-        JSValue global = JS_GetGlobalObject(ctx);
-        JSValue ctor = JS_GetPropertyStr(ctx, global, "Uint8Array");
-        JSValue u8 = JS_CallConstructor(ctx, ctor, 1, (JSValueConst *)&ab);
-        JS_FreeValue(ctx, ctor);
-        JS_FreeValue(ctx, global);
-        JS_FreeValue(ctx, ab);
-        return u8;
+        return qr__js_new_uint8array(ctx, p, (size_t)sqlite3_column_bytes(st, i));
     }
     default: return JS_NULL;
     }

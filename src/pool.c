@@ -4,7 +4,7 @@
  * and what happens when a worker dies: its started job gets a 500 (never replayed), a job it
  * had not read yet is re-dispatched, the spare is promoted at once and a new spare is forked.
  * Worker channels are uv_pipe_t over the supervisor's end of each socketpair. Runs on the
- * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c (weak). */
+ * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c. */
 #include "pool.h"
 #include <signal.h>
 #include <stdio.h>
@@ -16,8 +16,6 @@
 #include "hub.h"
 #include "log.h"
 #include "supervisor.h"
-
-#pragma weak qr_hub_publish
 
 #define QR_SPARES 1
 #define QR_MAX_RETRIES 2
@@ -71,6 +69,7 @@ static size_t g_busy;
 static uint32_t g_next_worker_id;
 static uint32_t g_next_job_id;
 static int g_shutdown;
+static int g_cable_connect = 1; /* what the last READY said (qr_pool_cable_needs_connect) */
 /* deaths of active workers not yet replaced, oldest first (time seen, ns) */
 static uint64_t g_pending_deaths[256];
 static size_t g_npending;
@@ -128,6 +127,8 @@ static void job_fail(job_t *j, int error, int status, uint32_t worker_id)
 }
 
 /* ---------------------------------------------------------------- workers */
+
+int qr_pool_cable_needs_connect(void) { return g_cable_connect; }
 
 static int count_live(void)
 {
@@ -199,19 +200,8 @@ static void worker_died(worker_t *w, int read_status)
     if (w->state == W_DEAD) return;
     int was_ready = w->state == W_IDLE || w->state == W_BUSY;
     int was_active = w->role == ROLE_ACTIVE;
-    job_t *j = w->job;
-    w->job = NULL;
-    if (w->state == W_BUSY) g_busy--;
-    w->state = W_DEAD;
-    uv_timer_stop(&w->timer);
-    uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
-    uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
-    if (g_shutdown) {
-        if (j) job_fail(j, -EPIPE, 503, w->id);
-        return;
-    }
-    /* replace first (the spare takes over at once), then answer the lost request */
-    if (was_ready && was_active) {
+    /* replace first (the spare takes over at once), then clean up and answer the lost request */
+    if (was_ready && was_active && !g_shutdown) {
         worker_t *spare = NULL;
         for (worker_t *s = g_workers; s; s = s->next)
             if (s->role == ROLE_SPARE && s->state == W_IDLE) { spare = s; break; }
@@ -223,6 +213,17 @@ static void worker_died(worker_t *w, int read_status)
         } else if (g_npending < QR_ARRAY_LEN(g_pending_deaths)) {
             g_pending_deaths[g_npending++] = t_seen;
         }
+    }
+    job_t *j = w->job;
+    w->job = NULL;
+    if (w->state == W_BUSY) g_busy--;
+    w->state = W_DEAD;
+    uv_timer_stop(&w->timer);
+    uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
+    uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
+    if (g_shutdown) {
+        if (j) job_fail(j, -EPIPE, 503, w->id);
+        return;
     }
     g_restarts++;
     qr_supervisor_note_restart();
@@ -333,6 +334,9 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     case QR_F_READY: {
         uint64_t pid = 0;
         if (f->nfields < 1 || qr_slice_to_u64(f->fields[0], &pid) != 0) goto bad;
+        uint64_t cable_connect = 1;
+        if (f->nfields >= 2 && qr_slice_to_u64(f->fields[1], &cable_connect) != 0) goto bad;
+        g_cable_connect = cable_connect != 0;
         worker_ready(w, pid);
         return;
     }
@@ -375,10 +379,7 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     }
     case QR_F_BROADCAST:
         if (f->nfields < 2) goto bad;
-        if (qr_hub_publish)
-            qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
-        else
-            qr_debug("broadcast to %.*s dropped: no hub in this build", (int)f->fields[0].len, f->fields[0].ptr);
+        qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
         return;
     default:
         goto bad;

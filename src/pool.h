@@ -18,6 +18,9 @@ typedef void (*qr_pool_cable_cb)(void *ud, int status, const char *result_json, 
 /* CONTRACT: queues an app-defined channel operation (see cable.h for op_json). op_json is
  * copied. Returns 0, or QR_ETOOBIG when the queue is full (the callback is then not called). */
 int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud);
+/* CONTRACT: 0 when the workers said (READY) that the app has no connect hook, so a cable
+ * connection can be welcomed without a connect operation; 1 until a worker said so. */
+int qr_pool_cable_needs_connect(void);
 /* CONTRACT: the caller (a closing cable connection) no longer wants the callback of any
  * operation queued with this ud; safe to call with nothing queued. */
 void qr_pool_cancel(void *ud);

@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include "common.h"
 
-#define QR_STATIC_MAX (256u * 1024u * 1024u)
+#define QR_STATIC_MAX (64u * 1024u * 1024u) /* larger files are left to the app (or a CDN) */
 
 static const struct { const char *ext, *mime; } mimes[] = {
     {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
@@ -80,21 +83,62 @@ static int decode_path(const char *in, char *out, size_t cap)
     return QR_STATIC_FOUND;
 }
 
+/* The root folder, opened once and re-checked at most once a second while it is missing, so
+ * an app without public/ costs no system call per request. */
+static struct {
+    char path[4096];
+    int fd;
+    time_t checked;
+} g_root = {"", -1, 0};
+
+static int root_fd(const char *root)
+{
+    time_t now = time(NULL);
+    if (strcmp(g_root.path, root) != 0) {
+        if (g_root.fd >= 0) close(g_root.fd);
+        snprintf(g_root.path, sizeof g_root.path, "%s", root);
+        g_root.fd = -1;
+        g_root.checked = 0;
+    }
+    if (g_root.fd < 0 && now != g_root.checked) {
+        g_root.checked = now;
+        g_root.fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    return g_root.fd;
+}
+
+/* Opens rel (starting with '/') beneath the root: symlinks may be followed only while they stay
+ * inside it (openat2 RESOLVE_BENEATH; EXDEV otherwise). */
+static int open_beneath(int rfd, const char *root, const char *rel, int *refused)
+{
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    *refused = 0;
+    int fd = (int)syscall(SYS_openat2, rfd, rel + 1, &how, sizeof how);
+    if (fd >= 0) return fd;
+    if (errno == EXDEV) { *refused = 1; return -1; }
+    if (errno != ENOSYS) return -1;
+    /* kernels before 5.6: resolve and check the prefix by hand */
+    char path[8192], real[PATH_MAX];
+    snprintf(path, sizeof path, "%s%s", root, rel);
+    if (!realpath(path, real)) return -1;
+    size_t rl = strlen(root);
+    if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != 0)) { *refused = 1; return -1; }
+    return open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+}
+
 static int try_file(const char *root, const char *rel, const char *suffix, int want_body, qr_static_file_t *out)
 {
+    int rfd = root_fd(root);
+    if (rfd < 0) return QR_STATIC_NOT_FOUND;
     char path[8192];
-    int n = snprintf(path, sizeof path, "%s%s%s", root, rel, suffix);
+    int n = snprintf(path, sizeof path, "%s%s", rel, suffix);
     if (n < 0 || (size_t)n >= sizeof path) return QR_STATIC_NOT_FOUND;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        /* symlinks are allowed only when they stay inside root */
-        char real[PATH_MAX];
-        if (!realpath(path, real)) return QR_STATIC_NOT_FOUND;
-        size_t rl = strlen(root);
-        if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != 0)) return QR_STATIC_REFUSED;
-        fd = open(real, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return QR_STATIC_NOT_FOUND;
-    }
+    int refused;
+    int fd = open_beneath(rfd, root, path, &refused);
+    if (fd < 0) return refused ? QR_STATIC_REFUSED : QR_STATIC_NOT_FOUND;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > QR_STATIC_MAX) {
         close(fd);

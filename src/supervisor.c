@@ -4,7 +4,7 @@
  * SOCK_SEQPACKET control socket watched with uv_poll, restarted when it dies), the restart
  * budget (more than restart_max restarts in restart_period -> exponential backoff, one log
  * line per step) and the stats document. Runs no JavaScript and never blocks the loop.
- * Calls http.c, pool.c, cable.c (weak), frame.c, log.c. */
+ * Calls http.c, pool.c, cable.c, frame.c, log.c. */
 #include "supervisor.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -22,10 +22,6 @@
 #include "http.h"
 #include "log.h"
 #include "pool.h"
-
-#pragma weak qr_cable_init
-#pragma weak qr_cable_shutdown
-#pragma weak qr_cable_connection_count
 
 #define QR_BACKOFF_BASE_MS 100
 #define QR_BACKOFF_MAX_MS 30000
@@ -335,7 +331,7 @@ static void on_stop_signal(uv_signal_t *h, int sig)
     qr_info("- Gracefully stopping (%s), waiting for requests to finish", sig == SIGINT ? "SIGINT" : "SIGTERM");
     uv_timer_stop(&g_backoff_timer);
     qr_http_stop_accepting();
-    if (qr_cable_shutdown) qr_cable_shutdown();
+    qr_cable_shutdown();
     g_shutdown_deadline = qr_now_ms() + g_cfg->deadline_ms + g_cfg->kill_grace_ms;
     uv_timer_start(&g_shutdown_timer, on_shutdown_tick, 0, 20);
 }
@@ -410,10 +406,8 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     qr_info("* Listening on http://%s:%d", cfg->bind, qr_http_bound_port());
     start_zygote();
     /* after the zygote's fork: cable's key derivation (PBKDF2, ~7 ms) overlaps the app's boot */
-    if (qr_cable_init) {
-        r = qr_cable_init(g_loop, cfg);
-        if (r != 0) qr_error("cable failed to start: %s", qr_strerror(r));
-    }
+    r = qr_cable_init(g_loop, cfg);
+    if (r != 0) qr_error("cable failed to start: %s", qr_strerror(r));
     uv_run(g_loop, UV_RUN_DEFAULT);
     return g_exit_code;
 }

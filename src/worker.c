@@ -119,6 +119,7 @@ int qr_worker_main(const qr_config_t *cfg, int fd, uint32_t worker_id)
     qr_buf_t in = QR_BUF_INIT, out = QR_BUF_INIT;
     qr_frame_begin(&out, QR_F_READY, 0);
     qr_frame_add_u64(&out, (uint64_t)getpid());
+    qr_frame_add_u64(&out, (uint64_t)qr_js_host_cable_needs_connect());
     qr_frame_end(&out);
     send_frame(&out);
     for (;;) {

@@ -41,6 +41,9 @@ static void become_worker(const qr_config_t *cfg, int fd, uint32_t id, int sfd, 
     char tag[32];
     snprintf(tag, sizeof tag, "w%u", id);
     qr_log_set_tag(tag);
+    char comm[16];
+    snprintf(comm, sizeof comm, "quickrail-w%u", id);
+    prctl(PR_SET_NAME, comm); /* what ps/top show: quickrail-w3 */
     uint64_t t0 = qr_now_ns();
     qr_js_host_after_fork((int)id);
     qr_debug("after_fork took %.2f ms", (double)(qr_now_ns() - t0) / 1e6);
@@ -51,6 +54,7 @@ int qr_zygote_main(const qr_config_t *cfg, int ctl_fd)
 {
     g_ctl = ctl_fd;
     qr_log_set_tag("zygote");
+    prctl(PR_SET_NAME, "quickrail-zyg");
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_IGN);
     uint64_t t0 = qr_now_ns();

@@ -25,7 +25,13 @@ count_cmocka() {
   echo "$p $f"
 }
 
-suite() { # suite NAME KIND CMD...  (KIND: node | cmocka)
+count_plain() { # a closing "N passed, N failed" line
+  local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+  [ -n "$line" ] || { echo "0 0"; return; }
+  echo "$(echo "$line" | awk '{print $1}') $(echo "$line" | awk '{print $3}')"
+}
+
+suite() { # suite NAME KIND CMD...  (KIND: node | cmocka | plain)
   local name=$1 kind=$2; shift 2
   local log=test-artifacts/$name.log
   echo "=== $name"
@@ -50,7 +56,13 @@ for dir in tests/jsrt tests/framework tests/integration tests/cable tests/blog t
   ls $dir/*.test.mjs >/dev/null 2>&1 || continue
   suite "$(basename $dir)" node node --test --test-concurrency=1 --test-reporter=spec $dir/
 done
+# The suites that drive the C server hardest run again against the ASan+UBSan binary.
+for dir in tests/jsrt tests/integration tests/cable; do
+  QUICKRAIL_BIN=$QUICKRAIL_ASAN_BIN suite "$(basename $dir)-asan" node node --test --test-concurrency=1 --test-reporter=spec $dir/
+done
 if [ -x tests/chaos/run.sh ]; then suite chaos-ci node tests/chaos/run.sh --ci; fi
+# The benchmarks' smallest variant, so they cannot rot (counts workloads that ran).
+if [ -x bench/run.sh ]; then suite bench-smoke plain bench/run.sh --smoke; fi
 
 echo
 [ -n "$failed_suites" ] && echo "failed suites:$failed_suites"

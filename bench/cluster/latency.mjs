@@ -8,7 +8,8 @@
 //   redis-cross two nodes on Redis, subscriber on the other node
 //   pg-same / pg-cross  the same with PostgreSQL LISTEN/NOTIFY
 // Usage: node bench/cluster/latency.mjs [N=300]   (real redis-server and PostgreSQL 15 are
-// started on free loopback ports and stopped afterwards). Prints one line per scenario.
+// started on free loopback ports and stopped afterwards). Prints one line per scenario; the
+// scenarios run side by side, one broadcast each per round.
 import WS from "ws";
 import { performance } from "node:perf_hooks";
 import { startRedis, startPostgres } from "../../tests/lib/services.mjs";
@@ -37,21 +38,19 @@ async function subscriber(node, stream) {
   };
 }
 
-async function measure(label, from, to, stream, settle) {
-  const sub = await subscriber(to, stream);
-  if (settle) await settle();
-  const samples = [];
-  for (let i = 0; i < WARMUP + N; i++) {
-    const body = `<turbo-stream action="append" target="t"><template>${i}</template></turbo-stream>`;
-    const got = sub.next();
-    const t0 = performance.now();
-    const res = await fetch(`${from.url}/broadcast?stream=${stream}`, { method: "POST", body });
-    await res.text();
-    const { t, msg } = await Promise.race([got, new Promise((_, rej) => setTimeout(() => rej(new Error(`${label}: message ${i} lost`)), 5000))]);
-    if (msg !== body) throw new Error(`${label}: got ${msg}`);
-    if (i >= WARMUP) samples.push(t - t0);
-  }
-  sub.close();
+// One broadcast from `from`, timed until `sub` receives it. Returns milliseconds.
+async function once(label, from, sub, stream, i) {
+  const body = `<turbo-stream action="append" target="t"><template>${i}</template></turbo-stream>`;
+  const got = sub.next();
+  const t0 = performance.now();
+  const res = await fetch(`${from.url}/broadcast?stream=${stream}`, { method: "POST", body });
+  await res.text();
+  const { t, msg } = await Promise.race([got, new Promise((_, rej) => setTimeout(() => rej(new Error(`${label}: message ${i} lost`)), 5000))]);
+  if (msg !== body) throw new Error(`${label}: got ${msg}`);
+  return t - t0;
+}
+
+function summary(label, samples) {
   samples.sort((a, b) => a - b);
   const q = (p) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
@@ -61,30 +60,35 @@ async function measure(label, from, to, stream, settle) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const results = [];
 const [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
 const nodes = [];
 try {
-  const single = await start({ workers: 2 });
-  nodes.push(single);
-  results.push(await measure("single", single, single, "bench"));
-  await single.stop();
-
-  const renv = { CABLE_URL: redis.url };
-  const [r1, r2] = await Promise.all([start({ workers: 2, env: renv }), start({ workers: 2, env: renv })]);
-  nodes.push(r1, r2);
-  results.push(await measure("redis-same", r1, r1, "bench-same", () => sleep(300)));
-  results.push(await measure("redis-cross", r1, r2, "bench-cross", () => sleep(300)));
-  await Promise.all([r1.stop(), r2.stop()]);
-
-  const penv = { CABLE_URL: pg.url };
-  const [p1, p2] = await Promise.all([start({ workers: 2, env: penv }), start({ workers: 2, env: penv })]);
-  nodes.push(p1, p2);
-  results.push(await measure("pg-same", p1, p1, "bench-same", () => sleep(500)));
-  results.push(await measure("pg-cross", p1, p2, "bench-cross", () => sleep(500)));
-  await Promise.all([p1.stop(), p2.stop()]);
+  // every scenario is up at once and the rounds interleave them, so that a load spike on this
+  // (shared) machine hits all scenarios alike
+  const renv = { CABLE_URL: redis.url }, penv = { CABLE_URL: pg.url };
+  const [single, r1, r2, p1, p2] = await Promise.all([
+    start({ workers: 2 }), start({ workers: 2, env: renv }), start({ workers: 2, env: renv }),
+    start({ workers: 2, env: penv }), start({ workers: 2, env: penv })]);
+  nodes.push(single, r1, r2, p1, p2);
+  const scenarios = [
+    { label: "single", from: single, to: single, stream: "bench" },
+    { label: "redis-same", from: r1, to: r1, stream: "bench-same" },
+    { label: "redis-cross", from: r1, to: r2, stream: "bench-cross" },
+    { label: "pg-same", from: p1, to: p1, stream: "bench-same" },
+    { label: "pg-cross", from: p1, to: p2, stream: "bench-cross" },
+  ];
+  for (const sc of scenarios) { sc.sub = await subscriber(sc.to, sc.stream); sc.samples = []; }
+  await sleep(500); // bridges SUBSCRIBE / LISTEN
+  for (let i = 0; i < WARMUP + N; i++) {
+    for (const sc of scenarios) {
+      const ms = await once(sc.label, sc.from, sc.sub, sc.stream, i);
+      if (i >= WARMUP) sc.samples.push(ms);
+    }
+  }
+  const results = scenarios.map((sc) => summary(sc.label, sc.samples));
+  for (const sc of scenarios) sc.sub.close();
   const base = results[0].p50;
-  console.log("p50 relative to a single node: " + results.slice(1).map((r) => `${r.label} ${(r.p50 / base).toFixed(2)}x (+${(r.p50 - base).toFixed(2)} ms)`).join(", "));
+  console.log("p50 relative to a single node: " + results.slice(1).map((r) => `${r.label} ${(r.p50 / base).toFixed(2)}x (${r.p50 >= base ? "+" : ""}${(r.p50 - base).toFixed(2)} ms)`).join(", "));
 } finally {
   for (const n of nodes) await n.stop().catch(() => {});
   await Promise.all([redis.stop(), pg.stop()]);

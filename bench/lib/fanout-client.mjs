@@ -102,6 +102,7 @@ function connect(i) {
     parse(sock);
   });
   sock.on("error", (e) => { failed++; process.send({ error: `connection ${i}: ${e.code || e.message}` }); });
+  sock.on("close", () => { if (!sock.finishing && !sock.confirmed) process.send({ error: `connection ${i} closed by the server before its subscription was confirmed` }); });
   socks.push(sock);
 }
 
@@ -118,7 +119,7 @@ process.on("message", (m) => {
   } else if (m.cmd === "finish") {
     fs.writeFileSync(cfg.out, Buffer.from(lat.buffer, 0, nlat * 8));
     process.send({ done: true, received: nlat, opened, failed });
-    for (const s of socks) s.destroy();
+    for (const s of socks) { s.finishing = true; s.destroy(); }
     setTimeout(() => process.exit(0), 50);
   }
 });

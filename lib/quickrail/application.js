@@ -54,6 +54,8 @@ export class Application {
     this.cable = new Cable(this, this.opts.channels || [], this.opts.connection || null);
     const self = this;
     globalThis.__quickrailCable = function (opJson) { return self.cable.handle(opJson); };
+    // No Connection class: every connect is accepted with no identifiers, so the server skips asking.
+    globalThis.__quickrailCable.needsConnect = !!this.opts.connection;
     this.preloadSchema();
     return this;
   }

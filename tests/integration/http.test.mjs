@@ -265,3 +265,25 @@ test("many concurrent connections are all served", async () => {
   const rs = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(hello.url + "/c" + i).then((r) => r.status)));
   assert.ok(rs.every((s) => s === 200));
 });
+
+test("a client that never reads its responses is closed after the idle timeout", async () => {
+  const c = await RawClient.connect(hello.port);
+  c.s.pause(); /* read nothing */
+  let batch = "";
+  for (let i = 0; i < 60; i++) batch += "GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+  c.write(batch);
+  await new Promise((r) => setTimeout(r, 2500));
+  let got = 0;
+  c.s.removeAllListeners("data");
+  c.s.on("data", (d) => (got += d.length));
+  c.s.resume();
+  assert.equal(await c.closed(5000), true);
+  const big = Number((await fetch(hello.url + "/big.txt").then((r) => r.headers.get("content-length"))));
+  assert.ok(got < 60 * big, `received everything (${got} bytes): the server kept buffering for a stuck client`);
+  assert.equal((await fetch(hello.url + "/")).status, 200);
+});
+
+test("an absolute-form request target reaches the app (not refused as traversal)", async () => {
+  const r = await rawOnce(echo.port, "GET http://example.test/abs?q=1 HTTP/1.1\r\nHost: example.test\r\n\r\n");
+  assert.equal(r.status, 200);
+});

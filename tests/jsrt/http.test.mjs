@@ -11,7 +11,7 @@ import { startServer, tmpDir, FIXTURES } from "./helpers.mjs";
 const APP = path.join(FIXTURES, "jsrt-app");
 let srv;
 before(async () => {
-  srv = await startServer(APP, { args: ["-w", "2", "--deadline", "700"], env: {
+  srv = await startServer(APP, { args: ["-w", "2", "--deadline", "1500"], env: {
     QUICKRAIL_ENV: "development", QUICKRAIL_MEMORY_LIMIT: "24m", JSRT_DB: path.join(tmpDir(), "app.sqlite3"), JSRT_MARKER: "m1" } });
 });
 after(async () => { await srv?.stop(); });
@@ -167,6 +167,15 @@ test("the deadline error cannot be caught by the app", async () => {
   const r = await srv.get("/loop-catch");
   assert.equal(r.status, 500);
   assert.doesNotMatch(await r.text(), /caught/);
+});
+test("a loop spending its time in native code (allocations) is still stopped at the deadline", async () => {
+  const t0 = Date.now();
+  const r = await srv.get("/native-loop");
+  const ms = Date.now() - t0;
+  assert.equal(r.status, 500);
+  assert.match(await r.text(), /deadline/, "answered by the runtime, not by the supervisor's SIGKILL");
+  assert.ok(ms < 3300, `took ${ms} ms (the supervisor would kill at 3500)`);
+  assert.equal((await srv.get("/sync")).status, 200);
 });
 test("a request waiting on timers forever hits the deadline", async () => {
   const r = await srv.get("/timer-forever");

@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <libpq-fe.h>
 
 #define PG_BIN "/usr/lib/postgresql/15/bin"
 
@@ -81,6 +83,7 @@ static inline pid_t svc_spawn(svc_t *s, char *const argv[], const char *log)
         if (getuid() == 0 && s->uid != 0) {
             if (setgid(s->gid) < 0 || setuid(s->uid) < 0) _exit(126);
         }
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* after setuid, which clears it: no orphan if the test dies */
         execv(argv[0], argv);
         _exit(127);
     }
@@ -159,6 +162,16 @@ static inline int svc_pg_start(svc_t *s)
                     "-c", "fsync=off", "-c", "max_connections=50", NULL};
     s->pid = svc_spawn(s, argv, log);
     return svc_wait_port(s->port, 20000);
+}
+
+/* svc_pg_start, then waits (up to 10 s) until PostgreSQL accepts connections at url, which it
+ * writes (postgres://postgres@127.0.0.1:PORT/postgres; cap bytes). Returns 0 or -1. */
+static inline int svc_pg_start_ready(svc_t *s, char *url, size_t cap)
+{
+    if (svc_pg_start(s) < 0) return -1;
+    snprintf(url, cap, "postgres://postgres@127.0.0.1:%d/postgres", s->port);
+    for (int i = 0; i < 200 && PQping(url) != PQPING_OK; i++) svc_sleep_ms(50);
+    return PQping(url) == PQPING_OK ? 0 : -1;
 }
 
 /* Fast shutdown (SIGINT) so that clients see their connections closed. */

@@ -77,10 +77,7 @@ static int setup(void **state)
     (void)state;
     qr_log_set_level(QR_LOG_WARN);
     memset(&g_pg, 0, sizeof g_pg);
-    if (svc_pg_start(&g_pg) < 0) return -1;
-    snprintf(g_url, sizeof g_url, "postgres://postgres@127.0.0.1:%d/postgres", g_pg.port);
-    for (int i = 0; i < 200 && PQping(g_url) != PQPING_OK; i++) svc_sleep_ms(50);
-    return PQping(g_url) == PQPING_OK ? 0 : -1;
+    return svc_pg_start_ready(&g_pg, g_url, sizeof g_url);
 }
 
 static int teardown(void **state)
@@ -209,8 +206,7 @@ static void test_restart_keeps_subscriptions(void **state)
     assert_true(qr_bridge_publish("s1", 2, "1", 1) < 0); /* the hub then delivers locally */
     qr_bridge_subscribe("s2");                           /* while PostgreSQL is away */
     run_until(cond_never, NULL, 300);
-    assert_int_equal(svc_pg_start(&g_pg), 0);            /* same data, same port */
-    for (int i = 0; i < 200 && PQping(g_url) != PQPING_OK; i++) svc_sleep_ms(50);
+    assert_int_equal(svc_pg_start_ready(&g_pg, g_url, sizeof g_url), 0); /* same data, same port */
     assert_true(run_until(listeners_ready, NULL, 15000));
     got_reset();
     assert_int_equal(qr_bridge_publish("s1", 2, "\"x\"", 3), 0);

@@ -76,10 +76,7 @@ static int setup(void **state)
     (void)state;
     qr_log_set_level(QR_LOG_WARN);
     memset(&g_pg, 0, sizeof g_pg);
-    if (svc_pg_start(&g_pg) < 0) return -1;
-    snprintf(g_url, sizeof g_url, "postgres://postgres@127.0.0.1:%d/postgres", g_pg.port);
-    for (int i = 0; i < 200 && PQping(g_url) != PQPING_OK; i++) svc_sleep_ms(50);
-    return PQping(g_url) == PQPING_OK ? 0 : -1;
+    return svc_pg_start_ready(&g_pg, g_url, sizeof g_url);
 }
 
 static int teardown(void **state)
@@ -176,13 +173,11 @@ static void test_down_and_back(void **state)
         "eq([err.name, err.code, err.status], ['DatabaseUnavailable', 'DATABASE_UNAVAILABLE', 503], 'down');"
         "err = null; try { db.run('INSERT INTO t (name) VALUES (?)', 'zz'); } catch (e) { err = e; }"
         "eq(err.status, 503, 'down write'); 'ok'"), "ok");
-    assert_int_equal(svc_pg_start(&g_pg), 0);
-    for (int i = 0; i < 200 && PQping(g_url) != PQPING_OK; i++) svc_sleep_ms(50);
+    assert_int_equal(svc_pg_start_ready(&g_pg, g_url, sizeof g_url), 0);
     assert_string_equal(eval("eq(db.query('SELECT 2 AS two').get(), {two: 2}, 'back'); 'ok'"), "ok");
     /* a server restart under an open connection: the read is retried on a new one */
     svc_pg_stop(&g_pg);
-    assert_int_equal(svc_pg_start(&g_pg), 0);
-    for (int i = 0; i < 200 && PQping(g_url) != PQPING_OK; i++) svc_sleep_ms(50);
+    assert_int_equal(svc_pg_start_ready(&g_pg, g_url, sizeof g_url), 0);
     assert_string_equal(eval("eq(db.query('SELECT 3 AS three').get(), {three: 3}, 'retried read'); 'ok'"), "ok");
     free_runtime();
 }
