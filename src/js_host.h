@@ -23,7 +23,8 @@
  *     SECRET_KEY_BASE), exit(code) (scripts only), crash() (SIGSEGV; only when
  *     QUICKRAIL_TEST_CRASH=1, else throws) }. Also (jsrt extensions): argv (script arguments),
  *     readLine(prompt) -> line | null at EOF, environment ("development"...), libDir, isScript,
- *     gc() -> bytes in use; appDir is assignable (tests point it at fixture apps).
+ *     gc() -> bytes in use, escapeHTML(string) -> string | undefined (undefined: escape it
+ *     yourself); appDir is assignable (tests point it at fixture apps).
  *   - Scripts (`quickrail run`): console writes plain lines (stdout; warn/error on stderr);
  *     in servers console goes through log.h, one line per call tagged with the process.
  *   - Module specifiers: "quickrail" -> lib/quickrail/index.js, "quickrail/x" -> lib/quickrail/x.js,

@@ -353,6 +353,54 @@ static JSValue h_hmac_hex(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     return JS_NewStringLen(ctx, hex, 64);
 }
 
+/* escapeHTML(string) -> the string with & < > " ' replaced by &amp; &lt; &gt; &quot; &#39; (the
+ * argument itself when there is nothing to replace); undefined for a non-string or a string
+ * holding a lone surrogate (no UTF-8 round trip), which the caller then escapes itself. One
+ * native scan instead of five indexOf calls: views escape every value they print. */
+static JSValue h_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    if (argc < 1 || !JS_IsString(argv[0])) return JS_UNDEFINED;
+    size_t len;
+    const char *s = JS_ToCStringLen(ctx, &len, argv[0]); /* ASCII: no copy */
+    if (!s) return JS_EXCEPTION;
+    size_t extra = 0;
+    int surrogate = 0;
+    for (size_t i = 0; i < len; i++) {
+        switch ((unsigned char)s[i]) {
+        case '&': extra += 4; break;
+        case '<': case '>': extra += 3; break;
+        case '"': extra += 5; break;
+        case '\'': extra += 4; break;
+        case 0xED: if (i + 1 < len && (unsigned char)s[i + 1] >= 0xA0) surrogate = 1; break;
+        default: break;
+        }
+    }
+    if (extra == 0 || surrogate) {
+        JS_FreeCString(ctx, s);
+        return extra == 0 ? JS_DupValue(ctx, argv[0]) : JS_UNDEFINED;
+    }
+    char *out = qr_xmalloc(len + extra);
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *rep = NULL;
+        size_t rl = 0;
+        switch (s[i]) {
+        case '&': rep = "&amp;"; rl = 5; break;
+        case '<': rep = "&lt;"; rl = 4; break;
+        case '>': rep = "&gt;"; rl = 4; break;
+        case '"': rep = "&quot;"; rl = 6; break;
+        case '\'': rep = "&#39;"; rl = 5; break;
+        default: out[o++] = s[i]; continue;
+        }
+        memcpy(out + o, rep, rl);
+        o += rl;
+    }
+    JS_FreeCString(ctx, s);
+    JSValue r = JS_NewStringLen(ctx, out, o);
+    free(out);
+    return r;
+}
+
 /* readLine(prompt) -> the next line of stdin without its newline, or null at end of input. */
 static JSValue h_read_line(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -405,6 +453,7 @@ static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("signStreamName", 1, h_sign_stream),
     JS_CFUNC_DEF("verifyStreamName", 1, h_verify_stream),
     JS_CFUNC_DEF("hmacSha256Hex", 1, h_hmac_hex),
+    JS_CFUNC_DEF("escapeHTML", 1, h_escape_html),
     JS_CFUNC_DEF("gc", 0, h_gc),
     JS_CFUNC_DEF("readLine", 1, h_read_line),
 };

@@ -23,6 +23,8 @@ const Quickrail = {
   signStreamName: (name) => host.signStreamName(String(name)),
   verifyStreamName: (token) => host.verifyStreamName(String(token)),
   hmacSha256Hex: (data) => host.hmacSha256Hex(typeof data === "string" || ArrayBuffer.isView(data) ? data : String(data)),
+  // escapeHTML(string): & < > " ' as entities, natively (undefined for a non-string or a lone surrogate)
+  escapeHTML: host.escapeHTML,
   exit: (code = 0) => host.exit(code),
   crash: () => host.crash(),
   gc: () => host.gc(),

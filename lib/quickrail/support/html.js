@@ -9,10 +9,17 @@ export class SafeString {
 const escapes = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escapeRe = /[&<>"']/g;
 const escapeOne = (c) => escapes[c];
+// quickrail's native scan when present (one call instead of five indexOf); Node has none
+const nativeEscape = typeof Quickrail !== "undefined" && typeof Quickrail.escapeHTML === "function" ? Quickrail.escapeHTML : null;
 export function escapeHTML(v) {
+  if (typeof v === "string" && nativeEscape !== null) {
+    const r = nativeEscape(v);
+    if (r !== undefined) return r;
+  }
   if (v === null || v === undefined) return "";
   if (v instanceof SafeString) return v.s;
   const s = String(v);
+  if (nativeEscape !== null) { const r = nativeEscape(s); if (r !== undefined) return r; }
   // indexOf is a native scan; QuickJS's regex engine costs far more per character
   if (s.indexOf("&") < 0 && s.indexOf("<") < 0 && s.indexOf(">") < 0 && s.indexOf('"') < 0 && s.indexOf("'") < 0) return s;
   return s.replace(escapeRe, escapeOne);
