@@ -30,9 +30,13 @@ const CALLBACKS = ["beforeValidation", "afterValidation", "beforeSave", "afterSa
   "afterCommit", "afterCreateCommit", "afterUpdateCommit", "afterDestroyCommit", "afterSaveCommit", "afterRollback"];
 
 function meta(cls) {
+  // fast path: the class's own meta records its owner (an inherited one belongs to a superclass)
+  const own = cls.__qrMeta;
+  if (own !== undefined && own.owner === cls) return own;
   if (!hasOwn(cls, "__qrMeta")) {
     Object.defineProperty(cls, "__qrMeta", { value: {
       tableName: null, columns: null, columnTypes: null, associations: {}, validations: [], callbacks: {}, primaryKey: "id",
+      owner: cls,
     }, enumerable: false });
     if (cls.name && !hasOwn(cls, "abstractClass")) registry[cls.name] = cls;
   }
@@ -118,9 +122,12 @@ export class Base {
   static instantiate(row) {
     const r = Object.create(this.prototype);
     const m = this.__qrMeta;
-    const db = connection();
-    for (const c of m.dateColumns) if (row[c] !== null && row[c] !== undefined) row[c] = db.castFromDb("datetime", row[c]);
-    for (const c of m.boolColumns) if (row[c] !== null && row[c] !== undefined) row[c] = db.castFromDb("boolean", row[c]);
+    const dates = m.dateColumns, bools = m.boolColumns;
+    if (dates.length || bools.length) {
+      const db = connection();
+      for (let i = 0; i < dates.length; i++) { const c = dates[i]; if (row[c] !== null && row[c] !== undefined) row[c] = db.castFromDb("datetime", row[c]); }
+      for (let i = 0; i < bools.length; i++) { const c = bools[i]; if (row[c] !== null && row[c] !== undefined) row[c] = db.castFromDb("boolean", row[c]); }
+    }
     r._a = row; r._new = false; r._destroyed = false; r._changed = {}; r._assoc = {}; r._errors = null;
     if (m.callbacks.afterFind || m.callbacks.afterInitialize) { this.runCallbacks(r, "afterFind"); this.runCallbacks(r, "afterInitialize"); }
     return r;
@@ -326,7 +333,7 @@ export class Base {
   }
 
   // ---- instance: attributes ------------------------------------------------------------
-  get id() { return this._a[this.constructor.primaryKey]; }
+  get id() { const m = this.constructor.__qrMeta; return this._a[m !== undefined && m.owner === this.constructor ? m.primaryKey : this.constructor.primaryKey]; }
   set id(v) { this._a[this.constructor.primaryKey] = v == null ? null : Number(v); }
   get errors() { return this._errors || (this._errors = new Errors(this)); }
   get attributes() { return Object.assign({}, this._a); }

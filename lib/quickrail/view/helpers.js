@@ -2,7 +2,7 @@
 // linkTo, buttonTo, formWith (+ FormBuilder), domId, pluralize, truncate, timeAgoInWords,
 // simpleFormat, turboStreamFrom, turboFrameTag, csrfMetaTags, actionCableMetaTag,
 // contentFor, tag/contentTag, stylesheetLinkTag, javascriptIncludeTag, urlFor, polymorphic paths.
-import { SafeString, escapeHTML, raw, tag, tagAttributes, safeJoin } from "../support/html.js";
+import { SafeString, escapeHTML, raw, tag, tagWith, tagAttributes, safeJoin } from "../support/html.js";
 import { pluralize as pluralWord, singularize, humanize, underscore, camelize } from "../support/inflector.js";
 import { currentContext, capture } from "./context.js";
 import { domId, streamName } from "../model/broadcasts.js";
@@ -59,7 +59,7 @@ export function linkTo(name, url, opts) {
   if (typeof url === "function") { const body = capture(url); return tag("a", Object.assign({ href: urlFor(name) }, opts || {}), body); }
   if (url === undefined) url = name;
   const href = urlFor(url);
-  return tag("a", Object.assign({ href }, opts || {}), name && typeof name === "object" && !(name instanceof SafeString) ? String(name) : name);
+  return tagWith("a", "href", href, opts, name && typeof name === "object" && !(name instanceof SafeString) ? String(name) : name);
 }
 export function linkToIf(cond, name, url, opts) { return cond ? linkTo(name, url, opts) : escapeHTML(name); }
 
@@ -71,20 +71,22 @@ function tokenInput() {
 function methodInput(method) { return '<input type="hidden" name="_method" value="' + escapeHTML(method) + '" autocomplete="off">'; }
 
 // buttonTo("Destroy", article, { method: "delete", form: { data: { turbo_confirm: "Sure?" } }, class })
+const BUTTON_SKIP = { method: true, form: true, formClass: true, params: true };
 export function buttonTo(name, url, opts = {}) {
   if (typeof url === "function") throw new Error("quickrail: buttonTo with a block is not supported");
-  opts = Object.assign({}, opts);
+  // the options are read in place (no copy, no deletes): method/form/formClass/params are
+  // for the form, everything else goes on the <button>
+  if (!opts) opts = {};
   const method = String(opts.method || "post").toLowerCase();
-  delete opts.method;
   const formAttrs = Object.assign({ class: "button_to", method: method === "get" ? "get" : "post", action: urlFor(url) }, opts.form || {});
   if (opts.formClass) formAttrs.class = opts.formClass;
-  delete opts.form; delete opts.formClass;
-  const params = opts.params || {}; delete opts.params;
+  const params = opts.params || {};
   let inner = "";
   if (method !== "get" && method !== "post") inner += methodInput(method);
-  inner += tag("button", Object.assign({ type: "submit" }, opts), name).s;
+  inner += tagWith("button", "type", "submit", opts, name, BUTTON_SKIP).s;
   if (method !== "get") inner += tokenInput();
-  for (const k of Object.keys(params)) inner += '<input type="hidden" name="' + escapeHTML(k) + '" value="' + escapeHTML(params[k]) + '" autocomplete="off">';
+  const pk = Object.keys(params);
+  for (let i = 0; i < pk.length; i++) { const k = pk[i]; inner += '<input type="hidden" name="' + escapeHTML(k) + '" value="' + escapeHTML(params[k]) + '" autocomplete="off">'; }
   return new SafeString("<form" + tagAttributes(formAttrs) + ">" + inner + "</form>");
 }
 
