@@ -714,6 +714,7 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     qr_db_pg_close_all();
     qr__js_in_zygote = 0;
     JS_RunGC(qr__js.rt);
+    qr__js_keys_wait(); /* no thread may be running when the zygote forks */
     return 0;
 }
 
@@ -734,6 +735,7 @@ void qr_js_host_after_fork(int worker_index)
 
 static void runtime_free(void)
 {
+    qr__js_keys_wait();
     qr__js_loop_free();
     JSValue *vals[] = {&g_app_this, &g_app_fetch, &qr__js.env_obj, &g_hooks, &g_make_request,
                        &g_response_parts};

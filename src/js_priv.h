@@ -134,5 +134,7 @@ const qr_embed_file_t *qr__js_embedded_at(const char *path);
 
 /* js_quickrail.c: derives the stream-signing and app HMAC keys from secret_key_base. */
 void qr__js_keys_init(const char *secret_key_base);
+/* Waits for the stream key derivation qr__js_keys_init started on a thread (before fork/free). */
+void qr__js_keys_wait(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,41 @@ static void *g_bcast_ud;
 static unsigned char g_stream_key[QR_STREAM_KEY_LEN];
 static unsigned char g_app_key[32];
 
+/* The stream key's PBKDF2 (1000 HMAC-SHA256 rounds, ~7 ms) runs on a thread while lib/web and
+ * the app load; stream_key() waits for it. qr__js_keys_wait() joins it: before the zygote says
+ * READY (no thread may exist at fork) and before the runtime is freed. */
+static pthread_t g_key_thread;
+static int g_key_pending;
+static char *g_key_secret;
+
+static void *derive_stream_key(void *arg)
+{
+    (void)arg;
+    qr_signed_stream_key(g_key_secret, g_stream_key);
+    return NULL;
+}
+
+void qr__js_keys_wait(void)
+{
+    if (g_key_pending) {
+        pthread_join(g_key_thread, NULL);
+        g_key_pending = 0;
+    }
+}
+
+static const unsigned char *stream_key(void)
+{
+    qr__js_keys_wait();
+    return g_stream_key;
+}
+
 void qr__js_keys_init(const char *skb)
 {
-    qr_signed_stream_key(skb, g_stream_key);
+    qr__js_keys_wait();
+    free(g_key_secret);
+    g_key_secret = qr_xstrdup(skb);
+    g_key_pending = pthread_create(&g_key_thread, NULL, derive_stream_key, NULL) == 0;
+    if (!g_key_pending) derive_stream_key(NULL);
     unsigned int olen = sizeof g_app_key;
     HMAC(EVP_sha256(), skb, (int)strlen(skb), (const unsigned char *)"quickrail/app-hmac", 18,
          g_app_key, &olen);
@@ -286,7 +319,7 @@ static JSValue h_sign_stream(JSContext *ctx, JSValueConst this_val, int argc, JS
     size_t len;
     const char *name = JS_ToCStringLen(ctx, &len, argv[0]);
     if (!name) return JS_EXCEPTION;
-    char *tok = qr_signed_stream_sign(g_stream_key, sizeof g_stream_key, name, len);
+    char *tok = qr_signed_stream_sign(stream_key(), sizeof g_stream_key, name, len);
     JS_FreeCString(ctx, name);
     JSValue r = JS_NewString(ctx, tok);
     free(tok);
@@ -298,7 +331,7 @@ static JSValue h_verify_stream(JSContext *ctx, JSValueConst this_val, int argc, 
     size_t len;
     const char *tok = JS_ToCStringLen(ctx, &len, argv[0]);
     if (!tok) return JS_EXCEPTION;
-    char *name = qr_signed_stream_verify(g_stream_key, sizeof g_stream_key, tok, len);
+    char *name = qr_signed_stream_verify(stream_key(), sizeof g_stream_key, tok, len);
     JS_FreeCString(ctx, tok);
     if (!name) return JS_NULL;
     JSValue r = JS_NewString(ctx, name);

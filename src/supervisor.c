@@ -389,8 +389,6 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
         return 1;
     }
     qr_pool_init(g_loop, cfg);
-    r = qr_cable_init(g_loop, cfg);
-    if (r != 0) qr_error("cable failed to start: %s", qr_strerror(r));
     uv_signal_init(g_loop, &g_sigchld);
     uv_signal_start(&g_sigchld, on_sigchld, SIGCHLD);
     uv_signal_init(g_loop, &g_sigterm);
@@ -407,6 +405,9 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     qr_info("quickrail %s starting in %s (pid %d)", QR_VERSION, cfg->env, (int)getpid());
     qr_info("* Listening on http://%s:%d", cfg->bind, qr_http_bound_port());
     start_zygote();
+    /* after the zygote's fork: cable's key derivation (PBKDF2, ~7 ms) overlaps the app's boot */
+    r = qr_cable_init(g_loop, cfg);
+    if (r != 0) qr_error("cable failed to start: %s", qr_strerror(r));
     uv_run(g_loop, UV_RUN_DEFAULT);
     return g_exit_code;
 }

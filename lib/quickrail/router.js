@@ -146,6 +146,8 @@ export class Router {
   path(name, args) {
     const r = this.named[name];
     if (!r) throw new Error("quickrail: no route named " + name);
+    const fast = fastPath(r, args);
+    if (fast !== null) return fast;
     args = args.slice();
     let opts = {};
     if (args.length > r.segs.length && args[args.length - 1] && typeof args[args.length - 1] === "object" && !isRecord(args[args.length - 1])) opts = Object.assign({}, args.pop());
@@ -192,6 +194,27 @@ export class Router {
   }
 }
 
+// The common call (one positional argument per segment: records, ids or strings; no options)
+// without building option objects: returns the path, or null to take the general path.
+function fastPath(r, args) {
+  const n = r.segs.length;
+  if (args.length !== n) return null;
+  for (let i = 0; i < n; i++) {
+    const a = args[i], t = typeof a;
+    if (t !== "number" && t !== "string" && !(t === "object" && a !== null && typeof a.toParam === "function")) return null;
+  }
+  let idx = r.segIndex;
+  if (!idx) {
+    if (!r.parts) r.parts = r.pattern.replace("(.:format)", "").split(/[:*]([a-zA-Z_]\w*)/);
+    idx = [];
+    for (let i = 1; i < r.parts.length; i += 2) { const k = r.segs.indexOf(r.parts[i]); if (k < 0) return null; idx.push(k); }
+    r.segIndex = idx;
+  }
+  const parts = r.parts;
+  let p = parts[0];
+  for (let i = 1, j = 0; i < parts.length; i += 2, j++) p += encodeURIComponent(toParam(args[idx[j]])) + parts[i + 1];
+  return p;
+}
 function isRecord(v) { return v && typeof v === "object" && (typeof v.toParam === "function" || "id" in v); }
 function toParam(v) {
   if (v && typeof v.toParam === "function") return v.toParam();

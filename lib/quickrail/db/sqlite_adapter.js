@@ -49,7 +49,11 @@ export function sqliteAdapter(file) {
     castFromDb(type, v) {
       if (v === null || v === undefined) return null;
       if (type === "boolean") return v === 1 || v === true || v === "t" || v === "1";
-      if (type.startsWith("datetime") || type === "timestamp") return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : String(v).replace(" ", "T") + "Z");
+      if (type.startsWith("datetime") || type === "timestamp") {
+        // fast path: what castToDb writes (toISOString, ends in "Z") needs no regex
+        if (typeof v === "string" && v.charCodeAt(v.length - 1) === 90) return new Date(v);
+        return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : String(v).replace(" ", "T") + "Z");
+      }
       return v;
     },
     castToDb(v) {

@@ -17,21 +17,36 @@ function isRecord(v) { return v && typeof v === "object" && v.constructor && v.c
 // polymorphicPath(article) -> "/articles/1"; ([article, comment]) -> "/articles/1/comments/2";
 // (Article) or new record -> "/articles"; opts {action: "new"|"edit", format}
 export function polymorphicPath(target, opts = {}) {
-  const list = [].concat(target).filter((x) => x !== null && x !== undefined);
-  const parts = [], args = [];
-  list.forEach((x, i) => {
-    const last = i === list.length - 1;
-    if (typeof x === "string") { parts.push(x); return; }
-    if (typeof x === "function" && x.modelName) { parts.push(x.modelName.plural); return; }
-    const mn = x.constructor.modelName;
-    if (last && !x.isPersisted()) parts.push(opts.action === "new" ? mn.singular : mn.plural);
-    else { parts.push(mn.singular); args.push(x); }
-  });
-  let name = parts.join("_");
+  // plain loops, no per-call closures: this runs for every linkTo/buttonTo of a record
+  const src = Array.isArray(target) ? target : [target];
+  const list = [];
+  for (let i = 0; i < src.length; i++) if (src[i] !== null && src[i] !== undefined) list.push(src[i]);
+  let name = "";
+  const args = [];
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    let part;
+    if (typeof x === "string") part = x;
+    else if (typeof x === "function" && x.modelName) part = x.modelName.plural;
+    else {
+      const mn = x.constructor.modelName;
+      if (i === list.length - 1 && !x.isPersisted()) part = opts.action === "new" ? mn.singular : mn.plural;
+      else { part = mn.singular; args.push(x); }
+    }
+    name = i ? name + "_" + part : part;
+  }
   if (opts.action) name = opts.action + "_" + name;
-  const fn = routeHelpers[camelize(name, false) + "Path"];
-  if (!fn) throw new Error("quickrail: no route helper " + camelize(name, false) + "Path for " + list.map((x) => x.constructor && x.constructor.name).join(", "));
-  return opts.format ? fn(...args, { format: opts.format }) : fn(...args);
+  const helper = pathHelperName(name);
+  const fn = routeHelpers[helper];
+  if (!fn) throw new Error("quickrail: no route helper " + helper + " for " + list.map((x) => x.constructor && x.constructor.name).join(", "));
+  if (opts.format) { args.push({ format: opts.format }); return fn(...args); }
+  return args.length === 1 ? fn(args[0]) : fn(...args);
+}
+const helperNames = new Map();
+function pathHelperName(name) {
+  let h = helperNames.get(name);
+  if (h === undefined) { h = camelize(name, false) + "Path"; if (helperNames.size < 1000) helperNames.set(name, h); }
+  return h;
 }
 export function polymorphicUrl(target, opts) { return ctx().baseUrl() + polymorphicPath(target, opts); }
 export function urlFor(target, opts) {
