@@ -1,5 +1,7 @@
 /* bridge_test.h — shared by test_bridge_redis.c and test_bridge_pg.c: records what the bridge
- * delivers and runs the libuv loop until a condition holds or a deadline passes. Header-only. */
+ * delivers (and its ready callbacks), runs the libuv loop until a condition holds or a deadline
+ * passes, and checks what every adapter must do after a server restart. Header-only; include
+ * it after cmocka.h. */
 #ifndef QR_BRIDGE_TEST_H
 #define QR_BRIDGE_TEST_H
 
@@ -92,6 +94,23 @@ static inline int close_loop(void)
     int rc = uv_loop_close(&g_loop);
     if (rc) uv_walk(&g_loop, walk_cb, NULL);
     return rc;
+}
+
+/* The end of a restart test, the same for every adapter: a message this node publishes on
+ * `ours` (remembered before the server went away) and one a Rails client publishes on `theirs`
+ * (subscribed while it was away) both arrive, once each; then the loop closes cleanly. */
+static inline void expect_both_after_restart(const char *ours, const char *theirs,
+                                             void (*rails_publish)(const char *channel, const char *payload))
+{
+    got_reset();
+    assert_int_equal(qr_bridge_publish(ours, strlen(ours), "\"x\"", 3), 0);
+    rails_publish(theirs, "\"y\"");
+    int two = 2;
+    assert_true(run_until(cond_ngot, &two, 3000));
+    assert_int_equal(count_got(ours, "\"x\""), 1);
+    assert_int_equal(count_got(theirs, "\"y\""), 1);
+    assert_int_equal(close_loop(), 0);
+    got_reset();
 }
 
 #endif

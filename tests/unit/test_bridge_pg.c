@@ -235,15 +235,7 @@ static void test_restart_keeps_subscriptions(void **state)
     run_until(cond_never, NULL, 300);
     assert_int_equal(svc_pg_start_ready(&g_pg, g_url, sizeof g_url), 0); /* same data, same port */
     assert_true(run_until(listeners_ready, NULL, 15000));
-    got_reset();
-    assert_int_equal(qr_bridge_publish("s1", 2, "\"x\"", 3), 0);
-    rails_notify("s2", "\"y\"");
-    int two = 2;
-    assert_true(run_until(cond_ngot, &two, 3000));
-    assert_int_equal(count_got("s1", "\"x\""), 1);
-    assert_int_equal(count_got("s2", "\"y\""), 1);
-    assert_int_equal(close_loop(), 0);
-    got_reset();
+    expect_both_after_restart("s1", "s2", rails_notify);
 }
 
 int main(void)
