@@ -198,7 +198,15 @@ export class Router {
 // without building option objects: returns the path, or null to take the general path.
 function fastPath(r, args) {
   const n = r.segs.length;
-  if (args.length !== n) return null;
+  let format = "";
+  if (args.length === n + 1) {
+    // articleUrl(article, { format: "json" }): a plain object holding only `format`
+    const last = args[n];
+    if (last === null || typeof last !== "object" || Object.getPrototypeOf(last) !== Object.prototype || "id" in last) return null;
+    const ks = Object.keys(last);
+    if (ks.length !== 1 || ks[0] !== "format") return null;
+    if (last.format) format = "." + last.format;
+  } else if (args.length !== n) return null;
   for (let i = 0; i < n; i++) {
     const a = args[i], t = typeof a;
     if (t !== "number" && t !== "string" && !(t === "object" && a !== null && typeof a.toParam === "function")) return null;
@@ -213,7 +221,7 @@ function fastPath(r, args) {
   const parts = r.parts;
   let p = parts[0];
   for (let i = 1, j = 0; i < parts.length; i += 2, j++) p += encodeURIComponent(toParam(args[idx[j]])) + parts[i + 1];
-  return p;
+  return format ? p + format : p;
 }
 function isRecord(v) { return v && typeof v === "object" && (typeof v.toParam === "function" || "id" in v); }
 function toParam(v) {

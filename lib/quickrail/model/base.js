@@ -125,8 +125,8 @@ export class Base {
     const dates = m.dateColumns, bools = m.boolColumns;
     if (dates.length || bools.length) {
       const db = connection();
-      for (let i = 0; i < dates.length; i++) { const c = dates[i]; if (row[c] !== null && row[c] !== undefined) row[c] = db.castFromDb("datetime", row[c]); }
-      for (let i = 0; i < bools.length; i++) { const c = bools[i]; if (row[c] !== null && row[c] !== undefined) row[c] = db.castFromDb("boolean", row[c]); }
+      for (let i = 0; i < dates.length; i++) { const c = dates[i], v = row[c]; if (v !== null && v !== undefined) row[c] = db.castFromDb("datetime", v); }
+      for (let i = 0; i < bools.length; i++) { const c = bools[i], v = row[c]; if (v !== null && v !== undefined) row[c] = db.castFromDb("boolean", v); }
     }
     r._a = row; r._new = false; r._destroyed = false; r._changed = {}; r._assoc = {}; r._errors = null;
     if (m.callbacks.afterFind || m.callbacks.afterInitialize) { this.runCallbacks(r, "afterFind"); this.runCallbacks(r, "afterInitialize"); }

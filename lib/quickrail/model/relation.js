@@ -180,8 +180,16 @@ export class CollectionProxy extends Relation {
     const fk = reflection.foreignKey;
     const db = connection();
     const id = owner.id;
+    // the quoted column is the same for every owner: worked out once per reflection and adapter
+    let col = reflection.__fkColumn;
+    if (col === undefined || reflection.__fkColumnDb !== db || reflection.__fkColumnTable !== target.tableName) {
+      col = db.quote(target.tableName) + "." + db.quote(fk);
+      Object.defineProperty(reflection, "__fkColumn", { value: col, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(reflection, "__fkColumnDb", { value: db, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(reflection, "__fkColumnTable", { value: target.tableName, writable: true, configurable: true, enumerable: false });
+    }
     const rel = new CollectionProxy(target, {
-      where: [id == null ? db.quote(target.tableName) + "." + db.quote(fk) + " IS NULL" : db.quote(target.tableName) + "." + db.quote(fk) + " = ?"],
+      where: [id == null ? col + " IS NULL" : col + " = ?"],
       params: id == null ? [] : [id], order: [], limit: null, offset: null, includes: [], scopeAttrs: { [fk]: id },
     });
     rel.owner = owner;

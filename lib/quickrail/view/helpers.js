@@ -10,13 +10,31 @@ export { domId };
 
 const ctx = () => currentContext();
 let routeHelpers = {};
-export function setRouteHelpers(h) { routeHelpers = h; }
+export function setRouteHelpers(h) { routeHelpers = h; recordHelpers = new Map(); }
 
 function isRecord(v) { return v && typeof v === "object" && v.constructor && v.constructor.modelName && typeof v.isPersisted === "function"; }
 
 // polymorphicPath(article) -> "/articles/1"; ([article, comment]) -> "/articles/1/comments/2";
 // (Article) or new record -> "/articles"; opts {action: "new"|"edit", format}
-export function polymorphicPath(target, opts = {}) {
+// The route helper of one record (no options), per model name and persistence: the common
+// linkTo(record) / buttonTo(record) call. Reset when the route helpers change.
+let recordHelpers = new Map();
+export function polymorphicPath(target, opts) {
+  if (opts === undefined && target !== null && typeof target === "object" && !Array.isArray(target) && typeof target.isPersisted === "function") {
+    const mn = target.constructor && target.constructor.modelName;
+    if (mn) {
+      const persisted = !!target.isPersisted();
+      let pair = recordHelpers.get(mn);
+      if (pair === undefined) { pair = [undefined, undefined]; recordHelpers.set(mn, pair); }
+      const idx = persisted ? 0 : 1;
+      let fn = pair[idx];
+      if (fn === undefined) fn = pair[idx] = routeHelpers[pathHelperName(persisted ? mn.singular : mn.plural)] || null;
+      if (fn !== null) return persisted ? fn(target) : fn();
+    }
+  }
+  return polymorphicPathSlow(target, opts || {});
+}
+function polymorphicPathSlow(target, opts) {
   // plain loops, no per-call closures: this runs for every linkTo/buttonTo of a record
   const src = Array.isArray(target) ? target : [target];
   const list = [];

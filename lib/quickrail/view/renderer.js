@@ -96,15 +96,21 @@ export class Views {
   }
   renderCollection(vc, records, partial, opts = {}) {
     const list = isCollection(records) && !Array.isArray(records) ? records.load() : records;
-    let out = "";
+    const out = [];
+    // the partial's name and local names are worked out once per distinct partial, not per record
+    let lastName = null, asName = null, counter1 = null, counter2 = null;
     list.forEach((rec, i) => {
       const name = partial || rec.toPartialPath().replace("/_", "/");
-      const { local } = this.partialName(name, vc);
-      const asName = opts.as || local;
-      const locals = Object.assign({}, opts.locals || {}, { [asName]: rec, [asName + "_counter"]: i, [asName + "Counter"]: i });
-      out += this.renderPartial(vc, name, locals).s;
+      if (name !== lastName) {
+        lastName = name;
+        asName = opts.as || this.partialName(name, vc).local;
+        counter1 = asName + "_counter"; counter2 = asName + "Counter";
+      }
+      const locals = Object.assign({}, opts.locals || {});
+      locals[asName] = rec; locals[counter1] = i; locals[counter2] = i;
+      out.push(this.renderPartial(vc, name, locals).s);
     });
-    return new SafeString(out);
+    return new SafeString(out.join(""));
   }
   // render(article) | render(articles) | render("form", {article}) | render({partial, locals, collection, as})
   renderInView(vc, what, locals) {
