@@ -27,7 +27,7 @@ export class Views {
     this.helpers = Object.create(null);
     Object.assign(this.helpers, frameworkHelpers);
     const views = this;
-    this.helpers.__escape = (v) => escapeHTML(v);
+    this.helpers.__escape = escapeHTML; // one argument, same function: no wrapper call per output
     this.helpers.__raw = (v) => (v === null || v === undefined ? "" : String(v));
     this.helpers.__templateError = (err, name, line) => (err instanceof TemplateError ? err : new TemplateError(err, name, line));
     this.helpers.render = function (what, locals) { return views.renderInView(currentContext(), what, locals); };
