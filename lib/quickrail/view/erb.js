@@ -9,6 +9,11 @@ const GLOBALS = new Set(("Math JSON Object Array String Number Boolean Date RegE
 
 // Scans JS code: rewrites @ivar -> __a.ivar and `yield` -> __y(...), collects free identifiers,
 // tracks brace depth. Returns { code, idents, depth } (depth change).
+// Character classes by code (a regex test per character is slow in QuickJS; this runs at boot
+// over every template).
+function isIdentStart(c) { return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36; }
+function isIdentPart(c) { return isIdentStart(c) || (c >= 48 && c <= 57); }
+function isSpace(ch) { return ch === " " || ch === "\n" || ch === "\t" || ch === "\r" || /\s/.test(ch); }
 export function scanCode(src, idents) {
   let out = "", i = 0, depth = 0;
   const n = src.length;
@@ -31,13 +36,15 @@ export function scanCode(src, idents) {
     }
     if (c === "/" && src[i + 1] === "/") { const j = src.indexOf("\n", i); i = j < 0 ? n : j; continue; }
     if (c === "/" && src[i + 1] === "*") { const j = src.indexOf("*/", i + 2); i = j < 0 ? n : j + 2; continue; }
-    if (c === "@" && /[A-Za-z_$]/.test(src[i + 1] || "")) {
-      const m = /^@([A-Za-z_$][\w$]*)/.exec(src.slice(i));
-      out += "__a." + m[1]; i += m[0].length; prevSig = "a"; continue;
+    if (c === "@" && isIdentStart(src.charCodeAt(i + 1))) {
+      let j = i + 2;
+      while (j < n && isIdentPart(src.charCodeAt(j))) j++;
+      out += "__a." + src.slice(i + 1, j); i = j; prevSig = "a"; continue;
     }
-    if (/[A-Za-z_$]/.test(c)) {
-      const m = /^[A-Za-z_$][\w$]*/.exec(src.slice(i));
-      const w = m[0];
+    if (isIdentStart(src.charCodeAt(i))) {
+      let j = i + 1;
+      while (j < n && isIdentPart(src.charCodeAt(j))) j++;
+      const w = src.slice(i, j);
       const member = prevSig === "." && !(src[i - 1] === "." && src[i - 2] === "." && src[i - 3] === ".");
       if (w === "yield" && !member) {
         const rest = src.slice(i + w.length);
@@ -53,7 +60,7 @@ export function scanCode(src, idents) {
     }
     if (c === "{") depth++;
     else if (c === "}") depth--;
-    if (!/\s/.test(c)) prevSig = c;
+    if (!isSpace(c)) prevSig = c;
     out += c; i++;
   }
   return { code: out, depth };
