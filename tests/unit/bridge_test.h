@@ -76,6 +76,19 @@ static inline int run_until(int (*cond)(void *), void *arg, int timeout_ms)
 }
 
 static inline int cond_connected(void *a) { (void)a; return qr_bridge_connected(); }
+
+/* Starts the bridge named by url (with Rails' channel prefix) on g_loop and waits until it is
+ * connected; every adapter test starts its bridge this way. */
+static inline void start_bridge_at(const char *url, const char *prefix, int timeout_ms)
+{
+    qr_config_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.cable_url, sizeof cfg.cable_url, "%s", url);
+    snprintf(cfg.cable_prefix, sizeof cfg.cable_prefix, "%s", prefix);
+    assert_int_equal(uv_loop_init(&g_loop), 0);
+    assert_int_equal(qr_bridge_start(&g_loop, &cfg, record_cb), 0);
+    assert_true(run_until(cond_connected, NULL, timeout_ms));
+}
 static inline int cond_disconnected(void *a) { (void)a; return !qr_bridge_connected(); }
 static inline int cond_ngot(void *a) { return g_ngot >= *(int *)a; }
 static inline int cond_never(void *a) { (void)a; return 0; }

@@ -63,13 +63,7 @@ static int listeners_ready(void *a)
 
 static void start_bridge(const char *prefix)
 {
-    qr_config_t cfg;
-    memset(&cfg, 0, sizeof cfg);
-    snprintf(cfg.cable_url, sizeof cfg.cable_url, "%s", g_url);
-    snprintf(cfg.cable_prefix, sizeof cfg.cable_prefix, "%s", prefix);
-    assert_int_equal(uv_loop_init(&g_loop), 0);
-    assert_int_equal(qr_bridge_start(&g_loop, &cfg, record_cb), 0);
-    assert_true(run_until(cond_connected, NULL, 10000));
+    start_bridge_at(g_url, prefix, 10000);
 }
 
 static int setup(void **state)

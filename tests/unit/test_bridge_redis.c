@@ -52,13 +52,9 @@ static int cond_numsub(void *a)
 
 static void start_bridge(const char *prefix)
 {
-    qr_config_t cfg;
-    memset(&cfg, 0, sizeof cfg);
-    snprintf(cfg.cable_url, sizeof cfg.cable_url, "redis://127.0.0.1:%d/0", g_redis.port);
-    snprintf(cfg.cable_prefix, sizeof cfg.cable_prefix, "%s", prefix);
-    assert_int_equal(uv_loop_init(&g_loop), 0);
-    assert_int_equal(qr_bridge_start(&g_loop, &cfg, record_cb), 0);
-    assert_true(run_until(cond_connected, NULL, 5000));
+    char url[64];
+    snprintf(url, sizeof url, "redis://127.0.0.1:%d/0", g_redis.port);
+    start_bridge_at(url, prefix, 5000);
 }
 
 static int setup(void **state)
