@@ -14,6 +14,7 @@ export { loadApp, autoload, discover, loadModels, loadRoutes, findFile } from ".
 export { Channel, Connection, Cable } from "./cable.js";
 export { Views } from "./view/renderer.js";
 export { compile as compileERB } from "./view/erb.js";
+export { Jbuilder, jbuilderTemplate } from "./view/jbuilder.js";
 export * as helpers from "./view/helpers.js";
 export { SafeString, escapeHTML, raw, tag } from "./support/html.js";
 export * as inflector from "./support/inflector.js";
