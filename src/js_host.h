@@ -42,13 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
-
-typedef struct {
-    const char *name;
-    size_t name_len;
-    const char *value;
-    size_t value_len;
-} qr_header_t;
+#include "message.h" /* qr_header_t */
 
 typedef struct {
     uint32_t id;

@@ -5,7 +5,7 @@
 // (app/channels/application_cable/connection.js) gets connect(), identifiedBy and
 // rejectUnauthorizedConnection(). Each op gets fresh instances: state lives in the supervisor.
 import { decodeSession, parseCookies } from "./session.js";
-import { streamName } from "./model/broadcasts.js";
+import { streamName } from "./turbo.js";
 import { registry } from "./model/base.js";
 
 class Unauthorized extends Error { constructor() { super("unauthorized"); this.name = "UnauthorizedError"; } }

@@ -4,7 +4,7 @@
 // turbo_stream by extension and Accept), rescueFrom, CSRF protection, session and flash.
 // Instance properties an action sets (this.articles = ...) become the view's assigns.
 import { ViewContext, withContext } from "./view/context.js";
-import { turboStreamTag, domId } from "./model/broadcasts.js";
+import { domId, turboStreamBuilder } from "./turbo.js";
 import { polymorphicPath, urlFor } from "./view/helpers.js";
 import { SafeString } from "./support/html.js";
 import { underscore, camelize } from "./support/inflector.js";
@@ -261,26 +261,5 @@ export class Controller {
   get turboStream() { return turboStreamBuilder(this); }
 }
 Controller.protectFromForgery();
-
-// turboStream.replace(record) / .append("comments", {partial, locals}) / .remove(record) ...
-// for a controller, or for a view context ({ app, vc }) when called from a template.
-export function turboStreamBuilder(controller) {
-  const views = controller.app.views;
-  const vcOf = () => (controller.viewContext ? controller.viewContext() : controller.vc);
-  const make = (action) => (target, opts = {}) => {
-    let content = opts.html !== undefined ? String(opts.html) : (opts.content !== undefined ? String(opts.content) : undefined);
-    let t = target;
-    if (target && typeof target === "object" && typeof target.toPartialPath === "function") {
-      t = action === "append" || action === "prepend" ? target.constructor.modelName.plural : domId(target);
-      if (content === undefined && action !== "remove") content = views.renderInView(vcOf(), target, opts.locals).s;
-    }
-    if (content === undefined && opts.partial) content = views.renderInView(vcOf(), { partial: opts.partial, locals: opts.locals }).s;
-    return new SafeString(turboStreamTag(action, t, content, opts));
-  };
-  const out = {};
-  for (const a of ["append", "prepend", "replace", "update", "remove", "before", "after"]) out[a] = make(a);
-  out.refresh = () => new SafeString(turboStreamTag("refresh"));
-  return out;
-}
 
 export { INTERNAL, camelize };

@@ -5,7 +5,7 @@ import { compile } from "./erb.js";
 import { SafeString, escapeHTML, raw } from "../support/html.js";
 import { ViewContext, withContext, currentContext } from "./context.js";
 import { frameworkHelpers } from "./helpers.js";
-import { turboStreamBuilder } from "../controller.js";
+import { turboStreamBuilder } from "../turbo.js";
 import { jbuilderTemplate } from "./jbuilder.js";
 
 function isRecord(v) { return v && typeof v === "object" && typeof v.toPartialPath === "function"; }
