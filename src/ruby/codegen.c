@@ -354,13 +354,18 @@ static void emit_const(gen *g, const node *cn)
     }
     for (size_t i = 0; i < QR_ARRAY_LEN(FRAMEWORK_CONSTS); i++)
         if (strcmp(full, FRAMEWORK_CONSTS[i].ruby) == 0) {
-            out(g, add_import(g, FRAMEWORK_CONSTS[i].js, "quickrail", 1, NULL));
+            const char *js = FRAMEWORK_CONSTS[i].js;
+            if (g->cls && !strcmp(js, g->cls_name)) { /* class ApplicationRecord < ActiveRecord::Base */
+                char alias[100];
+                snprintf(alias, sizeof alias, "$%s", js);
+                out(g, add_import(g, alias, "quickrail", 1, js));
+            } else out(g, add_import(g, js, "quickrail", 1, NULL));
             return;
         }
     for (size_t i = 0; i < QR_ARRAY_LEN(JS_CONSTS); i++)
         if (strcmp(full, JS_CONSTS[i].ruby) == 0) { out(g, JS_CONSTS[i].js); return; }
     /* a constant defined in this file (nested CASGN / class) or at top level */
-    char hint[256];
+    char hint[512];
     char lower[160];
     size_t k = 0;
     for (const char *p = full; *p && k + 3 < sizeof lower; p++) {
@@ -427,10 +432,35 @@ static int is_bool(const node *n)
     }
 }
 
+static int class_defines(gen *g, const char *name);
+
+/* An ivar named like one of the class's methods (`def article; @article ||= ...`) is read as the
+ * object's own property, so the method on the prototype never stands in for it. */
+static int ivar_shadowed(gen *g, const char *s)
+{
+    if (g->self_mode == SELF_VIEW) return 0;
+    char b[160];
+    for (int i = 0; i < g->ndefs; i++) {
+        qr_ruby_js_method_name(g->defs[i], b, sizeof b);
+        if (!strcmp(b, s)) return 1;
+    }
+    return 0;
+}
+
+/* An ivar as an assignment target. */
+static void emit_ivar_lhs(gen *g, const char *name)
+{
+    const char *s = name && name[0] == '@' ? name + 1 : name;
+    if (g->self_mode == SELF_VIEW) outf(g, "__a.%s", s);
+    else outf(g, "this.%s%s", g->static_def ? "$" : "", s);
+}
+
 static void emit_ivar(gen *g, const char *name)
 {
     const char *s = name && name[0] == '@' ? name + 1 : name;
     if (g->self_mode == SELF_VIEW) outf(g, "__a.%s", s);
+    else if (g->static_def) outf(g, "this.$%s", s); /* class-level ivars never meet static methods */
+    else if (ivar_shadowed(g, s)) { g->need_rb = 1; outf(g, "$rb.iv(this, \"%s\")", s); }
     else outf(g, "this.%s", s);
 }
 
@@ -759,6 +789,13 @@ static void emit_self_call(gen *g, const node *n)
     }
     if (!strcmp(m, "block_given?")) { out(g, "("); out(g, g->blk ? g->blk : "$blk"); out(g, " != null)"); g->uses_yield = 1; return; }
     if (!strcmp(m, "require") || !strcmp(m, "require_relative")) { out(g, "void 0"); return; }
+    if ((!strcmp(m, "Integer") || !strcmp(m, "Float") || !strcmp(m, "String") || !strcmp(m, "Array")) && n->nkids) {
+        g->need_rb = 1;
+        outf(g, "$rb.to%s(", !strcmp(m, "Array") ? "Array2" : m);
+        emit_args(g, n, 0, 0, 0, 0);
+        out(g, ")");
+        return;
+    }
     if (!strcmp(m, "loop") && n->b) {
         out(g, "(() => { for (;;) { (");
         emit_block_fn(g, n->b, 0, 0);
@@ -766,9 +803,12 @@ static void emit_self_call(gen *g, const node *n)
         return;
     }
     if (g->self_mode == SELF_VIEW) {
+        if (!strcmp(m, "content_for?")) { out(g, "__h.hasContentFor("); emit_args(g, n, 0, 0, 0, 0); out(g, ")"); return; }
         if (noargs || (n->flags & QR_RUBY_F_VCALL)) {
             g->need_rb = 1;
-            outf(g, "$rb.lv(__l, __h, \"%s\")", m);
+            const char *js = jsname(m, b, sizeof b);
+            if (strcmp(js, m)) outf(g, "$rb.lv(__l, __h, \"%s\", \"%s\")", m, js);
+            else outf(g, "$rb.lv(__l, __h, \"%s\")", m);
             return;
         }
         if (!strcmp(m, "raw")) { out(g, "__h.raw("); emit_args(g, n, 0, 0, 0, 0); out(g, ")"); return; }
@@ -814,10 +854,53 @@ static void emit_self_call(gen *g, const node *n)
     out(g, ")");
 }
 
+static int is_output_call(const node *n)
+{
+    return n && n->kind == N(CALL) && n->a && n->a->kind == N(IVAR) && name_is(n->a, "@output_buffer");
+}
+
+static int contains_output(const node *n)
+{
+    if (!n) return 0;
+    if (is_output_call(n)) return 1;
+    if (contains_output(n->a) || contains_output(n->b) || contains_output(n->c)) return 1;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if (contains_output(n->kids[i])) return 1;
+    return 0;
+}
+
+/* @output_buffer.safe_append='text' / .append=(x) / .safe_expr_append=(x) (ruby/erb.c) */
+static void emit_output(gen *g, const node *n)
+{
+    const node *v = n->nkids ? n->kids[n->nkids - 1] : NULL;
+    if (name_is(n, "safe_append=") || name_is(n, "safe_concat")) { out(g, "__c.o.push("); emit_expr(g, v); out(g, ")"); }
+    else if (name_is(n, "append=") || name_is(n, "<<") || name_is(n, "concat")) { out(g, "__c.o.push(__e("); emit_expr(g, v); out(g, "))"); }
+    else if (name_is(n, "safe_expr_append=")) { out(g, "__c.o.push(__r("); emit_expr(g, v); out(g, "))"); }
+    else if (name_is(n, "to_s")) out(g, "__c.o.join(\"\")");
+    else fail(g, n, NULL, "unsupported use of @output_buffer (%s)", n->str);
+}
+
+/* In a jbuilder template: json.array! / json.extract! ... and json.key(value) -> json.set("key", value). */
+static int is_json_recv(gen *g, const node *n)
+{
+    return g->kind == QR_RUBY_KIND_JBUILDER && n && ((n->kind == N(CALL) && !n->a && name_is(n, "json") && n->nkids == 0) || (n->kind == N(LVAR) && name_is(n, "json")));
+}
+
 static void emit_call(gen *g, const node *n)
 {
     const char *m = n->str ? n->str : "";
     char b[160];
+    if (g->self_mode == SELF_VIEW && is_output_call(n)) { emit_output(g, n); return; }
+    if (is_json_recv(g, n)) { out(g, "json"); return; }
+    if (n->a && is_json_recv(g, n->a) && !(n->flags & QR_RUBY_F_OP)) {
+        size_t l = strlen(m);
+        if (l && m[l - 1] == '!') { outf(g, "json.%s(", jsname(m, b, sizeof b)); emit_args(g, n, 0, 0, 0, 0); out(g, ")"); return; }
+        out(g, "json.set(");
+        out_str_lit(g, m, l);
+        emit_args(g, n, 1, 0, 0, 0);
+        out(g, ")");
+        return;
+    }
     if (!n->a) { emit_self_call(g, n); return; }
     if (n->flags & QR_RUBY_F_OP) {
         if (!strcmp(m, "[]")) {
@@ -861,6 +944,8 @@ static void emit_call(gen *g, const node *n)
         else { out(g, "("); emit_recv(g, n, safe); out(g, ")("); }
         emit_args(g, n, 0, 0, 0, 0);
         out(g, ")");
+    } else if ((!strcmp(m, "freeze") || !strcmp(m, "itself")) && noargs) {
+        emit_recv(g, n, safe);
     } else if (!strcmp(m, "class") && noargs) {
         emit_recv(g, n, safe); out(g, ".constructor");
     } else if ((!strcmp(m, "now") || !strcmp(m, "current")) && noargs && n->a->kind == N(CONST) && (name_is(n->a, "Time") || name_is(n->a, "DateTime"))) {
@@ -991,7 +1076,7 @@ static void emit_block_fn(gen *g, const node *blk, int as_function, int splat_pa
     emit_params(g, blk->a, splat_pairs, 0);
     out(g, as_function ? " {" : " => {");
     declare_locals(g, blk->b);
-    emit_body(g, blk->b, 1);
+    emit_body(g, blk->b, !(g->self_mode == SELF_VIEW && contains_output(blk->b)));
     if (blk->end_line > blk->line) nl_to(g, blk->end_line);
     out(g, " }");
     g->in_class_body = saved_cb;
@@ -1032,7 +1117,7 @@ static void emit_assign_target(gen *g, const node *t)
     char b[128];
     switch (t->kind) {
     case N(LASGN): out(g, lname(t->str, b, sizeof b)); break;
-    case N(IASGN): emit_ivar(g, t->str); break;
+    case N(IASGN): emit_ivar_lhs(g, t->str); break;
     case N(SPLAT): out(g, "..."); emit_assign_target(g, t->a); break;
     case N(CALL):
         if ((t->flags & QR_RUBY_F_ATTR_ASGN) && t->str && strcmp(t->str, "[]=") != 0) {
@@ -1062,12 +1147,14 @@ static void emit_op_asgn(gen *g, const node *n)
     int logical = !strcmp(op, "||") || !strcmp(op, "&&");
     char b[128];
     if (t->kind == N(LVAR) || t->kind == N(IVAR)) {
-        char lhs[160];
+        char lhs[160], rd[200];
         if (t->kind == N(LVAR)) snprintf(lhs, sizeof lhs, "%s", lname(t->str, b, sizeof b));
-        else snprintf(lhs, sizeof lhs, "%s.%s", g->self_mode == SELF_VIEW ? "__a" : "this", t->str + 1);
+        else snprintf(lhs, sizeof lhs, "%s.%s%s", g->self_mode == SELF_VIEW ? "__a" : "this", g->static_def ? "$" : "", t->str + 1);
+        if (t->kind == N(IVAR) && !g->static_def && ivar_shadowed(g, t->str + 1)) { g->need_rb = 1; snprintf(rd, sizeof rd, "$rb.iv(this, \"%s\")", t->str + 1); }
+        else snprintf(rd, sizeof rd, "%s", lhs);
         if (logical) {
-            if (!strcmp(op, "||")) outf(g, "(%s != null && %s !== false ? %s : (%s = ", lhs, lhs, lhs, lhs);
-            else outf(g, "(%s == null || %s === false ? %s : (%s = ", lhs, lhs, lhs, lhs);
+            if (!strcmp(op, "||")) outf(g, "(($t = %s) != null && $t !== false ? $t : (%s = ", rd, lhs);
+            else outf(g, "(($t = %s) == null || $t === false ? $t : (%s = ", rd, lhs);
             emit_expr(g, v);
             out(g, "))");
             return;
@@ -1094,6 +1181,24 @@ static void emit_op_asgn(gen *g, const node *n)
         out(g, "(($t = $rb.idx("); emit_expr(g, t->a); out(g, ", "); emit_expr(g, t->kids[0]); out(g, "))");
         out(g, !strcmp(op, "||") ? " != null && $t !== false ? $t : $rb.idxSet(" : " == null || $t === false ? $t : $rb.idxSet(");
         emit_expr(g, t->a); out(g, ", "); emit_expr(g, t->kids[0]); out(g, ", "); emit_expr(g, v); out(g, "))");
+        return;
+    }
+    if (t->kind == N(CALL) && t->str && !strcmp(t->str, "[]") && t->a && is_simple(t->a) && t->nkids == 1 && !logical) {
+        /* h[k] += v -> $rb.idxSet(h, k, h[k] + v) */
+        node rd = *t, bin;
+        memset(&bin, 0, sizeof bin);
+        bin.kind = N(CALL);
+        bin.flags = QR_RUBY_F_OP;
+        bin.str = op;
+        bin.a = &rd;
+        node *kids[1] = {(node *)v};
+        bin.kids = kids;
+        bin.nkids = 1;
+        bin.line = n->line; bin.col = n->col;
+        g->need_rb = 1;
+        out(g, "$rb.idxSet("); emit_expr(g, t->a); out(g, ", "); emit_expr(g, t->kids[0]); out(g, ", ");
+        emit_binop(g, &bin);
+        out(g, ")");
         return;
     }
     if (t->kind == N(CALL) && t->str && (!t->a || is_simple(t->a)) && t->nkids == 0 && logical) {
@@ -1158,7 +1263,7 @@ static void emit_expr(gen *g, const node *n)
     case N(CVAR): fail(g, n, "use a class-level constant or `self.class` attribute", "unsupported: class variable %s", n->str); break;
     case N(CONST): emit_const(g, n); break;
     case N(LASGN): outf(g, "(%s = ", lname(n->str, b, sizeof b)); emit_expr(g, n->a); out(g, ")"); break;
-    case N(IASGN): out(g, "("); emit_ivar(g, n->str); out(g, " = "); emit_expr(g, n->a); out(g, ")"); break;
+    case N(IASGN): out(g, "("); emit_ivar_lhs(g, n->str); out(g, " = "); emit_expr(g, n->a); out(g, ")"); break;
     case N(CASGN):
         if (g->sc && g->sc->up == NULL && !g->cls) { outf(g, "(%s = ", n->str); emit_expr(g, n->b); out(g, ")"); }
         else fail(g, n, "define constants at the top of a class body", "unsupported: constant assignment here");
@@ -1186,6 +1291,12 @@ static void emit_expr(gen *g, const node *n)
     case N(BLOCK): emit_block_fn(g, n, 0, 0); break;
     case N(BLOCK_PASS): emit_block_pass(g, n); break;
     case N(YIELD): {
+        if (g->self_mode == SELF_VIEW && !g->blk) {
+            out(g, "__c.yieldContent(");
+            if (n->nkids) emit_expr(g, n->kids[0]);
+            out(g, ")");
+            break;
+        }
         g->uses_yield = 1;
         out(g, g->blk ? g->blk : "$blk");
         out(g, "(");
@@ -1668,7 +1779,8 @@ static void emit_class(gen *g, const node *c, const char *export_kw, const char 
     char super_name[128] = "";
     if (c->b) const_path(c->b, super_name, sizeof super_name);
     if (!strcmp(super_name, "ActiveRecord::Base") && is_abstract_record_body(body)) {
-        const char *ar = add_import(g, "ApplicationRecord", "quickrail", 1, NULL);
+        const char *ar = strcmp(js_name, "ApplicationRecord") ? add_import(g, "ApplicationRecord", "quickrail", 1, NULL)
+                                                              : add_import(g, "$ApplicationRecord", "quickrail", 1, "ApplicationRecord");
         outf(g, " %sclass %s extends %s { static abstractClass = true; }", export_kw, js_name, ar);
         goto done;
     }
@@ -1886,9 +1998,11 @@ static void emit_template(gen *g, const node *root)
     g->self_mode = SELF_VIEW;
     scope s;
     scope_push(g, &s, 1);
-    out(g, "let $t; const $rb = __h.__rb;");
+    int html = g->kind == QR_RUBY_KIND_VIEW;
+    if (html) out(g, "const __e = __h.__escape, __r = __h.__raw; const __saved = __c.o; __c.o = []; try {");
     declare_locals(g, root);
     for (uint32_t i = 0; i < root->nkids && !g->failed; i++) emit_stmt(g, root->kids[i], 0);
+    if (html) out(g, " return __c.o.join(\"\"); } finally { __c.o = __saved; }");
     scope_pop(g);
 }
 
@@ -1926,16 +2040,20 @@ char *qr_ruby_codegen(const qr_ruby_ast *ast, const qr_ruby_gen_opts *opts, size
                 int k = 0;
                 for (int j = i; j < g.nimports; j++)
                     if (g.imports[j].named && !strcmp(g.imports[j].spec, im->spec))
-                        qr_buf_appendf(&head, "%s%s", k++ ? ", " : "", g.imports[j].name);
+                    {
+                        if (strcmp(g.imports[j].orig, g.imports[j].name))
+                            qr_buf_appendf(&head, "%s%s as %s", k++ ? ", " : "", g.imports[j].orig, g.imports[j].name);
+                        else qr_buf_appendf(&head, "%s%s", k++ ? ", " : "", g.imports[j].name);
+                    }
                 qr_buf_appendf(&head, " } from \"%s\"; ", im->spec);
             } else qr_buf_appendf(&head, "import %s from \"%s\"; ", im->name, im->spec);
         }
         if (g.need_rb) qr_buf_append_str(&head, "import * as $rb from \"quickrail/ruby\"; ");
         if (g.need_h) qr_buf_append_str(&head, "import { helpers as $h } from \"quickrail\"; ");
         qr_buf_append_str(&head, "let $t;");
-    } else if (g.nimports) {
-        /* templates cannot import: constants come from the app's registry at run time */
-        qr_buf_append_str(&head, "");
+    } else {
+        /* templates are function bodies: no imports; helpers come through __h */
+        qr_buf_append_str(&head, g.need_rb ? "let $t; const $rb = __h.__rb; " : "let $t; ");
     }
     qr_buf_append(&head, g.out.data ? g.out.data : "", g.out.len);
     qr_buf_append_str(&head, "\n");

@@ -10,7 +10,7 @@ export function exists(p) { return !!(Quickrail.stat && Quickrail.stat(p)); }
 export function isDir(p) { const s = Quickrail.stat(p); return !!(s && s.isDirectory); }
 export function listJs(dir) {
   if (!isDir(dir)) return [];
-  return Quickrail.readDir(dir).filter((n) => /\.m?js$/.test(n)).sort().map((n) => dir + "/" + n);
+  return Quickrail.readDir(dir).filter((n) => /\.(m?js|rb)$/.test(n)).sort().map((n) => dir + "/" + n);
 }
 export async function loadModels() {
   const out = [];

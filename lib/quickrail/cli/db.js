@@ -21,12 +21,14 @@ function create() {
   return db.createDatabase ? !db.createDatabase() : true;
 }
 async function seed() {
-  const file = appDir() + "/db/seeds.js";
+  const rb = appDir() + "/db/seeds.rb";
+  const file = exists(rb) ? rb : appDir() + "/db/seeds.js";
+  const shown = file.slice(appDir().length + 1);
   if (!exists(file)) { log("db/seeds.js not found, nothing to seed"); return; }
   await loadModels();
   const mod = await import(file);
   if (typeof mod.default === "function") await mod.default();
-  log("Seeded the database from db/seeds.js");
+  log("Seeded the database from " + shown);
 }
 function option(name, args) {
   for (const a of args) { const m = new RegExp("^" + name + "=(.*)$").exec(a); if (m) return m[1]; }

@@ -3,8 +3,9 @@ import { argv, appDir, exists, exit, fail } from "./common.js";
 import { drawRoutes } from "quickrail";
 
 async function main() {
-  const file = appDir() + "/config/routes.js";
-  if (!exists(file)) throw new Error("config/routes.js not found in " + appDir() + " (run this from an app folder)");
+  const rb = appDir() + "/config/routes.rb";
+  const file = exists(rb) ? rb : appDir() + "/config/routes.js";
+  if (!exists(file)) throw new Error("config/routes.rb (or routes.js) not found in " + appDir() + " (run this from an app folder)");
   const mod = await import(file);
   const router = drawRoutes(mod.default);
   const grep = argv().find((a, i, all) => all[i - 1] === "-g" || all[i - 1] === "--grep");

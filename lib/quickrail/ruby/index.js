@@ -41,6 +41,9 @@ function rubyName(n) {
   return s.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 }
 
+// @ivar read where the class also has a method of that name: only the object's own property.
+export function iv(obj, name) { return Object.prototype.hasOwnProperty.call(obj, name) ? obj[name] : null; }
+
 export function s(x) {
   if (x === null || x === undefined) return "";
   if (typeof x === "string") return x;
@@ -202,6 +205,20 @@ export function toI(x) {
 }
 export function toF(x) { if (x === null || x === undefined) return 0; const n = parseFloat(x); return isNaN(n) ? 0 : n; }
 export function toSym(x) { return String(x); }
+function argError(msg) { const e = new Error(msg); e.name = "ArgumentError"; return e; }
+// Kernel#Integer / Float / String / Array
+export function toInteger(x) {
+  if (typeof x === "number" && Number.isFinite(x)) return Math.trunc(x);
+  if (typeof x === "string" && /^\s*[-+]?(0x[0-9a-f]+|\d[\d_]*)\s*$/i.test(x)) return Number(x.replace(/_/g, "").trim());
+  throw argError("invalid value for Integer(): " + inspect(x));
+}
+export function toFloat(x) {
+  const n = typeof x === "number" ? x : (typeof x === "string" && x.trim() !== "" ? Number(x) : NaN);
+  if (Number.isNaN(n)) throw argError("invalid value for Float(): " + inspect(x));
+  return n;
+}
+export function toString(x) { return s(x); }
+export function toArray2(x) { return toA(x); }
 
 // Operators
 export function eq(a, b) {
@@ -263,6 +280,7 @@ export function range(a, b, excl) {
   const out = [];
   if (typeof a === "string") { for (let c = a.charCodeAt(0), e = b.charCodeAt(0); excl ? c < e : c <= e; c++) out.push(String.fromCharCode(c)); return out; }
   for (let i = a; excl ? i < b : i <= b; i++) out.push(i);
+  out.isRange = true;
   return out;
 }
 export function idx(x, k, len) {
@@ -330,9 +348,11 @@ export function raise(a, msg) {
 export function today() { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())); }
 
 // In a Ruby view: a bare name is a local if one was passed, else a helper called with no args.
-export function lv(locals, helpers, name) {
+// js: the helper's camelCase name (new_article_path -> newArticlePath).
+export function lv(locals, helpers, name, js = name) {
   if (name in locals) return locals[name];
-  const h = helpers[name];
+  let h = helpers[js];
+  if (h === undefined && js !== name) h = helpers[name];
   if (typeof h === "function") return h();
   if (h !== undefined) return h;
   const e = new Error("undefined local variable or method '" + name + "'"); e.name = "NameError"; throw e;
