@@ -1,5 +1,5 @@
-// migration.js — ActiveRecord::Migration and the migrator: migration files in db/migrate
-// (NNNN_name.js, or NNNN_name.rb compiled from Ruby; default export a class with change() or up()/down()), a createTable /
+// migration.js — ActiveRecord::Migration and the migrator: JS migration files in db/migrate
+// (NNNN_name.js, default export a class with change() or up()/down()), a createTable /
 // addColumn / addIndex / addReference / removeColumn / dropTable DSL through the adapter,
 // reversible change(), and the schema_migrations table.
 import { connection, transaction } from "./db/connection.js";
@@ -118,7 +118,14 @@ export class Migrator {
   files() {
     let names = [];
     try { names = Quickrail.readDir(this.dir); } catch (e) { return []; }
-    return names.filter((n) => /^\d+_.+\.(m?js|rb)$/.test(n)).sort().map((n) => ({ version: /^(\d+)_/.exec(n)[1], name: n.replace(/^\d+_|\.(m?js|rb)$/g, ""), file: this.dir + "/" + n }));
+    // NNN_name.rb, .js or .mjs; where one migration exists in two languages, .rb wins over .js.
+    const rank = (n) => [".rb", ".js", ".mjs"].indexOf(/\.[a-z]+$/.exec(n)[0]);
+    const best = new Map();
+    for (const n of names.filter((x) => /^\d+_.+\.(rb|m?js)$/.test(x))) {
+      const base = n.replace(/\.[a-z]+$/, "");
+      if (!best.has(base) || rank(n) < rank(best.get(base))) best.set(base, n);
+    }
+    return [...best.values()].sort().map((n) => ({ version: /^(\d+)_/.exec(n)[1], name: n.replace(/^\d+_|\.(rb|m?js)$/g, ""), file: this.dir + "/" + n }));
   }
   pending() { const done = new Set(this.applied()); return this.files().filter((f) => !done.has(f.version)); }
   async load(f) {

@@ -5,7 +5,9 @@
 // at the same relative paths plus ".js". Line N of each output is line N of its Ruby source (the
 // line table is the identity). Prints the count and the compile time; the first compile error
 // prints path:line:col, the source line, a caret and the hint, and exits 1.
-import { argv, appDir, exists, isDir, mkdirp, exit, fail } from "./common.js";
+import { argv, appDir, exists, mkdirp, exit, fail } from "./common.js";
+
+function isDir(p) { const s = Quickrail.stat(p); return !!(s && s.isDirectory); }
 
 function usage(msg) {
   console.error("quickrail build: " + msg + "\nUsage: quickrail build [DIR] [--out OUT]   (compiles the app's Ruby to JavaScript under OUT, default DIR/tmp/quickrail-build)");
