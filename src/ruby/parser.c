@@ -905,6 +905,7 @@ static void call_args(P *p, qr_ruby_node *call, qr_ruby_toktype closer)
                 push(p, call, a);
             }
         }
+        if (parens) skip_nl(p);
         if (p->tok.type != QR_T_COMMA) break;
         advance(p);
         skip_nl(p);

@@ -268,6 +268,8 @@ static const struct { const char *src, *sexp; } cases[] = {
      "(seq (call b! (call a [vcall])))"},
     {"x = !y",
      "(seq (lasgn x (not (call y [vcall]))))"},
+    {"f(\n  a: 1,\n  b: 2\n)\ng(\n  1\n)",
+     "(seq (call f [parens] _ (hash (pair [label] (sym a) (int 1)) (pair [label] (sym b) (int 2)))) (call g [parens] _ (int 1)))"},
     {"foo.map { |x| x }.select { |y| y }",
      "(seq (call select (call map (call foo [vcall]) (block [brace] (args (arg x)) (seq (lvar x)))) (block [brace] (args (arg y)) (seq (lvar y)))))"},
 };
