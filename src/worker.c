@@ -76,6 +76,10 @@ static int handle_request(const qr_frame_t *f, qr_buf_t *out)
     memset(&res, 0, sizeof res);
     int rc = qr_js_host_fetch(&req, &res);
     qr_buf_reset(out);
+    if (rc == QR_EJS) { /* this worker exits after the answer: say so first, in the same write */
+        qr_frame_begin(out, QR_F_RETIRING, f->id);
+        qr_frame_end(out);
+    }
     qr_frame_begin(out, QR_F_RESPONSE, f->id);
     qr_frame_add_u64(out, (uint64_t)(res.status >= 100 && res.status <= 999 ? res.status : 500));
     qr_frame_add(out, res.body ? res.body : "", res.body ? res.body_len : 0);
@@ -100,6 +104,10 @@ static int handle_cable(const qr_frame_t *f, qr_buf_t *out)
     size_t rlen = 0;
     int rc = qr_js_host_cable(f->fields[0].ptr, f->fields[0].len, &result, &rlen);
     qr_buf_reset(out);
+    if (rc == QR_EJS) {
+        qr_frame_begin(out, QR_F_RETIRING, f->id);
+        qr_frame_end(out);
+    }
     qr_frame_begin(out, QR_F_CABLE_RESULT, f->id);
     if (result) qr_frame_add(out, result, rlen);
     else qr_frame_add_str(out, "{\"error\":\"no result\"}");
