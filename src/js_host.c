@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "db_pg.h"
+#include "frame.h"
 #include "js_priv.h"
 #include "log.h"
 
@@ -212,10 +213,11 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
     *len += n;
 }
 
-static void set_error_page(qr_js_response_t *res, const char *title, const char *msg,
+/* Replaces whatever response was being built in out by an error page (status 500). */
+static void set_error_page(qr_buf_t *out, uint32_t id, int status, const char *title, const char *msg,
                            const char *stack)
 {
-    qr_js_response_free(res);
+    qr_frame_abandon(out);
     size_t len = 0, cap = 1024;
     char *b = qr_xmalloc(cap);
     b[0] = 0;
@@ -236,18 +238,15 @@ static void set_error_page(qr_js_response_t *res, const char *title, const char 
                                "We're sorry, but something went wrong (500)</title></head><body>"
                                "<h1>We're sorry, but something went wrong.</h1></body></html>\n");
     }
-    res->status = 500;
-    res->nheaders = 1;
-    res->names = qr_xmalloc(sizeof(char *));
-    res->values = qr_xmalloc(sizeof(char *));
-    res->names[0] = qr_xstrdup("content-type");
-    res->values[0] = qr_xstrdup("text/html; charset=utf-8");
-    res->body = b;
-    res->body_len = len;
+    static const char ct[] = "text/html; charset=utf-8";
+    qr_frame_response_begin(out, id, status);
+    qr_frame_response_header(out, "content-type", 12, ct, sizeof ct - 1);
+    qr_frame_response_end(out, b, len);
+    free(b);
 }
 
 /* Error page for an exception value (borrowed); logs it with its stack. */
-static void error_response(const qr_js_request_t *req, qr_js_response_t *res, JSValueConst exc)
+static void error_response(const qr_request_t *req, qr_buf_t *out, uint32_t id, JSValueConst exc)
 {
     char *msg, *stack;
     qr__js_exception_text(exc, &msg, &stack);
@@ -262,21 +261,21 @@ static void error_response(const qr_js_request_t *req, qr_js_response_t *res, JS
     }
     if (unavailable) {
         qr_warn("%s %s: 503, the database is unavailable", req ? req->method : "cable", req ? req->target : "");
-        set_error_page(res, "Service Unavailable", msg, NULL);
-        res->status = 503;
+        set_error_page(out, id, 503, "Service Unavailable", msg, NULL);
         free(msg);
         free(stack);
         return;
     }
     qr_error("%s %s raised %s%s%s", req ? req->method : "cable", req ? req->target : "", msg,
              stack ? "\n" : "", stack ? stack : "");
-    set_error_page(res, "Internal Server Error", msg, stack);
+    set_error_page(out, id, 500, "Internal Server Error", msg, stack);
     free(msg);
     free(stack);
 }
 
-/* Copies the parts [status, [name, value, ...], body] of a Response into res. 0 or -1. */
-static int take_response(JSValueConst response, qr_js_response_t *res)
+/* Writes the parts [status, [name, value, ...], body] of a Response as a RESPONSE frame into
+ * out, headers and body straight from the engine's strings. 0, or -1 (nothing left in out). */
+static int take_response(JSValueConst response, qr_buf_t *out, uint32_t id)
 {
     JSContext *ctx = qr__js.ctx;
     JSValue parts = JS_Call(ctx, g_response_parts, JS_UNDEFINED, 1, &response);
@@ -291,39 +290,31 @@ static int take_response(JSValueConst response, qr_js_response_t *res)
     JSValue lv = JS_GetPropertyStr(ctx, hs, "length");
     if (JS_ToUint32(ctx, &n, lv) < 0) { JS_FreeValue(ctx, lv); goto fail; }
     JS_FreeValue(ctx, lv);
-    res->status = status;
-    res->nheaders = 0;
-    res->names = qr_xcalloc(n / 2 + 1, sizeof(char *));
-    res->values = qr_xcalloc(n / 2 + 1, sizeof(char *));
+    qr_frame_response_begin(out, id, status);
     for (uint32_t i = 0; i + 1 < n; i += 2) {
         JSValue nv = JS_GetPropertyUint32(ctx, hs, i), vv = JS_GetPropertyUint32(ctx, hs, i + 1);
-        const char *ns = JS_ToCString(ctx, nv), *vs = JS_ToCString(ctx, vv);
+        size_t nl = 0, vl = 0;
+        const char *ns = JS_ToCStringLen(ctx, &nl, nv), *vs = JS_ToCStringLen(ctx, &vl, vv);
         JS_FreeValue(ctx, nv);
         JS_FreeValue(ctx, vv);
-        if (!ns || !vs) {
-            if (ns) JS_FreeCString(ctx, ns);
-            if (vs) JS_FreeCString(ctx, vs);
-            goto fail;
-        }
-        res->names[res->nheaders] = qr_xstrdup(ns);
-        res->values[res->nheaders] = qr_xstrdup(vs);
-        res->nheaders++;
-        JS_FreeCString(ctx, ns);
-        JS_FreeCString(ctx, vs);
+        if (ns && vs) qr_frame_response_header(out, ns, nl, vs, vl);
+        if (ns) JS_FreeCString(ctx, ns);
+        if (vs) JS_FreeCString(ctx, vs);
+        if (!ns || !vs) goto fail;
     }
     if (!JS_IsNull(body) && !JS_IsUndefined(body)) {
         const uint8_t *p;
         size_t len;
         const char *tmp;
         if (qr__js_bytes(ctx, body, &p, &len, &tmp) < 0) goto fail;
-        res->body = qr_xmalloc(len + 1);
-        memcpy(res->body, p, len);
-        res->body[len] = 0;
-        res->body_len = len;
+        qr_frame_response_end(out, p, len);
         if (tmp) JS_FreeCString(ctx, tmp);
+    } else {
+        qr_frame_response_end(out, NULL, 0);
     }
     rc = 0;
 fail:
+    if (rc != 0) qr_frame_abandon(out);
     JS_FreeValue(ctx, st);
     JS_FreeValue(ctx, hs);
     JS_FreeValue(ctx, body);
@@ -331,20 +322,8 @@ fail:
     return rc;
 }
 
-void qr_js_response_free(qr_js_response_t *res)
-{
-    for (size_t i = 0; i < res->nheaders; i++) {
-        free(res->names[i]);
-        free(res->values[i]);
-    }
-    free(res->names);
-    free(res->values);
-    free(res->body);
-    memset(res, 0, sizeof *res);
-}
-
 /* Builds the Request object for req (owned) or JS_EXCEPTION. */
-static JSValue make_request(const qr_js_request_t *req)
+static JSValue make_request(const qr_request_t *req)
 {
     JSContext *ctx = qr__js.ctx;
     const char *host = NULL, *proto = "http";
@@ -432,16 +411,15 @@ static int end_call(int failed)
     return 0;
 }
 
-int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res)
+int qr_js_host_fetch(const qr_request_t *req, uint32_t id, qr_buf_t *out)
 {
-    memset(res, 0, sizeof *res);
     begin_call();
     JSContext *ctx = qr__js.ctx;
     int failed = 1;
     JSValue request = make_request(req);
     if (JS_IsException(request)) {
         JSValue exc = JS_GetException(ctx);
-        error_response(req, res, exc);
+        error_response(req, out, id, exc);
         JS_FreeValue(ctx, exc);
         return end_call(1) ? QR_EJS : 0;
     }
@@ -455,18 +433,18 @@ int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res)
             char msg[128];
             qr__js_fmt(msg, sizeof msg, "request exceeded its deadline of %u ms", qr__js.cfg.deadline_ms);
             qr_error("%s %s: %s", req->method, req->target, msg);
-            set_error_page(res, "Request timed out", msg, NULL);
+            set_error_page(out, id, 500, "Request timed out", msg, NULL);
         } else {
-            set_error_page(res, "Internal Server Error", "the app called Quickrail.exit()", NULL);
+            set_error_page(out, id, 500, "Internal Server Error", "the app called Quickrail.exit()", NULL);
         }
     } else if (lr == QR__JS_IDLE) {
         qr_error("%s %s: the app's response promise never settled", req->method, req->target);
-        set_error_page(res, "Internal Server Error", "the app's fetch() promise never settled", NULL);
+        set_error_page(out, id, 500, "Internal Server Error", "the app's fetch() promise never settled", NULL);
     } else if (lr == QR__JS_REJECTED) {
-        error_response(req, res, value);
-    } else if (take_response(value, res) < 0) {
+        error_response(req, out, id, value);
+    } else if (take_response(value, out, id) < 0) {
         JSValue exc = JS_GetException(ctx);
-        error_response(req, res, exc);
+        error_response(req, out, id, exc);
         JS_FreeValue(ctx, exc);
     } else {
         failed = 0;
@@ -582,10 +560,10 @@ static JSValue build_env(JSContext *ctx)
     return o;
 }
 
-static void set_err(char **err, const char *what)
+/* *err = "what: message\nstack" of the exception value exc (consumed). */
+static void set_err_value(char **err, const char *what, JSValue exc)
 {
-    if (!err) return;
-    JSValue exc = JS_GetException(qr__js.ctx);
+    if (!err) { JS_FreeValue(qr__js.ctx, exc); return; }
     char *msg, *stack;
     qr__js_exception_text(exc, &msg, &stack);
     JS_FreeValue(qr__js.ctx, exc);
@@ -594,6 +572,12 @@ static void set_err(char **err, const char *what)
     qr__js_fmt(*err, n, "%s: %s%s%s", what, msg, stack ? "\n" : "", stack ? stack : "");
     free(msg);
     free(stack);
+}
+
+/* *err from the pending exception of the context (consumed). */
+static void set_err(char **err, const char *what)
+{
+    set_err_value(err, what, JS_GetException(qr__js.ctx));
 }
 
 /* Runtime, context, limits, lib/web. Returns 0 or QR_EJS with *err set. */
@@ -646,14 +630,25 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     if (rc) return rc;
     qr__js.deadline_ms = qr_now_ms() + (qr__js.cfg.deadline_ms > 60000 ? qr__js.cfg.deadline_ms : 60000);
 
+    /* The entry: app.js, else index.js, else (no entry, but config/routes.rb or .js) the app
+     * built by convention: lib/quickrail/autoload.js's loadApp, whose promise is awaited below. */
     char entry[PATH_MAX + 16];
+    int autoload = 0;
     qr__js_fmt(entry, sizeof entry, "%s/app.js", qr__js.cfg.app_dir);
     if (!qr__js_is_file(entry)) qr__js_fmt(entry, sizeof entry, "%s/index.js", qr__js.cfg.app_dir);
     if (!qr__js_is_file(entry)) {
+        char routes[PATH_MAX + 32];
+        for (int i = 0; i < 2 && !autoload; i++) {
+            qr__js_fmt(routes, sizeof routes, "%s/config/routes.%s", qr__js.cfg.app_dir, i ? "js" : "rb");
+            autoload = qr__js_is_file(routes);
+        }
+        qr__js_fmt(entry, sizeof entry, "%s", qr__js.cfg.app_dir);
+    }
+    if (!autoload && !qr__js_is_file(entry)) {
         if (err) {
-            size_t n = strlen(qr__js.cfg.app_dir) + 128;
+            size_t n = strlen(qr__js.cfg.app_dir) + 160;
             *err = qr_xmalloc(n);
-            qr__js_fmt(*err, n, "no app entry: %s/app.js or %s/index.js", qr__js.cfg.app_dir, qr__js.cfg.app_dir);
+            qr__js_fmt(*err, n, "no app entry: %s/app.js, index.js or config/routes.rb (.js)", qr__js.cfg.app_dir);
         }
         return QR_EJS;
     }
@@ -661,8 +656,12 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     JSValue jpath = JS_NewString(qr__js.ctx, entry);
     JSValue jq = JS_JSONStringify(qr__js.ctx, jpath, JS_UNDEFINED, JS_UNDEFINED);
     const char *q = JS_ToCString(qr__js.ctx, jq);
-    char *glue = qr_xmalloc(strlen(q) + 128);
-    sprintf(glue, "import * as m from %s; globalThis.__quickrailEntry = m;", q);
+    char *glue = qr_xmalloc(strlen(q) + 160);
+    if (autoload)
+        sprintf(glue, "import { loadApp } from \"quickrail/autoload.js\"; "
+                      "globalThis.__quickrailEntry = { default: loadApp(%s) };", q);
+    else
+        sprintf(glue, "import * as m from %s; globalThis.__quickrailEntry = m;", q);
     JS_FreeCString(qr__js.ctx, q);
     JS_FreeValue(qr__js.ctx, jq);
     JS_FreeValue(qr__js.ctx, jpath);
@@ -678,6 +677,28 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     JS_FreeAtom(qr__js.ctx, a);
     JSValue def = JS_GetPropertyStr(qr__js.ctx, ns, "default");
     JS_FreeValue(qr__js.ctx, ns);
+    /* loadApp's promise (the Application once every file is imported), or an entry whose
+     * default export is a promise of the app (an app.js that wraps a Ruby app: loadApp(dir)
+     * .then(...)): awaited here, in the zygote, so the app is compiled once before workers fork. */
+    int thenable = 0;
+    if (!autoload && JS_IsObject(def)) {
+        JSValue then = JS_GetPropertyStr(qr__js.ctx, def, "then");
+        thenable = JS_IsFunction(qr__js.ctx, then);
+        JS_FreeValue(qr__js.ctx, then);
+    }
+    if (autoload || thenable) {
+        JSValue app;
+        int st = qr__js_await(def, &app);
+        if (st != QR__JS_FULFILLED) {
+            JS_FreeValue(qr__js.ctx, global);
+            if (st == QR__JS_REJECTED) set_err_value(err, "loading the app", app);
+            else if (err) *err = qr_xstrdup(st == QR__JS_IDLE ? "loading the app: the autoloader never settled"
+                                                              : "loading the app: aborted (boot deadline)");
+            qr__js.deadline_ms = 0;
+            return QR_EJS;
+        }
+        def = app;
+    }
     JSValue fetch = JS_IsObject(def) ? JS_GetPropertyStr(qr__js.ctx, def, "fetch") : JS_UNDEFINED;
     if (JS_IsFunction(qr__js.ctx, fetch)) {
         g_app_this = def;

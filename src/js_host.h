@@ -24,7 +24,8 @@
  *     QUICKRAIL_TEST_CRASH=1, else throws) }. Also (jsrt extensions): argv (script arguments),
  *     readLine(prompt) -> line | null at EOF, environment ("development"...), libDir, isScript,
  *     gc() -> bytes in use, escapeHTML(string) -> string | undefined (undefined: escape it
- *     yourself); appDir is assignable (tests point it at fixture apps).
+ *     yourself), compileRuby(path, source) -> JS (ruby/ruby.h; SyntaxError with path:line:col);
+ *     appDir is assignable (tests point it at fixture apps).
  *   - Scripts (`quickrail run`): console writes plain lines (stdout; warn/error on stderr);
  *     in servers console goes through log.h, one line per call tagged with the process.
  *   - Module specifiers: "quickrail" -> lib/quickrail/index.js, "quickrail/x" -> lib/quickrail/x.js,
@@ -32,6 +33,8 @@
  *     beside the binary's repository) exists, otherwise from the embedded copy (embed.h).
  *   - App entry: APP_DIR/app.js (else index.js) default-exports { fetch(request, env) } returning a
  *     Response or a promise of one; or the bundle sets globalThis.Router.dispatch(request).
+ *     No entry but config/routes.rb (or .js): the app is loaded by convention through
+ *     lib/quickrail/autoload.js (loadApp(APP_DIR), a promise awaited at boot).
  *     Cable operations call globalThis.__quickrailCable(opJson) -> resultJson (see cable.h).
  */
 #ifndef QR_JS_HOST_H
@@ -40,33 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
-
-typedef struct {
-    const char *name;
-    size_t name_len;
-    const char *value;
-    size_t value_len;
-} qr_header_t;
-
-typedef struct {
-    uint32_t id;
-    const char *method;      /* NUL-terminated */
-    const char *target;      /* path and query, NUL-terminated */
-    const char *remote_addr; /* NUL-terminated */
-    const qr_header_t *headers;
-    size_t nheaders;
-    const char *body;
-    size_t body_len;
-} qr_js_request_t;
-
-typedef struct {
-    int status;
-    size_t nheaders;
-    char **names;  /* owned */
-    char **values; /* owned */
-    char *body;    /* owned */
-    size_t body_len;
-} qr_js_response_t;
+#include "buf.h"
+#include "message.h"
 
 /* Called for every broadcast JS makes; the worker forwards it to the supervisor at once.
  * stream and message_json are borrowed for the duration of the call. */
@@ -83,11 +61,12 @@ void qr_js_host_after_fork(int worker_index);
 void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
 
 /* Runs one request to completion (promises, timers) under cfg->deadline_ms and the memory
- * limit. Always fills *res: an app error becomes a 500 (development: a page with the error and
- * stack; production: a plain page) and is logged with its stack. Returns 0, or QR_EJS when the
- * runtime is no longer usable (the worker should exit after sending the response). */
-int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res);
-void qr_js_response_free(qr_js_response_t *res);
+ * limit, and appends its RESPONSE frame for request `id` to out (frame.h; headers and body are
+ * written straight into the frame). Always answers: an app error becomes a 500 (development: a
+ * page with the error and stack; production: a plain page) and is logged with its stack.
+ * req's method and target are NUL-terminated. Returns 0, or QR_EJS when the runtime is no
+ * longer usable (the worker should exit after sending the response). */
+int qr_js_host_fetch(const qr_request_t *req, uint32_t id, qr_buf_t *out);
 
 /* Runs one cable operation: calls globalThis.__quickrailCable(op_json) (a JSON string or object,
  * or a promise of one) under the same deadline. *result is owned (free()); when the app throws,

@@ -4,7 +4,8 @@
  * and what happens when a worker dies: its started job gets a 500 (never replayed), a job it
  * had not read yet is re-dispatched, the spare is promoted at once and a new spare is forked.
  * Worker channels are uv_pipe_t over the supervisor's end of each socketpair. Runs on the
- * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c. */
+ * supervisor's loop; never blocks. Calls hub.c (broadcasts), frame.c; reaches the supervisor
+ * only through the qr_pool_ops_t it was given (forks, restart budget). */
 #include "pool.h"
 #include <signal.h>
 #include <stdio.h>
@@ -13,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
+#include "frame.h"
 #include "hub.h"
 #include "log.h"
-#include "supervisor.h"
 
 #define QR_SPARES 1
 #define QR_MAX_RETRIES 2
@@ -64,6 +65,7 @@ typedef struct {
 
 static uv_loop_t *g_loop;
 static const qr_config_t *g_cfg;
+static qr_pool_ops_t g_ops;
 static worker_t *g_workers;
 static job_t *g_qhead, *g_qtail;
 static size_t g_qlen;
@@ -78,6 +80,7 @@ static size_t g_npending;
 static samples_t g_replace_ns, g_ready_ns;
 static uint64_t g_restarts, g_served, g_retried, g_killed, g_crashed_jobs;
 static qr_slice_t g_fields[QR_POOL_MAX_FIELDS];
+static qr_header_t g_headers[QR_POOL_MAX_FIELDS / 2];
 
 static void dispatch_queue(void);
 
@@ -181,7 +184,7 @@ static void on_worker_handle_closed(uv_handle_t *h)
  * answered 503 at once instead of waiting for an unknown time. */
 static void flush_if_unavailable(void)
 {
-    if (!qr_supervisor_backing_off() || ready_active()) return;
+    if (!g_ops.backing_off(g_ops.ud) || ready_active()) return;
     job_t *j;
     while ((j = dequeue())) job_fail(j, -EAGAIN, 503, 0);
 }
@@ -234,7 +237,7 @@ static void worker_died(worker_t *w, int read_status)
         return;
     }
     g_restarts++;
-    qr_supervisor_note_restart();
+    g_ops.note_restart(g_ops.ud);
     remember_exit(w);
     if (j) {
         /* A worker that died with our request still unread in its socket (the kernel reports
@@ -353,10 +356,9 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     switch (f->type) {
     case QR_F_READY: {
         uint64_t pid = 0;
-        if (f->nfields < 1 || qr_slice_to_u64(f->fields[0], &pid) != 0) goto bad;
-        uint64_t cable_connect = 1;
-        if (f->nfields >= 2 && qr_slice_to_u64(f->fields[1], &cable_connect) != 0) goto bad;
-        g_cable_connect = cable_connect != 0;
+        int cable_connect = 1;
+        if (qr_frame_get_ready(f, &pid, &cable_connect) != 0) goto bad;
+        g_cable_connect = cable_connect;
         worker_ready(w, pid);
         return;
     }
@@ -386,36 +388,39 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
         if (w->retiring) /* it exits by itself; one that hangs on the way out is killed */
             uv_timer_start(&w->timer, on_retire_timeout, g_cfg->kill_grace_ms, 0);
         if (f->type == QR_F_RESPONSE) {
-            uint64_t status = 0;
-            if (j->kind != JOB_HTTP || f->nfields < 2 || (f->nfields & 1) ||
-                qr_slice_to_u64(f->fields[0], &status) != 0 || status < 100 || status > 999) {
+            qr_response_t r;
+            if (j->kind != JOB_HTTP || qr_frame_get_response(f, &r, g_headers, QR_ARRAY_LEN(g_headers)) != 0) {
                 job_fail(j, QR_EPROTO, 500, w->id);
             } else {
                 qr_pool_response_t res = {
-                    .status = (int)status,
-                    .headers = f->fields + 2,
-                    .nheaders = (size_t)(f->nfields - 2) / 2,
-                    .body = f->fields[1].ptr,
-                    .body_len = f->fields[1].len,
+                    .status = r.status,
+                    .headers = r.headers,
+                    .nheaders = r.nheaders,
+                    .body = r.body,
+                    .body_len = r.body_len,
                     .worker_id = w->id,
                 };
                 if (j->hcb) j->hcb(j->ud, &res);
                 job_free(j);
             }
         } else {
-            if (j->kind != JOB_CABLE || f->nfields < 1) job_fail(j, QR_EPROTO, 500, w->id);
+            qr_slice_t json;
+            if (j->kind != JOB_CABLE || qr_frame_get_cable(f, QR_F_CABLE_RESULT, &json) != 0)
+                job_fail(j, QR_EPROTO, 500, w->id);
             else {
-                if (j->ccb) j->ccb(j->ud, 0, f->fields[0].ptr, f->fields[0].len);
+                if (j->ccb) j->ccb(j->ud, 0, json.ptr, json.len);
                 job_free(j);
             }
         }
         if (w->state == W_IDLE) dispatch_queue();
         return;
     }
-    case QR_F_BROADCAST:
-        if (f->nfields < 2) goto bad;
-        qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
+    case QR_F_BROADCAST: {
+        qr_slice_t stream, json;
+        if (qr_frame_get_broadcast(f, &stream, &json) != 0) goto bad;
+        qr_hub_publish(stream.ptr, stream.len, json.ptr, json.len);
         return;
+    }
     default:
         goto bad;
     }
@@ -462,7 +467,7 @@ void qr_pool_refill(void)
     if (g_shutdown) return;
     while (count_live() < g_cfg->workers + QR_SPARES) {
         uint32_t id = g_next_worker_id + 1;
-        int fd = qr_supervisor_fork_worker(id);
+        int fd = g_ops.fork_worker(g_ops.ud, id);
         if (fd < 0) return;
         g_next_worker_id = id;
         worker_t *w = qr_xcalloc(1, sizeof *w);
@@ -509,10 +514,11 @@ void qr_pool_worker_exited(int pid, int st)
     }
 }
 
-int qr_pool_init(uv_loop_t *loop, const qr_config_t *cfg)
+int qr_pool_init(uv_loop_t *loop, const qr_config_t *cfg, const qr_pool_ops_t *ops)
 {
     g_loop = loop;
     g_cfg = cfg;
+    g_ops = *ops;
     return 0;
 }
 
@@ -525,25 +531,15 @@ static job_t *new_job(int kind)
     return j;
 }
 
-int qr_pool_request(const qr_http_request_t *req, qr_pool_http_cb cb, void *ud)
+int qr_pool_request(const qr_request_t *req, qr_pool_http_cb cb, void *ud)
 {
     if (g_shutdown) return -EAGAIN;
     if (g_qlen >= (size_t)g_cfg->queue_max) return QR_ETOOBIG;
-    if (qr_supervisor_backing_off() && !ready_active()) return -EAGAIN;
+    if (g_ops.backing_off(g_ops.ud) && !ready_active()) return -EAGAIN;
     job_t *j = new_job(JOB_HTTP);
     j->hcb = cb;
     j->ud = ud;
-    qr_buf_reserve(&j->frame, 128 + req->body_len + 64 * req->nheaders);
-    qr_frame_begin(&j->frame, QR_F_REQUEST, j->id);
-    qr_frame_add_str(&j->frame, req->method);
-    qr_frame_add_str(&j->frame, req->target);
-    qr_frame_add_str(&j->frame, req->remote_addr ? req->remote_addr : "");
-    qr_frame_add(&j->frame, req->body, req->body_len);
-    for (size_t i = 0; i < req->nheaders; i++) {
-        qr_frame_add(&j->frame, req->headers[i].name, req->headers[i].name_len);
-        qr_frame_add(&j->frame, req->headers[i].value, req->headers[i].value_len);
-    }
-    qr_frame_end(&j->frame);
+    qr_frame_put_request(&j->frame, j->id, req);
     enqueue(j, 0);
     dispatch_queue();
     return 0;
@@ -555,9 +551,7 @@ int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud
     job_t *j = new_job(JOB_CABLE);
     j->ccb = cb;
     j->ud = ud;
-    qr_frame_begin(&j->frame, QR_F_CABLE, j->id);
-    qr_frame_add(&j->frame, op_json, len);
-    qr_frame_end(&j->frame);
+    qr_frame_put_cable(&j->frame, QR_F_CABLE, j->id, op_json, len);
     enqueue(j, 0);
     dispatch_queue();
     return 0;

@@ -26,26 +26,6 @@ export class Parameters {
     if (v === undefined || v === null || v === "" || (v instanceof Parameters && Object.keys(v).length === 0)) throw new ParameterMissing(key);
     return v;
   }
-  // Rails 8: expect({ article: ["title", "body"] }) is require + permit that also refuses a
-  // value of the wrong shape (article=foo where a hash is expected) with ParameterMissing (400);
-  // expect("id") requires a scalar.
-  expect(...specs) {
-    const out = [];
-    for (const spec of specs) {
-      if (typeof spec === "string") {
-        const v = this.require(spec);
-        if (typeof v === "object" && !(v instanceof Date)) throw new ParameterMissing(spec);
-        out.push(v);
-        continue;
-      }
-      for (const key of Object.keys(spec)) {
-        const v = this.require(key);
-        if (!(v instanceof Parameters)) throw new ParameterMissing(key);
-        out.push(v.permit(...[].concat(spec[key])));
-      }
-    }
-    return out.length === 1 ? out[0] : out;
-  }
   // permit("title", "body", { tags: [] }, { author: ["name"] })
   permit(...keys) {
     const out = {};
@@ -64,6 +44,28 @@ export class Parameters {
       }
     }
     return new Parameters(out, true);
+  }
+  // Rails 8: expect("id") -> the scalar; expect({ article: ["title", "body"] }) ->
+  // require("article").permit("title", "body"); a missing key, a scalar where a hash is expected
+  // (or the reverse) or nothing permitted raises ParameterMissing (400). Several keys -> an array.
+  expect(...filters) {
+    const values = [];
+    for (const f of filters.flat()) {
+      if (typeof f === "string") {
+        const v = this[f];
+        if (v === undefined || v === null || v === "" || (typeof v === "object" && !(v instanceof Date))) throw new ParameterMissing(f);
+        values.push(v);
+      } else if (f && typeof f === "object") {
+        for (const k of Object.keys(f)) {
+          const v = this[k];
+          if (!(v instanceof Parameters)) throw new ParameterMissing(k);
+          const p = v.permit(...[].concat(f[k]));
+          if (Object.keys(p).length === 0) throw new ParameterMissing(k);
+          values.push(p);
+        }
+      }
+    }
+    return values.length === 1 ? values[0] : values;
   }
   get(key) { return this[key]; }
   fetch(key, dflt) { return this[key] !== undefined ? this[key] : dflt; }
