@@ -50,6 +50,7 @@ static const command_t commands[] = {
     {"new", "NAME [--demo blog]", "create a new app in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
     {"db:", "", "db:create|migrate|rollback|seed|prepare, from the app folder", NULL, "lib/quickrail/cli/db.js", 0, 1},
     {"routes", "[-g PATTERN]", "print the app's routes", NULL, "lib/quickrail/cli/routes.js", 0, 0},
+    {"build", "[DIR] [--out OUT]", "compile the app's Ruby to JavaScript (DIR/tmp/quickrail-build)", NULL, "lib/quickrail/cli/build.js", 0, 0},
     {"console", "", "an interactive JavaScript console with the app loaded", NULL, "lib/quickrail/cli/console.js", 0, 0},
     {"help", "", "show this help", cmd_help, NULL, 0, 0},
     {"version", "", "print the version", cmd_version, NULL, 0, 0},
