@@ -48,7 +48,17 @@ suite() { # suite NAME KIND CMD...  (KIND: node | cmocka | plain)
   echo "--- $name: $p passed, $f failed (rc $rc, log $log)"
 }
 
-run_unit() { local rc=0; for t in "$@"; do [ -x "$t" ] && { "$t" || rc=1; }; done; return $rc; }
+# Each C test binary runs under a timeout: a hung test fails (rc 124) instead of hanging CI.
+run_unit() {
+  local rc=0 r
+  for t in "$@"; do
+    [ -x "$t" ] || continue
+    timeout -k 5 "${UNIT_TIMEOUT:-180}" "$t"; r=$?
+    if [ "$r" = 124 ] || [ "$r" = 137 ]; then echo "[  FAILED  ] 1 test(s): $t timed out after ${UNIT_TIMEOUT:-180} s"; fi
+    [ "$r" = 0 ] || rc=1
+  done
+  return $rc
+}
 
 # The architecture check: include / import edges, layers, cycles (docs/architecture.md).
 suite arch node node --test --test-concurrency=1 --test-reporter=spec tests/arch/
