@@ -52,6 +52,12 @@ export class Application {
     Object.assign(Controller.prototype, routeHelpers);
     this.views.addHelpers(routeHelpers);
     for (const h of [].concat(this.opts.helpers || [])) this.views.addHelpers(h);
+    // constants named in Ruby templates (`Article.count`) resolve through the model registry
+    this.views.helpers.__const = (name) => {
+      const c = registry[String(name).split("::").pop()];
+      if (c) return c;
+      throw Object.assign(new Error("uninitialized constant " + name), { name: "NameError" });
+    };
     this.views.load(this.root + "/app/views");
     hooks.renderPartial = (partial, locals) => this.views.renderPartialStandalone(partial, locals, this);
     if (this.opts.appName) hooks.appName = this.opts.appName;
