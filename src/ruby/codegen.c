@@ -2030,7 +2030,9 @@ static void emit_template(gen *g, const node *root)
     /* errors name the template and its line (the body is line-aligned with the template) */
     g->need_rb = 1;
     out(g, " } catch ($e) { throw __h.__templateError($e, ");
-    out_str_lit(g, g->path, strlen(g->path));
+    const char *name = strstr(g->path, "app/views/"); /* the template as the app names it */
+    if (!name) name = g->path;
+    out_str_lit(g, name, strlen(name));
     out(g, ", $rb.tplLine($e)); }");
     if (html) out(g, " finally { __c.o = __saved; }");
     scope_pop(g);
