@@ -16,6 +16,7 @@
 #include "cable.h"
 #include "common.h"
 #include "log.h"
+#include "ops.h"
 #include "pool.h"
 #include "static.h"
 #include "supervisor.h"
@@ -494,8 +495,13 @@ static void write_response(qr_conn_t *c, int status, const qr_slice_t *headers, 
 
 static void log_request(qr_conn_t *c, int status, const char *who)
 {
+    uint64_t dur = qr_now_ns() - c->t_start;
+    if (qr_ops_metrics_enabled()) {
+        const char *q = c->url_len ? memchr(c->hdr.data, '?', c->url_len) : NULL;
+        qr_ops_observe(c->method, c->url_len ? c->hdr.data : "", q ? (size_t)(q - c->hdr.data) : c->url_len, status, dur);
+    }
     if (qr_log_get_level() > QR_LOG_INFO) return;
-    double ms = (double)(qr_now_ns() - c->t_start) / 1e6;
+    double ms = (double)dur / 1e6;
     qr_info("%s \"%s\" %d %s in %.2fms (%s) for %s", c->method ? c->method : "-",
             c->url_len ? c->hdr.data : "-", status, reason_phrase(status), ms, who, c->remote);
 }
@@ -678,6 +684,16 @@ static void dispatch(qr_conn_t *c)
         request_done(c);
         return;
     }
+    qr_ops_reply_t ops;
+    if (qr_ops_answer(&req, &ops)) {
+        write_response(c, ops.status, NULL, 0, ops.content_type, "Cache-Control: no-store\r\n",
+                       c->is_head ? NULL : ops.body.data, ops.body.len);
+        qr_buf_free(&ops.body);
+        log_request(c, ops.status, "server");
+        if (hs != hs_small) free(hs);
+        request_done(c);
+        return;
+    }
     int r = qr_pool_request(&req, on_pool_response, c);
     if (hs != hs_small) free(hs);
     if (r == 0) return; /* on_pool_response continues */
@@ -818,6 +834,7 @@ int qr_http_start(uv_loop_t *loop, const qr_config_t *cfg)
 {
     g_loop = loop;
     g_cfg = cfg;
+    qr_ops_init(cfg);
     snprintf(g_public, sizeof g_public, "%s/public", cfg->app_dir);
     llhttp_settings_init(&g_settings);
     g_settings.on_message_begin = on_message_begin;
