@@ -24,7 +24,9 @@ QJS_SANFLAGS := $(if $(filter 1,$(SAN)),-fno-sanitize=undefined,)
 QJS_SRC := quickjs.c libregexp.c libunicode.c cutils.c libbf.c
 QJS_OBJ := $(QJS_SRC:%.c=$(BUILD)/qjs/%.o)
 LLHTTP_OBJ := $(BUILD)/llhttp/llhttp.o $(BUILD)/llhttp/api.o $(BUILD)/llhttp/http.o
-SRC     := $(wildcard src/*.c)
+# src/ruby/ is the Ruby front end (lexer, parser, ERB, code generator): objects in $(BUILD)/ruby/.
+SRC     := $(wildcard src/*.c src/ruby/*.c)
+HDRS    := $(wildcard src/*.h src/ruby/*.h)
 OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embed_data.o
 LIB_OBJ := $(filter-out $(BUILD)/main.o,$(OBJ))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -56,7 +58,7 @@ $(BUILD)/embed_data.c: $(BUILD)/tools/embed $(EMBED_FILES)
 $(BUILD)/embed_data.o: $(BUILD)/embed_data.c
 	$(CC) $(CFLAGS_DEP) -Isrc -c $< -o $@
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(QJS)/quickjs.c
+$(BUILD)/%.o: src/%.c $(HDRS) | $(QJS)/quickjs.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
 

@@ -1,10 +1,10 @@
-/* ops.c — the server's own HTTP answers (ops.h): GET /up (200 when the app booted and an
- * active worker is ready, else 503, with Rails 7.1's green/red page), GET /metrics in the
- * Prometheus text format (requests by status and route, a latency histogram, and the
- * pool's, the supervisor's and cable's counters) and the development page of a failed reload
- * (the error with a source excerpt and a caret). Routes are the request path with numeric and
- * hex-id segments folded to :id, at most QR_OPS_MAX_ROUTES of them. Runs on the supervisor's
- * loop; calls supervisor.c, pool.c, cable.c, hub.c, common.c. */
+/* ops.c — what the server says about itself (ops.h), rendered for serve.c: the GET /up page
+ * (Rails 7.1's green/red), GET /metrics in the Prometheus text format (requests by method,
+ * route and status and a latency histogram, counted here; the pool's, hub's and cable's
+ * figures read from them; the supervisor's handed in) and the development page of a failed
+ * reload (the error with a source excerpt and a caret). Routes are the request path with
+ * numeric and hex-id segments folded to :id, at most QR_OPS_MAX_ROUTES of them. Runs on the
+ * supervisor's loop; calls pool.c, cable.c, hub.c, common.c; never serve.c or supervisor.c. */
 #include "ops.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +13,12 @@
 #include "common.h"
 #include "hub.h"
 #include "pool.h"
-#include "supervisor.h"
 
 #define QR_OPS_MAX_ROUTES 256
 #define QR_OPS_NBUCKETS 12
 
 static const qr_config_t *g_cfg;
 static int g_metrics;
-static int g_dev;
 
 /* latency buckets, seconds (Prometheus' default set, trimmed) */
 static const double g_bounds[QR_OPS_NBUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
@@ -44,7 +42,6 @@ void qr_ops_init(const qr_config_t *cfg)
     g_cfg = cfg;
     const char *m = getenv("QUICKRAIL_METRICS");
     g_metrics = (m && strcmp(m, "1") == 0) || strcmp(cfg->env, "test") == 0;
-    g_dev = strcmp(cfg->env, "development") == 0;
 }
 
 int qr_ops_metrics_enabled(void) { return g_metrics; }
@@ -197,7 +194,7 @@ static void source_excerpt(qr_buf_t *b, const char *file, long line, long col, c
     fclose(f);
 }
 
-static void boot_error_page(qr_buf_t *b, const char *err)
+void qr_ops_boot_error_page(qr_buf_t *b, const char *err)
 {
     qr_buf_append_str(b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>The app failed to reload</title>"
                          "<style>body{font-family:sans-serif;margin:2em;color:#222}h1{color:#b00;font-size:1.4em}"
@@ -226,7 +223,7 @@ static void metric(qr_buf_t *b, const char *name, const char *type, const char *
     qr_buf_appendf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, v);
 }
 
-static void metrics_text(qr_buf_t *b)
+void qr_ops_metrics_text(qr_buf_t *b, const qr_ops_sup_metrics_t *sm)
 {
     qr_buf_append_str(b, "# HELP quickrail_http_requests_total HTTP requests answered, by method, route (ids folded to :id) and status.\n"
                          "# TYPE quickrail_http_requests_total counter\n");
@@ -265,13 +262,11 @@ static void metrics_text(qr_buf_t *b)
            (double)pm.last_replacement_ns / 1e9);
     metric(b, "quickrail_worker_replacement_p99_seconds", "gauge", "p99 worker replacement latency over the recent replacements.",
            (double)pm.p99_replacement_ns / 1e9);
-    qr_supervisor_metrics_t sm;
-    qr_supervisor_metrics(&sm);
-    metric(b, "quickrail_zygote_restarts_total", "counter", "Zygote processes that died and were restarted.", (double)sm.zygote_restarts);
-    metric(b, "quickrail_reloads_total", "counter", "Code reloads that booted (SIGHUP, quickrail reload, development watcher).", (double)sm.reloads);
-    metric(b, "quickrail_reload_failures_total", "counter", "Code reloads whose new code did not boot (the old code kept serving).", (double)sm.reload_failures);
-    metric(b, "quickrail_reload_boot_seconds", "gauge", "Boot time of the last reload's new code.", (double)sm.last_reload_ns / 1e9);
-    metric(b, "quickrail_backing_off", "gauge", "1 while the restart budget is exhausted.", sm.backing_off);
+    metric(b, "quickrail_zygote_restarts_total", "counter", "Zygote processes that died and were restarted.", (double)sm->zygote_restarts);
+    metric(b, "quickrail_reloads_total", "counter", "Code reloads that booted (SIGHUP, quickrail reload, development watcher).", (double)sm->reloads);
+    metric(b, "quickrail_reload_failures_total", "counter", "Code reloads whose new code did not boot (the old code kept serving).", (double)sm->reload_failures);
+    metric(b, "quickrail_reload_boot_seconds", "gauge", "Boot time of the last reload's new code.", (double)sm->last_reload_ns / 1e9);
+    metric(b, "quickrail_backing_off", "gauge", "1 while the restart budget is exhausted.", sm->backing_off);
     metric(b, "quickrail_websocket_connections", "gauge", "Open Action Cable WebSocket connections.", (double)qr_cable_connection_count());
     metric(b, "quickrail_cable_subscriptions", "gauge", "Stream subscriptions held by the hub.", (double)qr_hub_subscription_count());
     metric(b, "quickrail_cable_streams", "gauge", "Streams with at least one subscriber.", (double)qr_hub_stream_count());
@@ -281,32 +276,9 @@ static void metrics_text(qr_buf_t *b)
     metric(b, "quickrail_broadcasts_total", "counter", "Broadcasts published (from workers and the cluster bridge).", (double)qr_hub_broadcast_count());
 }
 
-/* ---------------------------------------------------------------- answer */
+/* ---------------------------------------------------------------- /up */
 
-int qr_ops_answer(const qr_http_request_t *req, qr_ops_reply_t *out)
+void qr_ops_up_page(qr_buf_t *b, int ok)
 {
-    int get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
-    out->body = (qr_buf_t)QR_BUF_INIT;
-    if (get && strcmp(req->path, "/up") == 0) {
-        int ok = qr_supervisor_app_booted() && qr_pool_ready_workers() > 0;
-        out->status = ok ? 200 : 503;
-        out->content_type = "text/html; charset=utf-8";
-        qr_buf_appendf(&out->body, "<!DOCTYPE html><html><body style=\"background-color: %s\"></body></html>\n",
-                       ok ? "green" : "red");
-        return 1;
-    }
-    if (get && g_metrics && strcmp(req->path, "/metrics") == 0) {
-        out->status = 200;
-        out->content_type = "text/plain; version=0.0.4; charset=utf-8";
-        metrics_text(&out->body);
-        return 1;
-    }
-    const char *err = g_dev ? qr_supervisor_boot_error() : NULL;
-    if (err) {
-        out->status = 500;
-        out->content_type = "text/html; charset=utf-8";
-        boot_error_page(&out->body, err);
-        return 1;
-    }
-    return 0;
+    qr_buf_appendf(b, "<!DOCTYPE html><html><body style=\"background-color: %s\"></body></html>\n", ok ? "green" : "red");
 }

@@ -5,9 +5,11 @@
  * a new zygote boots the code on disk; on READY it replaces the old one and pool.c replaces the
  * workers; if it fails the old ones keep serving), the pid file, the restart
  * budget (more than restart_max restarts in restart_period -> exponential backoff, one log
- * line per step) and the stats document. Runs no JavaScript and never blocks the loop.
- * In development, watch.c's file events trigger the same reload. Calls http.c, pool.c, cable.c,
- * watch.c, frame.c, log.c. */
+ * line per step) and the stats document. It wires the layers: http.c gets serve.c's handler,
+ * pool.c gets an ops table (fork a worker, note a restart, backing off?, rolled) instead of
+ * calling up, serve.c gets one (stats, the failed reload's error, booted?, counters). In
+ * development, watch.c's file events trigger the same reload as SIGHUP. Runs no JavaScript and
+ * never blocks the loop. Calls serve.c, http.c, pool.c, cable.c, watch.c, frame.c, log.c. */
 #include "supervisor.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -26,6 +28,7 @@
 #include "http.h"
 #include "log.h"
 #include "pool.h"
+#include "serve.h"
 #include "watch.h"
 
 #define QR_BACKOFF_BASE_MS 100
@@ -76,6 +79,7 @@ static uint64_t g_reloads, g_reload_failures, g_last_reload_ns;
 
 static void start_zygote(void);
 static void start_reload(const char *why);
+static void op_rolled(void *ud);
 
 /* ---------------------------------------------------------------- restart budget */
 
@@ -90,7 +94,7 @@ static void on_backoff_over(uv_timer_t *t)
     else qr_pool_refill();
 }
 
-void qr_supervisor_note_restart(void)
+static void note_restart(void)
 {
     if (g_shutting_down) return;
     uint64_t now = qr_now_ms();
@@ -119,12 +123,14 @@ void qr_supervisor_note_restart(void)
     uv_timer_start(&g_backoff_timer, on_backoff_over, delay, 0);
 }
 
-int qr_supervisor_backing_off(void) { return g_backing_off; }
 
 /* ---------------------------------------------------------------- zygote */
 
-int qr_supervisor_fork_worker(uint32_t worker_id)
+/* Asks the zygote to fork worker `worker_id` (pool ops): returns the supervisor's end of a new
+ * socketpair, or -EAGAIN when no fork can be made now. */
+static int fork_worker(void *ud, uint32_t worker_id)
 {
+    (void)ud;
     if (!g_z || g_z->state != Z_READY || g_backing_off || g_shutting_down) return -EAGAIN;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -234,7 +240,7 @@ static void zygote_frame(zyg_t *z, const qr_frame_t *f)
         }
         g_zever_ready = 1;
         if (!g_backing_off) qr_pool_refill();
-        qr_supervisor_rolled(); /* a reload asked for while it booted */
+        op_rolled(NULL); /* a reload asked for while it booted */
         break;
     case QR_F_FORKED:
         if (f->nfields >= 2 && qr_slice_to_u64(f->fields[0], &a) == 0 && qr_slice_to_u64(f->fields[1], &b) == 0)
@@ -363,7 +369,7 @@ static void zyg_lost(zyg_t *z)
     g_zygote_restarts++;
     qr_warn("the zygote (pid %d) %s; starting a new one (workers keep serving)", pid,
             was_ready ? "died" : "died while loading the app");
-    qr_supervisor_note_restart();
+    note_restart();
     if (!g_backing_off) uv_timer_start(&g_zrestart_timer, on_zrestart, 0, 0);
 }
 
@@ -386,12 +392,17 @@ static void start_reload(const char *why)
     }
 }
 
-void qr_supervisor_reload(const char *why) { start_reload(why); }
-
-const char *qr_supervisor_boot_error(void) { return g_zcand || g_change_pending ? NULL : g_boot_error; }
-
-void qr_supervisor_rolled(void)
+/* serve ops: the failed reload's error (development only), NULL while a reload is under way */
+static const char *op_boot_error(void *ud)
 {
+    (void)ud;
+    return g_zcand || g_change_pending ? NULL : g_boot_error;
+}
+
+/* pool ops: every worker runs the newest code; a reload asked for meanwhile starts now */
+static void op_rolled(void *ud)
+{
+    (void)ud;
     if (g_reload_again && !g_zcand) {
         g_reload_again = 0;
         start_reload("more changes");
@@ -561,21 +572,9 @@ static void on_code_changed(const char *rel)
 
 /* ---------------------------------------------------------------- stats */
 
-int qr_supervisor_stats_enabled(void) { return g_stats; }
-
-void qr_supervisor_metrics(qr_supervisor_metrics_t *m)
+static void stats_json(void *ud, qr_buf_t *b)
 {
-    m->zygote_restarts = g_zygote_restarts;
-    m->reloads = g_reloads;
-    m->reload_failures = g_reload_failures;
-    m->last_reload_ns = g_last_reload_ns;
-    m->backing_off = g_backing_off;
-}
-
-int qr_supervisor_app_booted(void) { return g_zever_ready && !g_shutting_down; }
-
-void qr_supervisor_stats_json(qr_buf_t *b)
-{
+    (void)ud;
     long rss, pss, zrss = -1, zpss = -1;
     qr__proc_mem(getpid(), &rss, &pss);
     if (g_z && g_z->pid > 0) qr__proc_mem(g_z->pid, &zrss, &zpss);
@@ -595,6 +594,20 @@ void qr_supervisor_stats_json(qr_buf_t *b)
 }
 
 /* ---------------------------------------------------------------- run */
+
+static void op_note_restart(void *ud) { (void)ud; note_restart(); }
+static int op_backing_off(void *ud) { (void)ud; return g_backing_off; }
+static int op_app_booted(void *ud) { (void)ud; return g_zever_ready && !g_shutting_down; }
+
+static void op_metrics(void *ud, qr_ops_sup_metrics_t *m)
+{
+    (void)ud;
+    m->zygote_restarts = g_zygote_restarts;
+    m->reloads = g_reloads;
+    m->reload_failures = g_reload_failures;
+    m->last_reload_ns = g_last_reload_ns;
+    m->backing_off = g_backing_off;
+}
 
 static void on_announce(uv_timer_t *t)
 {
@@ -619,14 +632,21 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     signal(SIGPIPE, SIG_IGN);
     g_loop = uv_default_loop();
 
-    int r = qr_http_start(g_loop, cfg);
+    qr_serve_ops_t sops = {.stats_json = g_stats ? stats_json : NULL,
+                           .boot_error = strcmp(cfg->env, "development") == 0 ? op_boot_error : NULL,
+                           .app_booted = op_app_booted,
+                           .metrics = op_metrics};
+    qr_serve_init(cfg, &sops);
+    int r = qr_http_start(g_loop, cfg, qr_serve_handler());
     if (r != 0) {
         fprintf(stderr, "quickrail: cannot listen on %s:%d: %s\n"
                         "  Is another server using this port? Pick another with -p PORT (or PORT=...).\n",
                 cfg->bind, cfg->port, uv_strerror(r));
         return 1;
     }
-    qr_pool_init(g_loop, cfg);
+    qr_pool_ops_t pops = {.fork_worker = fork_worker, .note_restart = op_note_restart,
+                          .backing_off = op_backing_off, .rolled = op_rolled};
+    qr_pool_init(g_loop, cfg, &pops);
     uv_signal_init(g_loop, &g_sigchld);
     uv_signal_start(&g_sigchld, on_sigchld, SIGCHLD);
     uv_signal_init(g_loop, &g_sigterm);

@@ -23,6 +23,7 @@ function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, 
 
 export class Application {
   // Application.create({ root, models, controllers, helpers, routes, channels, connection, config })
+  // (controllers and channels: arrays of classes, or objects keyed by route path / identifier)
   static create(opts = {}) { return new Application(opts).boot(); }
 
   constructor(opts) {
@@ -36,7 +37,10 @@ export class Application {
 
   boot() {
     for (const m of [].concat(this.opts.models || [])) m.register();
-    for (const c of [].concat(this.opts.controllers || [])) this.controllers[c.controllerPath || controllerKey(c)] = c;
+    const cs = this.opts.controllers || [];
+    // An array of classes (keyed by their name), or { "admin/users": Class } as autoload.js builds.
+    if (Array.isArray(cs) || typeof cs === "function") for (const c of [].concat(cs)) this.controllers[c.controllerPath || controllerKey(c)] = c;
+    else Object.assign(this.controllers, cs);
     this.router = drawRoutes(this.opts.routes);
     const app = this;
     const routeHelpers = this.router.helpers(() => {

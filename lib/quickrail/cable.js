@@ -5,7 +5,7 @@
 // (app/channels/application_cable/connection.js) gets connect(), identifiedBy and
 // rejectUnauthorizedConnection(). Each op gets fresh instances: state lives in the supervisor.
 import { decodeSession, parseCookies } from "./session.js";
-import { streamName } from "./model/broadcasts.js";
+import { streamName } from "./turbo.js";
 import { registry } from "./model/base.js";
 
 class Unauthorized extends Error { constructor() { super("unauthorized"); this.name = "UnauthorizedError"; } }
@@ -73,7 +73,8 @@ export class Cable {
   constructor(app, channels, ConnectionClass) {
     this.app = app;
     this.channels = {};
-    for (const c of channels) this.channels[c.channelName || c.name] = c;
+    if (Array.isArray(channels)) for (const c of channels) this.channels[c.channelName || c.name] = c;
+    else Object.assign(this.channels, channels); // { "Chat::RoomChannel": Class }
     this.Connection = ConnectionClass || Connection;
   }
   handle(opJson) {

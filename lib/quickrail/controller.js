@@ -4,7 +4,7 @@
 // turbo_stream by extension and Accept), rescueFrom, CSRF protection, session and flash.
 // Instance properties an action sets (this.articles = ...) become the view's assigns.
 import { ViewContext, withContext } from "./view/context.js";
-import { turboStreamTag, domId } from "./model/broadcasts.js";
+import { domId, turboStreamBuilder } from "./turbo.js";
 import { polymorphicPath, urlFor } from "./view/helpers.js";
 import { SafeString } from "./support/html.js";
 import { underscore, camelize } from "./support/inflector.js";
@@ -77,7 +77,17 @@ export class Controller {
     }).filter(Boolean);
     return this;
   }
-  static rescueFrom(errorClass, handler) { filters(this).rescue.unshift({ errorClass, handler }); return this; }
+  // rescueFrom(RecordNotFound, fn) | rescueFrom(A, B, { with: "handler" }) (Rails' rescue_from
+  // A, B, with: :handler) | rescueFrom(A, function (e) { ... }); later declarations win.
+  static rescueFrom(...args) {
+    let handler = args.pop();
+    if (handler && typeof handler === "object" && handler.with !== undefined) handler = handler.with;
+    if (typeof handler !== "function" && typeof handler !== "string") throw new Error("quickrail: rescueFrom(" + args.map((c) => (c && c.name) || String(c)).join(", ") + ") needs a handler: a method name ({ with: \"name\" }) or a function");
+    if (!args.length) throw new Error("quickrail: rescueFrom needs at least one error class");
+    const f = filters(this);
+    for (let i = args.length - 1; i >= 0; i--) f.rescue.unshift({ errorClass: args[i], handler });
+    return this;
+  }
   static layout(name) { filters(this).layout = name; return this; }
   static protectFromForgery(opts = {}) { filters(this).forgery = opts.with || "exception"; return this; }
   static skipForgeryProtection() { filters(this).forgery = false; return this; }
@@ -261,26 +271,5 @@ export class Controller {
   get turboStream() { return turboStreamBuilder(this); }
 }
 Controller.protectFromForgery();
-
-// turboStream.replace(record) / .append("comments", {partial, locals}) / .remove(record) ...
-// for a controller, or for a view context ({ app, vc }) when called from a template.
-export function turboStreamBuilder(controller) {
-  const views = controller.app.views;
-  const vcOf = () => (controller.viewContext ? controller.viewContext() : controller.vc);
-  const make = (action) => (target, opts = {}) => {
-    let content = opts.html !== undefined ? String(opts.html) : (opts.content !== undefined ? String(opts.content) : undefined);
-    let t = target;
-    if (target && typeof target === "object" && typeof target.toPartialPath === "function") {
-      t = action === "append" || action === "prepend" ? target.constructor.modelName.plural : domId(target);
-      if (content === undefined && action !== "remove") content = views.renderInView(vcOf(), target, opts.locals).s;
-    }
-    if (content === undefined && opts.partial) content = views.renderInView(vcOf(), { partial: opts.partial, locals: opts.locals }).s;
-    return new SafeString(turboStreamTag(action, t, content, opts));
-  };
-  const out = {};
-  for (const a of ["append", "prepend", "replace", "update", "remove", "before", "after"]) out[a] = make(a);
-  out.refresh = () => new SafeString(turboStreamTag("refresh"));
-  return out;
-}
 
 export { INTERNAL, camelize };

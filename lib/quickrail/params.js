@@ -34,6 +34,28 @@ export class Parameters {
     }
     return new Parameters(out, true);
   }
+  // Rails 8: expect("id") -> the scalar; expect({ article: ["title", "body"] }) ->
+  // require("article").permit("title", "body"); a missing key, a scalar where a hash is expected
+  // (or the reverse) or nothing permitted raises ParameterMissing (400). Several keys -> an array.
+  expect(...filters) {
+    const values = [];
+    for (const f of filters.flat()) {
+      if (typeof f === "string") {
+        const v = this[f];
+        if (v === undefined || v === null || v === "" || (typeof v === "object" && !(v instanceof Date))) throw new ParameterMissing(f);
+        values.push(v);
+      } else if (f && typeof f === "object") {
+        for (const k of Object.keys(f)) {
+          const v = this[k];
+          if (!(v instanceof Parameters)) throw new ParameterMissing(k);
+          const p = v.permit(...[].concat(f[k]));
+          if (Object.keys(p).length === 0) throw new ParameterMissing(k);
+          values.push(p);
+        }
+      }
+    }
+    return values.length === 1 ? values[0] : values;
+  }
   get(key) { return this[key]; }
   fetch(key, dflt) { return this[key] !== undefined ? this[key] : dflt; }
   has(key) { return Object.prototype.hasOwnProperty.call(this, key); }

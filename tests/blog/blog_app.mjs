@@ -1,7 +1,8 @@
-// tests/blog/blog_app.mjs — a fresh copy of examples/blog for one test file: copied into a temp
-// folder, its database prepared by the quickrail binary itself (`quickrail db:prepare`, or
-// `quickrail run lib/quickrail/cli/db.js db:prepare` on binaries without the db: commands),
-// then served by the real server through tests/lib/server.mjs. Shared by tests/blog and tests/e2e.
+// tests/blog/blog_app.mjs — a fresh copy of one of the blogs (BLOGS: "js" = examples/blog, "ruby"
+// = examples/blog-ruby) or of another app folder for one test file: copied into a temp folder,
+// its database prepared by the quickrail binary itself (`quickrail db:prepare`, or `quickrail
+// run lib/quickrail/cli/db.js db:prepare` on binaries without the db: commands), then served
+// by the real server through tests/lib/server.mjs. Shared by tests/blog, tests/e2e, tests/rails.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,11 +15,20 @@ export const BIN = process.env.QUICKRAIL_BIN || path.join(ROOT, "build/quickrail
 export const SECRET = "secret-key-base-for-blog-tests";
 const require = createRequire(path.join(ROOT, "package.json"));
 
-export function prepareBlog() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-blog-"));
-  const src = path.join(ROOT, "examples/blog");
+export const BLOGS = { js: "examples/blog", ruby: "examples/blog-ruby" };
+
+export function prepareBlog(variant = "js") {
+  if (!BLOGS[variant]) throw new Error("prepareBlog: no blog variant " + variant + " (" + Object.keys(BLOGS).join(", ") + ")");
+  const app = prepareApp(BLOGS[variant]);
+  if (!fs.existsSync(path.join(app.dir, "public/assets/turbo.js"))) throw new Error(BLOGS[variant] + "/public/assets is missing: run scripts/build-assets.sh");
+  return app;
+}
+
+// A copy of the app folder `from` (relative to the repository) with its database prepared.
+export function prepareApp(from) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-app-"));
+  const src = path.join(ROOT, from);
   fs.cpSync(src, dir, { recursive: true, filter: (p) => !/\.sqlite3(-wal|-shm)?$|\/tmp(\/|$)/.test(p.slice(src.length)) });
-  if (!fs.existsSync(path.join(dir, "public/assets/turbo.js"))) throw new Error("examples/blog/public/assets is missing: run scripts/build-assets.sh");
   const env = { ...process.env, QUICKRAIL_ENV: "test", SECRET_KEY_BASE: SECRET };
   let r = spawnSync(BIN, ["db:prepare"], { cwd: dir, env, encoding: "utf8" });
   if (r.status !== 0 && /unknown command|usage/i.test(r.stderr + r.stdout)) {

@@ -1,16 +1,20 @@
-// model/base.js — ActiveRecord::Base: one class per table, attributes from the schema
-// (camelCase and snake_case accessors), persistence (save/update/destroy in a transaction),
-// dirty tracking, timestamps, validations, callbacks incl. after_*_commit, associations
-// (hasMany with dependent, belongsTo, hasOne) and includes() preloading. Synchronous: the
-// adapters are synchronous (bun:sqlite API), so a request never waits on the database.
-import { tableize, underscore, camelize, humanize, pluralize, singularize } from "../support/inflector.js";
+// model/base.js — ActiveRecord::Base: one class per table; querying (delegated to Relation),
+// instance attributes and dirty tracking, validation, and persistence (save/update/destroy in a
+// transaction, timestamps, after_*_commit). The schema and casting live in attributes.js,
+// associations in associations.js, callbacks in callbacks.js, the class registry in meta.js;
+// Base exposes them as its static methods. Synchronous: the adapters are synchronous (bun:sqlite
+// API), so a request never waits on the database.
+import { tableize, underscore, humanize, pluralize } from "../support/inflector.js";
 import { connection, transaction, afterCommit, afterRollback, inTransaction } from "../db/connection.js";
 import { Relation, CollectionProxy, RecordNotFound } from "./relation.js";
 import { Errors } from "./errors.js";
 import { runValidation, isBlank, validators } from "./validations.js";
+import { meta, chain, hasOwn, registry } from "./meta.js";
+import { CALLBACKS, ABORT, abort, addCallback, runCallbacks } from "./callbacks.js";
+import { UnknownAttributeError, loadSchema, castDefault, castInput, sameValue } from "./attributes.js";
+import * as associations from "./associations.js";
 
-const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-export const registry = {};
+export { registry, abort, castInput, UnknownAttributeError };
 
 export class RecordInvalid extends Error {
   constructor(record) {
@@ -18,38 +22,6 @@ export class RecordInvalid extends Error {
     this.name = "RecordInvalid"; this.record = record; this.status = 422;
   }
 }
-export class UnknownAttributeError extends Error {
-  constructor(model, attr) { super("unknown attribute '" + attr + "' for " + model + "."); this.name = "UnknownAttributeError"; }
-}
-const ABORT = { abort: true, toString() { return "quickrail: callback chain aborted"; } };
-// Inside a before_* callback: `abort()` halts the chain, save/destroy return false (Rails' throw :abort).
-export function abort() { throw ABORT; }
-
-const CALLBACKS = ["beforeValidation", "afterValidation", "beforeSave", "afterSave", "beforeCreate", "afterCreate",
-  "beforeUpdate", "afterUpdate", "beforeDestroy", "afterDestroy", "afterInitialize", "afterFind",
-  "afterCommit", "afterCreateCommit", "afterUpdateCommit", "afterDestroyCommit", "afterSaveCommit", "afterRollback"];
-
-function meta(cls) {
-  // fast path: the class's own meta records its owner (an inherited one belongs to a superclass)
-  const own = cls.__qrMeta;
-  if (own !== undefined && own.owner === cls) return own;
-  if (!hasOwn(cls, "__qrMeta")) {
-    Object.defineProperty(cls, "__qrMeta", { value: {
-      tableName: null, columns: null, columnTypes: null, associations: {}, validations: [], callbacks: {}, primaryKey: "id",
-      owner: cls,
-    }, enumerable: false });
-    if (cls.name && !hasOwn(cls, "abstractClass")) registry[cls.name] = cls;
-  }
-  return cls.__qrMeta;
-}
-function chain(cls) { // [Base ... cls], cached per class (class hierarchies do not change)
-  if (hasOwn(cls, "__qrChain")) return cls.__qrChain;
-  const out = [];
-  for (let c = cls; c && c !== Object && c !== Function.prototype; c = Object.getPrototypeOf(c)) out.unshift(c);
-  Object.defineProperty(cls, "__qrChain", { value: out, enumerable: false });
-  return out;
-}
-
 export class Base {
   constructor(attrs) {
     const cls = this.constructor;
@@ -83,42 +55,10 @@ export class Base {
     return cache[k] || (cache[k] = underscore(k));
   }
 
-  static loadSchema() {
-    const m = meta(this);
-    if (m.columns) return m.columns;
-    const cols = connection().columns(this.tableName);
-    if (!cols.length) throw new Error("quickrail: table '" + this.tableName + "' for model " + this.name + " does not exist — run `quickrail db:migrate` (or db:prepare)");
-    m.columns = cols;
-    m.columnTypes = {};
-    for (const c of cols) m.columnTypes[c.name] = c.type;
-    m.dateColumns = cols.filter((c) => /^(datetime|timestamp|date$)/.test(c.type)).map((c) => c.name);
-    m.boolColumns = cols.filter((c) => c.type === "boolean").map((c) => c.name);
-    const proto = this.prototype;
-    for (const c of cols) {
-      const names = [c.name];
-      const camel = camelize(c.name, false);
-      if (camel !== c.name) names.push(camel);
-      for (const n of names) {
-        if (n in proto) continue; // never shadow a method or an association
-        Object.defineProperty(proto, n, {
-          get() { return this._a[c.name]; },
-          set(v) { this.writeAttribute(c.name, v); },
-          configurable: true,
-        });
-      }
-    }
-    return cols;
-  }
+  static loadSchema() { return loadSchema(this); }
   static resetSchema() { const m = meta(this); m.columns = null; m.columnTypes = null; }
   static get columnNames() { return this.loadSchema().map((c) => c.name); }
-  static castDefault(col) {
-    const d = col.default;
-    if (d === null || d === undefined || col.pk) return null;
-    let v = String(d).replace(/^'(.*)'$/, "$1");
-    if (/^(integer|bigint|float|decimal|real)/.test(col.type)) return Number(v);
-    if (col.type === "boolean") return v === "1" || v === "t" || v === "true" || v === "TRUE";
-    return v;
-  }
+  static castDefault(col) { return castDefault(col); }
   static instantiate(row) {
     const r = Object.create(this.prototype);
     const m = this.__qrMeta;
@@ -180,157 +120,19 @@ export class Base {
   static validatesUniquenessOf(...a) { return this.validates(...a, { uniqueness: true }); }
 
   // ---- callbacks -----------------------------------------------------------------------
-  static addCallback(kind, fnOrName, options = {}) {
-    const m = meta(this);
-    (m.callbacks[kind] || (m.callbacks[kind] = [])).push({ fn: fnOrName, options });
-    return this;
-  }
-  static runCallbacks(record, kind) {
-    for (const c of chain(this)) {
-      const list = c.__qrMeta && hasOwn(c, "__qrMeta") ? c.__qrMeta.callbacks[kind] : null;
-      if (!list) continue;
-      for (const cb of list) {
-        const o = cb.options;
-        if (o.if && !(typeof o.if === "function" ? o.if.call(record, record) : record[o.if]())) continue;
-        if (o.unless && (typeof o.unless === "function" ? o.unless.call(record, record) : record[o.unless]())) continue;
-        if (o.on) {
-          const on = [].concat(o.on);
-          if (!on.includes(record._lastAction)) continue;
-        }
-        if (typeof cb.fn === "function") cb.fn.call(record, record);
-        else if (typeof record[cb.fn] === "function") record[cb.fn]();
-        else throw new Error("quickrail: " + this.name + " " + kind + " callback names unknown method '" + cb.fn + "'");
-      }
-    }
-  }
+  static addCallback(kind, fnOrName, options) { return addCallback(this, kind, fnOrName, options); }
+  static runCallbacks(record, kind) { return runCallbacks(this, record, kind); }
 
   // ---- associations --------------------------------------------------------------------
-  static reflectOnAssociation(name) {
-    const ch = chain(this);
-    for (let i = ch.length - 1; i >= 0; i--) { const c = ch[i]; if (hasOwn(c, "__qrMeta") && c.__qrMeta.associations[name]) return c.__qrMeta.associations[name]; }
-    return null;
-  }
-  static get reflections() {
-    const out = {};
-    for (const c of chain(this)) if (hasOwn(c, "__qrMeta")) Object.assign(out, c.__qrMeta.associations);
-    return out;
-  }
+  static reflectOnAssociation(name) { return associations.reflectOnAssociation(this, name); }
+  static get reflections() { return associations.reflections(this); }
   // hasMany("comments", { dependent: "destroy" })
-  static hasMany(name, options = {}) {
-    const owner = this;
-    const refl = {
-      macro: "hasMany", name, options,
-      className: options.className || camelize(singularize(name)),
-      foreignKey: options.foreignKey ? underscore(options.foreignKey) : underscore(owner.name) + "_id",
-      inverseOf: options.inverseOf || underscore(owner.name),
-      klass() { return lookup(this.className, owner, name); },
-    };
-    meta(this).associations[name] = refl;
-    Object.defineProperty(this.prototype, name, {
-      get() { return this._assoc[name] || (this._assoc[name] = CollectionProxy.for(this, refl)); },
-      set(list) { this._assoc[name] = CollectionProxy.for(this, refl).setTarget(Array.from(list)); },
-      configurable: true,
-    });
-    if (options.dependent) {
-      this.beforeDestroy(function () {
-        const rel = refl.klass().where({ [refl.foreignKey]: this.id });
-        if (options.dependent === "destroy") { for (const child of rel.toArray()) child.destroyedByAssociation = refl, child.destroy(); }
-        else if (options.dependent === "delete_all" || options.dependent === "deleteAll") rel.deleteAll();
-        else if (options.dependent === "nullify") rel.updateAll({ [refl.foreignKey]: null });
-        delete this._assoc[name];
-      });
-    }
-    return this;
-  }
-  static hasOne(name, options = {}) {
-    const owner = this;
-    const refl = {
-      macro: "hasOne", name, options, className: options.className || camelize(name),
-      foreignKey: options.foreignKey ? underscore(options.foreignKey) : underscore(owner.name) + "_id",
-      klass() { return lookup(this.className, owner, name); },
-    };
-    meta(this).associations[name] = refl;
-    Object.defineProperty(this.prototype, name, {
-      get() {
-        if (!(name in this._assoc)) this._assoc[name] = this.id == null ? null : refl.klass().findBy({ [refl.foreignKey]: this.id });
-        return this._assoc[name];
-      },
-      configurable: true,
-    });
-    if (options.dependent === "destroy") this.beforeDestroy(function () { const c = this[name]; if (c) c.destroy(); });
-    return this;
-  }
+  static hasMany(name, options) { return associations.hasMany(this, name, options); }
+  static hasOne(name, options) { return associations.hasOne(this, name, options); }
   // belongsTo("article") — required unless { optional: true } ("Article must exist")
-  static belongsTo(name, options = {}) {
-    const owner = this;
-    const refl = {
-      macro: "belongsTo", name, options, className: options.className || camelize(name),
-      foreignKey: options.foreignKey ? underscore(options.foreignKey) : underscore(name) + "_id",
-      klass() { return lookup(this.className, owner, name); },
-    };
-    meta(this).associations[name] = refl;
-    Object.defineProperty(this.prototype, name, {
-      get() {
-        const fk = this._a[refl.foreignKey];
-        const cached = this._assoc[name];
-        if (cached !== undefined && (cached === null ? fk == null : cached.id == fk)) return cached;
-        const rec = fk == null ? null : refl.klass().findBy({ [refl.klass().primaryKey]: fk });
-        this._assoc[name] = rec;
-        return rec;
-      },
-      set(rec) { this.setAssociationTarget(name, rec); },
-      configurable: true,
-    });
-    if (!options.optional) {
-      meta(this).validations.push({ custom: function () {
-        if (this._a[refl.foreignKey] == null && !(this._assoc[name] && this._assoc[name].isNewRecord && this._assoc[name].isNewRecord())) {
-          this.errors.add(name, "must exist", { type: "blank" });
-        } else if (!this[name]) this.errors.add(name, "must exist", { type: "blank" });
-      }, options: {} });
-    }
-    return this;
-  }
-  static preloadAssociations(records, names) {
-    for (const spec of names) {
-      if (typeof spec === "string") this.preloadOne(records, spec, []);
-      else for (const k of Object.keys(spec)) this.preloadOne(records, k, [].concat(spec[k]));
-    }
-  }
-  static preloadOne(records, name, nested) {
-    const refl = this.reflectOnAssociation(name);
-    if (!refl) throw new Error("quickrail: association named '" + name + "' was not found on " + this.name + "; perhaps you misspelled it?");
-    const target = refl.klass();
-    let loaded = [];
-    if (refl.macro === "hasMany" || refl.macro === "hasOne") {
-      const ids = records.map((r) => r.id);
-      for (let i = 0; i < ids.length; i += 500) {
-        let rel = target.where({ [refl.foreignKey]: ids.slice(i, i + 500) });
-        rel = refl.options.order ? rel.order(refl.options.order) : rel.order({ [target.primaryKey]: "asc" });
-        loaded = loaded.concat(rel.load());
-      }
-      const groups = new Map();
-      for (const c of loaded) {
-        const k = c._a[refl.foreignKey];
-        if (!groups.has(k)) groups.set(k, []);
-        groups.get(k).push(c);
-      }
-      for (const r of records) {
-        const list = groups.get(r.id) || [];
-        if (refl.macro === "hasOne") r._assoc[name] = list[0] || null;
-        else {
-          r._assoc[name] = CollectionProxy.for(r, refl).setTarget(list);
-          const inv = target.reflectOnAssociation(refl.inverseOf);
-          if (inv && inv.macro === "belongsTo") for (const c of list) c._assoc[refl.inverseOf] = r;
-        }
-      }
-    } else {
-      const fks = [...new Set(records.map((r) => r._a[refl.foreignKey]).filter((v) => v != null))];
-      for (let i = 0; i < fks.length; i += 500) loaded = loaded.concat(target.where({ [target.primaryKey]: fks.slice(i, i + 500) }).load());
-      const byId = new Map(loaded.map((p) => [p.id, p]));
-      for (const r of records) r._assoc[name] = byId.get(r._a[refl.foreignKey]) || null;
-    }
-    if (nested.length && loaded.length) target.preloadAssociations(loaded, nested);
-  }
+  static belongsTo(name, options) { return associations.belongsTo(this, name, options); }
+  static preloadAssociations(records, names) { return associations.preloadAssociations(this, records, names); }
+  static preloadOne(records, name, nested) { return associations.preloadOne(this, records, name, nested); }
 
   // ---- instance: attributes ------------------------------------------------------------
   get id() { const m = this.constructor.__qrMeta; return this._a[m !== undefined && m.owner === this.constructor ? m.primaryKey : this.constructor.primaryKey]; }
@@ -533,42 +335,6 @@ Base.abstractClass = true;
 
 for (const kind of CALLBACKS) {
   Base[kind] = function (fnOrName, options) { return this.addCallback(kind, fnOrName, options); };
-}
-
-function lookup(className, owner, name) {
-  const k = registry[className];
-  if (!k) throw new Error("quickrail: " + owner.name + "." + name + " needs model " + className + ", which is not loaded (is app/models/" + underscore(className) + ".js imported?)");
-  return k;
-}
-function sameValue(a, b) {
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  return a === b;
-}
-export function castInput(type, v) {
-  if (v === undefined) return null;
-  if (v === null) return null;
-  if (!type) return v;
-  if (/^(integer|bigint|int)/.test(type)) {
-    if (typeof v === "number") return v;
-    if (v === "" ) return null;
-    if (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
-    if (typeof v === "object" && v.id !== undefined) return v.id;
-    return v;
-  }
-  if (/^(float|real|double|decimal|numeric)/.test(type)) {
-    if (v === "") return null;
-    const n = Number(v); return isNaN(n) ? v : n;
-  }
-  if (type === "boolean") {
-    if (v === "") return null;
-    return !(v === false || v === 0 || v === "0" || v === "f" || v === "false" || v === "off" || v === "F" || v === "FALSE");
-  }
-  if (/^(datetime|timestamp|date)/.test(type)) {
-    if (v instanceof Date) return v;
-    if (v === "") return null;
-    const d = new Date(v); return isNaN(d.getTime()) ? v : d;
-  }
-  return typeof v === "string" ? v : (typeof v === "object" ? v : String(v));
 }
 
 // The framework's default superclass for app models (Rails' ApplicationRecord).

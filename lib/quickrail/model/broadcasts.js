@@ -5,45 +5,7 @@
 // after_*_commit callbacks, so a rolled-back change is never broadcast.
 import { Base } from "./base.js";
 import { hooks } from "../support/hooks.js";
-import { escapeHTML } from "../support/html.js";
-import { underscore } from "../support/inflector.js";
-
-function base64url(s) {
-  const b = typeof btoa === "function" ? btoa(unescape(encodeURIComponent(s))) : Buffer.from(s, "utf8").toString("base64");
-  return b.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-function appName() {
-  if (hooks.appName) return hooks.appName;
-  const q = globalThis.Quickrail || {};
-  const dir = String(q.appDir || "app").replace(/\/+$/, "");
-  const base = dir.slice(dir.lastIndexOf("/") + 1) || "app";
-  return base.replace(/(^|[_-])([a-z])/g, (m, a, c) => c.toUpperCase());
-}
-// GlobalID param of a record, as turbo-rails puts records in stream names.
-export function toGlobalIdParam(record) {
-  return base64url("gid://" + underscore(appName()).replace(/_/g, "-") + "/" + record.constructor.name + "/" + record.id);
-}
-// streamName("articles") / streamName(article, "comments") / streamName([a, "x"]) -> "gid..:comments"
-export function streamName(...parts) {
-  return parts.flat(Infinity).filter((p) => p !== null && p !== undefined && p !== "")
-    .map((p) => p instanceof Base ? toGlobalIdParam(p) : (p && typeof p.toStreamName === "function" ? p.toStreamName() : String(p))).join(":");
-}
-
-export function domId(record, prefix) {
-  const name = record && record.constructor && record.constructor.modelName ? record.constructor.modelName.singular : underscore(String(record));
-  // like Rails' to_key: a destroyed record keeps its id (broadcast_remove targets it)
-  const id = record && record.id !== null && record.id !== undefined && !(record.isNewRecord && record.isNewRecord()) ? record.id : null;
-  const core = id === null ? "new_" + name : name + "_" + id;
-  return prefix ? prefix + "_" + core : core;
-}
-
-// <turbo-stream action="..." target="..."><template>...</template></turbo-stream>
-export function turboStreamTag(action, target, content, opts = {}) {
-  const targetAttr = opts.targets ? ' targets="' + escapeHTML(opts.targets) + '"' : (target ? ' target="' + escapeHTML(target) + '"' : "");
-  const extra = (opts.method ? ' method="' + escapeHTML(opts.method) + '"' : "") + (opts.requestId ? ' request-id="' + escapeHTML(opts.requestId) + '"' : "");
-  if (action === "remove" || action === "refresh") return '<turbo-stream action="' + action + '"' + targetAttr + extra + "></turbo-stream>";
-  return '<turbo-stream action="' + action + '"' + targetAttr + extra + "><template>" + (content === undefined || content === null ? "" : String(content)) + "</template></turbo-stream>";
-}
+import { streamName, domId, turboStreamTag } from "../turbo.js";
 
 function send(stream, html) {
   if (typeof globalThis.broadcast === "function") globalThis.broadcast(stream, html);

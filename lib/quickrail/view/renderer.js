@@ -5,7 +5,8 @@ import { compile } from "./erb.js";
 import { SafeString, escapeHTML, raw } from "../support/html.js";
 import { ViewContext, withContext, currentContext } from "./context.js";
 import { frameworkHelpers } from "./helpers.js";
-import { turboStreamBuilder } from "../controller.js";
+import { turboStreamBuilder } from "../turbo.js";
+import { jbuilderTemplate } from "./jbuilder.js";
 
 function isRecord(v) { return v && typeof v === "object" && typeof v.toPartialPath === "function"; }
 function isCollection(v) { return Array.isArray(v) || (v && typeof v === "object" && typeof v.load === "function" && typeof v.toArray === "function"); }
@@ -41,8 +42,11 @@ export class Views {
   }
   addHelpers(obj) { for (const k of Object.keys(obj || {})) this.helpers[k] = obj[k]; }
 
-  // Loads every *.erb under dir (an app's app/views) through Quickrail.readDir/readFile.
-  load(dir) {
+  // Loads every *.erb (and *.jbuilder) under dir (an app's app/views) through
+  // Quickrail.readDir/readFile. In a Ruby app (config/routes.rb next to app/), templates hold
+  // Ruby and are compiled by the Ruby compiler (Quickrail.compileRuby); else ERB holds JS.
+  load(dir, opts = {}) {
+    const ruby = opts.ruby !== undefined ? opts.ruby : isRubyApp(dir);
     const walk = (rel) => {
       const full = dir + (rel ? "/" + rel : "");
       let names;
@@ -51,7 +55,10 @@ export class Views {
         const path = rel ? rel + "/" + n : n;
         const st = Quickrail.stat(dir + "/" + path);
         if (st && st.isDirectory) walk(path);
-        else if (/\.erb$/.test(n)) this.add(path.replace(/\.erb$/, ""), Quickrail.readFile(dir + "/" + path));
+        else if (/\.erb$/.test(n)) {
+          if (ruby) this.addRuby(path, Quickrail.readFile(dir + "/" + path));
+          else this.add(path.replace(/\.erb$/, ""), Quickrail.readFile(dir + "/" + path));
+        } else if (/\.jbuilder$/.test(n)) this.addRuby(path, Quickrail.readFile(dir + "/" + path));
       }
     };
     walk("");
@@ -59,10 +66,30 @@ export class Views {
   }
   add(name, src) {
     // "articles/index.html" | "articles/index" (-> html) | "articles/create.turbo_stream"
-    const key = /\.(html|json|turbo_stream|xml|text|js)$/.test(name) ? name : name + ".html";
+    const key = keyOf(name);
     this.sources[key] = src;
     this.templates[key] = compile(src, key + ".erb");
   }
+  // A Ruby template (path relative to app/views: "articles/index.html.erb",
+  // "articles/_article.json.jbuilder"): the Ruby compiler turns it into the body of
+  // function (__l, __a, __c, __h[, json]) — the JS ERB compiler's signature, plus the builder.
+  addRuby(path, src) {
+    if (!globalThis.Quickrail || typeof Quickrail.compileRuby !== "function") throw new Error("quickrail: app/views/" + path + " is Ruby, and this runtime has no Ruby compiler (Quickrail.compileRuby)");
+    const jb = /\.jbuilder$/.test(path);
+    const key = keyOf(path.replace(/\.(erb|jbuilder)$/, ""));
+    const body = Quickrail.compileRuby("app/views/" + path, src);
+    this.sources[key] = src;
+    let fn;
+    try { fn = jb ? new Function("__l", "__a", "__c", "__h", "json", body) : new Function("__l", "__a", "__c", "__h", body); } catch (e) {
+      const err = new SyntaxError("quickrail: template app/views/" + path + " compiled to invalid JavaScript: " + e.message);
+      err.templateName = path; err.templateSource = body;
+      throw err;
+    }
+    fn.templateName = path;
+    this.templates[key] = jb ? jbuilderTemplate(fn, this, path) : fn;
+  }
+  // A jbuilder template already compiled: fn(locals, assigns, vc, helpers, json) (tests, JS apps).
+  addJbuilder(name, fn) { this.templates[keyOf(name)] = jbuilderTemplate(fn, this, name + ".jbuilder"); }
   has(name, format = "html") { return !!this.templates[name + "." + format]; }
   find(name, format = "html") { return this.templates[name + "." + format] || null; }
 
@@ -136,6 +163,15 @@ export class Views {
     const name = path.replace("/_", "/");
     return withContext(vc, () => this.renderPartial(vc, name, locals).s);
   }
+}
+
+// "articles/index.html" | "articles/index" (-> html) | "articles/create.turbo_stream"
+function keyOf(name) { return /\.(html|json|turbo_stream|xml|text|js)$/.test(name) ? name : name + ".html"; }
+// dir is an app's app/views: the app is a Ruby app when its routes are config/routes.rb.
+function isRubyApp(dir) {
+  const root = String(dir).replace(/\/+$/, "").replace(/\/app\/views$/, "");
+  if (root === String(dir).replace(/\/+$/, "")) return false;
+  try { return !!Quickrail.stat(root + "/config/routes.rb"); } catch (e) { return false; }
 }
 
 function missingTemplate(name, format) {
