@@ -160,7 +160,7 @@ function devErrorPage(err, req, status, app) {
   const msg = String(err && err.message);
   let tpl = "";
   if (err && err.template) {
-    const src = app.views.sources[err.template.replace(/\.erb$/, "")] || "";
+    const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
     const lines = src.split("\n");
     const from = Math.max(0, err.line - 4), to = Math.min(lines.length, err.line + 3);
     let snippet = "";

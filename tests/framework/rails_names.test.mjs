@@ -98,3 +98,25 @@ describe("Rails names and behaviours compiled Ruby relies on (through app.reques
     for (const n of names) assert.ok(app.views.helpers[n] !== undefined, "helper " + n);
   });
 });
+
+describe("record methods every Rails model answers", () => {
+  it("destroyed_by_association is nil, and the reflection while a parent's dependent: :destroy runs", () => {
+    new q.Migration().createTable("posts", (t) => { t.string("title"); });
+    new q.Migration().createTable("replies", (t) => { t.references("post"); t.string("body"); });
+    class Post extends q.ApplicationRecord {}
+    class Reply extends q.ApplicationRecord {}
+    Post.hasMany("replies", { dependent: "destroy" });
+    Reply.belongsTo("post");
+    const seen = [];
+    Reply.afterDestroy(function () { seen.push(this.destroyedByAssociation === null ? "nil" : this.destroyedByAssociation.name); });
+    Post.register(); Reply.register();
+    const p = Post.create({ title: "p" });
+    const r1 = p.replies.create({ body: "a" });
+    p.replies.create({ body: "b" });
+    assert.equal(r1.destroyedByAssociation, null);
+    assert.ok("destroyedByAssociation" in r1);
+    r1.destroy();
+    p.destroy();
+    assert.deepEqual(seen, ["nil", "replies"]);
+  });
+});

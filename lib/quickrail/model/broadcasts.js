@@ -67,7 +67,10 @@ Base.broadcastsTo = function (stream, options = {}) {
     this.broadcastActionTo(insertsBy, resolveStream(stream, this), Object.assign({ target: t }, rendering));
   });
   this.afterUpdateCommit(function () { this.broadcastReplaceTo(resolveStream(stream, this), Object.assign({}, rendering)); });
-  this.afterDestroyCommit(function () { this.broadcastRemoveTo(resolveStream(stream, this)); });
+  // The stream of a removal is named while the record's associations still resolve (inside the
+  // destroy, before the commit), so a parent destroyed with it is not yet gone.
+  this.afterDestroy(function () { Object.defineProperty(this, "__qrRemoveStream", { value: streamName(resolveStream(stream, this)), configurable: true }); });
+  this.afterDestroyCommit(function () { this.broadcastRemoveTo(this.__qrRemoveStream !== undefined ? this.__qrRemoveStream : resolveStream(stream, this)); });
   return this;
 };
 // broadcasts() — Rails' `broadcasts`: to the record's own stream.
