@@ -29,13 +29,13 @@ export const C_LAYERS = [
 ];
 
 export const JS_LAYERS = [
-  { layer: 0, group: 'support', units: ['support/', 'host'] },
+  { layer: 0, group: 'support', units: ['support/', 'host', 'ruby/'] }, // ruby/: Ruby core semantics, imports nothing
   { layer: 1, group: 'db', units: ['db/'] },
   { layer: 1, group: 'view', units: ['view/', 'turbo'] },
   { layer: 2, group: 'model', units: ['model/', 'migration'] },
   { layer: 2, group: 'web', units: ['request', 'params', 'session', 'router'] },
   { layer: 3, group: 'app', units: ['controller', 'cable', 'autoload', 'application'] },
-  { layer: 4, group: 'front', units: ['index', 'ruby/', 'testing/'] },
+  { layer: 4, group: 'front', units: ['index', 'testing/'] },
   { layer: 5, group: 'cli', units: ['cli/'] },
 ];
 
