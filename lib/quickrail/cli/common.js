@@ -1,16 +1,17 @@
 // cli/common.js — shared pieces of the CLI tasks (run by `quickrail <task>` through
 // qr_js_host_run_script, or by lib/node-host/cli.js on Node): arguments, the app folder,
 // loading the app's models (what Rails' eager loading does for rake tasks).
+import * as host from "../host.js";
 export function argv() {
-  const a = (globalThis.Quickrail && Quickrail.argv) || [];
+  const a = host.argv();
   return Array.from(a).map(String);
 }
-export function appDir() { return String((globalThis.Quickrail && Quickrail.appDir) || ".").replace(/\/+$/, ""); }
-export function exists(p) { return !!(Quickrail.stat && Quickrail.stat(p)); }
-export function isDir(p) { const s = Quickrail.stat(p); return !!(s && s.isDirectory); }
+export function appDir() { return String(host.appDir()).replace(/\/+$/, ""); }
+export function exists(p) { return !!host.stat(p); }
+export function isDir(p) { const s = host.stat(p); return !!(s && s.isDirectory); }
 export function listJs(dir) {
   if (!isDir(dir)) return [];
-  return Quickrail.readDir(dir).filter((n) => /\.m?js$/.test(n)).sort().map((n) => dir + "/" + n);
+  return host.readDir(dir).filter((n) => /\.m?js$/.test(n)).sort().map((n) => dir + "/" + n);
 }
 export async function loadModels() {
   const out = [];
@@ -20,16 +21,16 @@ export async function loadModels() {
   }
   return out;
 }
-// Sets the exit status: quickrail's Quickrail.exit() unwinds the runtime at once, so it is
+// Sets the exit status: quickrail's host exit() unwinds the runtime at once, so it is
 // called (from a timer, outside any promise chain) only for failures; success just ends.
 export function exit(code) {
   if (!code) return;
-  if (globalThis.Quickrail && typeof Quickrail.exit === "function") setTimeout(() => Quickrail.exit(code), 0);
+  if (host.canExit()) setTimeout(() => host.exit(code), 0);
   else if (typeof process !== "undefined") process.exitCode = code;
 }
 export function fail(e) {
   console.error("quickrail: " + (e && e.message ? e.message : e));
-  if (e && e.stack && /QUICKRAIL_TRACE/.test(JSON.stringify(Object.keys((globalThis.Quickrail && Quickrail.env) || {})))) console.error(e.stack);
+  if (e && e.stack && /QUICKRAIL_TRACE/.test(JSON.stringify(Object.keys(host.env())))) console.error(e.stack);
   exit(1);
 }
 // mkdir -p with the host's single-level mkdir
@@ -39,6 +40,6 @@ export function mkdirp(dir) {
   for (let i = 0; i < parts.length; i++) {
     cur = i === 0 ? parts[0] : cur + "/" + parts[i];
     if (!cur || cur === ".") continue;
-    if (!exists(cur)) Quickrail.mkdir(cur);
+    if (!exists(cur)) host.mkdir(cur);
   }
 }
