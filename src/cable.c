@@ -674,10 +674,10 @@ static void ping_cb(uv_timer_t *t)
 
 /* ---- handshake ---- */
 
-static const char *header(const qr_http_request_t *req, const char *name, size_t *len)
+static const char *header(const qr_request_t *req, const char *name, size_t *len)
 {
     size_t dummy;
-    return qr_http_header(req, name, len ? len : &dummy);
+    return qr_header_find(req->headers, req->nheaders, name, len ? len : &dummy);
 }
 
 /* 1 when the comma-separated header value contains token (case-insensitive). */
@@ -696,7 +696,7 @@ static int has_token(const char *v, size_t len, const char *token)
     return 0;
 }
 
-static int origin_allowed(const qr_http_request_t *req, const char **shown)
+static int origin_allowed(const qr_request_t *req, const char **shown)
 {
     size_t olen = 0, hlen = 0, plen = 0;
     const char *origin = header(req, "Origin", &olen);
@@ -732,7 +732,7 @@ static void refuse(qr_conn_t *c, int status)
     else qr_conn_write(c, r400, sizeof r400 - 1);
 }
 
-int qr_cable_wants(const qr_http_request_t *req)
+int qr_cable_wants(const qr_request_t *req)
 {
     if (!C.cfg || C.shutting_down) return 0;
     if (strcmp(req->path, C.cfg->cable_path) != 0) return 0;
@@ -741,7 +741,7 @@ int qr_cable_wants(const qr_http_request_t *req)
     return up && has_token(up, len, "websocket");
 }
 
-int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req)
+int qr_cable_accept(qr_conn_t *c, const qr_request_t *req)
 {
     size_t klen = 0, vlen = 0, clen = 0, plen = 0;
     const char *key = header(req, "Sec-WebSocket-Key", &klen);

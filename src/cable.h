@@ -29,12 +29,12 @@
 int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg);
 
 /* 1 when req is a WebSocket upgrade request for cfg->cable_path. */
-int qr_cable_wants(const qr_http_request_t *req);
+int qr_cable_wants(const qr_request_t *req);
 
 /* Handles the upgrade request on c: writes 101 and upgrades c (qr_conn_upgrade), or writes
  * the refusal (404 "Page not found" for a bad origin, 400 for a bad handshake) and lets http.c
  * continue. Returns 1 when upgraded, 0 when refused. */
-int qr_cable_accept(qr_conn_t *c, const qr_http_request_t *req);
+int qr_cable_accept(qr_conn_t *c, const qr_request_t *req);
 
 /* Graceful shutdown: sends {"type":"disconnect","reason":"server_restart","reconnect":true}
  * to every connection, then closes them; stops the ping timer. */

@@ -128,16 +128,22 @@ static int check_app_dir(const char *dir, qr_config_t *cfg)
     char real[PATH_MAX];
     if (!realpath(dir, real)) return usage_error(SERVE_USAGE, "cannot resolve '%s'", dir);
     if (strlen(real) >= sizeof cfg->app_dir) return usage_error(SERVE_USAGE, "path too long: %s", dir);
-    char path[PATH_MAX + 16];
+    char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/app.js", real);
     int has = access(path, R_OK) == 0;
     snprintf(path, sizeof path, "%s/index.js", real);
+    has = has || access(path, R_OK) == 0;
+    /* a Rails-shaped app without an entry is loaded by convention (lib/quickrail/autoload.js) */
+    snprintf(path, sizeof path, "%s/config/routes.rb", real);
+    has = has || access(path, R_OK) == 0;
+    snprintf(path, sizeof path, "%s/config/routes.js", real);
     has = has || access(path, R_OK) == 0;
     if (!has) {
         fprintf(stderr,
                 "quickrail: no app in '%s': expected %s/app.js (or index.js), a module whose default\n"
                 "  export has fetch(request, env) returning a Response, e.g.\n"
-                "    export default { fetch(request) { return new Response(\"Hello\") } }\n",
+                "    export default { fetch(request) { return new Response(\"Hello\") } }\n"
+                "  or a Rails-shaped app (config/routes.rb or config/routes.js, app/controllers, ...)\n",
                 dir, dir);
         return QR_ECONFIG;
     }

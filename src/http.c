@@ -1,9 +1,10 @@
 /* http.c — HTTP/1.1 connections of the supervisor (http.h): accept, llhttp parsing, limits
  * (431/413/400), keep-alive, pipelining (one request at a time per connection, answered in
  * order: the parser is paused after each message and resumed once its response is queued),
- * timeouts for idle and slow clients, static files (static.c), the stats endpoint, the
- * hand-off to the pool (pool.c) and of WebSocket upgrades to the cable (cable.c). Runs on the supervisor's libuv loop and never blocks it (apart from static.c's
- * small page-cache reads). Owns every qr_conn_t; frees one after both its handles closed. */
+ * timeouts for idle and slow clients, and response writing. What a request is for is the
+ * handler's business (qr_http_handler_t, given by serve.c): this file calls no subsystem above
+ * it. Calls buf.c, message.c, log.c, llhttp, libuv. Runs on the supervisor's libuv loop and
+ * never blocks it. Owns every qr_conn_t; frees one after both its handles closed. */
 #include "http.h"
 #include <llhttp.h>
 #include <stdio.h>
@@ -13,12 +14,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "buf.h"
-#include "cable.h"
 #include "common.h"
 #include "log.h"
-#include "pool.h"
-#include "static.h"
-#include "supervisor.h"
 
 #define QR_LINGER_MS 2000
 #define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
@@ -28,7 +25,7 @@ typedef struct {
     size_t name_off, name_len, value_off, value_len;
 } hpos_t;
 
-enum { PH_IDLE, PH_READING, PH_POOL, PH_LINGER };
+enum { PH_IDLE, PH_READING, PH_HANDLER, PH_LINGER }; /* PH_HANDLER: waiting for the handler's answer */
 
 struct qr_conn_s {
     uv_tcp_t tcp;
@@ -78,7 +75,7 @@ static int g_listening;
 static qr_conn_t *g_conns;
 static size_t g_nconns;
 static int g_stopping;
-static char g_public[4200];
+static qr_http_handler_t g_handler;
 static llhttp_settings_t g_settings;
 
 static void conn_close(qr_conn_t *c);
@@ -143,19 +140,6 @@ static const char *http_date(void)
         last = now;
     }
     return buf;
-}
-
-const char *qr_http_header(const qr_http_request_t *req, const char *name, size_t *len)
-{
-    size_t nl = strlen(name);
-    for (size_t i = 0; i < req->nheaders; i++) {
-        const qr_header_t *h = &req->headers[i];
-        if (h->name_len == nl && strncasecmp(h->name, name, nl) == 0) {
-            if (len) *len = h->value_len;
-            return h->value;
-        }
-    }
-    return NULL;
 }
 
 static const char *conn_header(const qr_conn_t *c, const char *name, size_t *len)
@@ -253,7 +237,7 @@ static void conn_close(qr_conn_t *c)
 {
     if (c->closing) return;
     c->closing = 1;
-    if (c->phase == PH_POOL) qr_pool_cancel(c);
+    if (c->phase == PH_HANDLER && g_handler.on_abort) g_handler.on_abort(g_handler.ud, c);
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
 }
@@ -445,15 +429,15 @@ static int on_message_complete(llhttp_t *p)
 {
     qr_conn_t *c = p->data;
     c->keep_alive = llhttp_should_keep_alive(p);
-    c->phase = PH_POOL;
+    c->phase = PH_HANDLER;
     uv_timer_stop(&c->timer);
     return p->upgrade ? 0 : HPE_PAUSED;
 }
 
 /* ---------------------------------------------------------------- responses */
 
-/* Writes a whole response. headers: n name/value pairs as slices (may be NULL). */
-static void write_response(qr_conn_t *c, int status, const qr_slice_t *headers, size_t nheaders,
+/* Writes a whole response. headers: n app headers (may be NULL). */
+static void write_response(qr_conn_t *c, int status, const qr_header_t *headers, size_t nheaders,
                            const char *ctype, const char *extra, const char *body, size_t body_len)
 {
     qr_buf_t h = QR_BUF_INIT;
@@ -461,21 +445,21 @@ static void write_response(qr_conn_t *c, int status, const qr_slice_t *headers, 
     qr_buf_appendf(&h, "HTTP/1.1 %d %s\r\n", status, reason_phrase(status));
     int has_ctype = 0;
     for (size_t i = 0; i < nheaders; i++) {
-        const qr_slice_t *n = &headers[2 * i], *v = &headers[2 * i + 1];
-        if ((n->len == 14 && strncasecmp(n->ptr, "content-length", 14) == 0) ||
-            (n->len == 10 && strncasecmp(n->ptr, "connection", 10) == 0) ||
-            (n->len == 17 && strncasecmp(n->ptr, "transfer-encoding", 17) == 0) ||
-            (n->len == 4 && strncasecmp(n->ptr, "date", 4) == 0) ||
-            (n->len == 10 && strncasecmp(n->ptr, "keep-alive", 10) == 0))
+        const char *n = headers[i].name, *v = headers[i].value;
+        size_t nl = headers[i].name_len, vl = headers[i].value_len;
+        if ((nl == 14 && strncasecmp(n, "content-length", 14) == 0) ||
+            (nl == 10 && strncasecmp(n, "connection", 10) == 0) ||
+            (nl == 17 && strncasecmp(n, "transfer-encoding", 17) == 0) ||
+            (nl == 4 && strncasecmp(n, "date", 4) == 0) ||
+            (nl == 10 && strncasecmp(n, "keep-alive", 10) == 0))
             continue;
         /* refuse header injection from the app */
-        if (memchr(n->ptr, '\n', n->len) || memchr(n->ptr, '\r', n->len) ||
-            memchr(v->ptr, '\n', v->len) || memchr(v->ptr, '\r', v->len))
+        if (memchr(n, '\n', nl) || memchr(n, '\r', nl) || memchr(v, '\n', vl) || memchr(v, '\r', vl))
             continue;
-        if (n->len == 12 && strncasecmp(n->ptr, "content-type", 12) == 0) has_ctype = 1;
-        qr_buf_append(&h, n->ptr, n->len);
+        if (nl == 12 && strncasecmp(n, "content-type", 12) == 0) has_ctype = 1;
+        qr_buf_append(&h, n, nl);
         qr_buf_append(&h, ": ", 2);
-        qr_buf_append(&h, v->ptr, v->len);
+        qr_buf_append(&h, v, vl);
         qr_buf_append(&h, "\r\n", 2);
     }
     if (ctype && !has_ctype) qr_buf_appendf(&h, "Content-Type: %s\r\n", ctype);
@@ -518,28 +502,12 @@ static void request_done(qr_conn_t *c)
                                                 * a client that never reads is closed */
 }
 
-static void read_public_page(int status, qr_buf_t *out)
+/* A response the server makes itself (400, 413, 431): plain text. */
+static void server_response(qr_conn_t *c, int status, const char *text)
 {
-    char path[4300];
-    snprintf(path, sizeof path, "%s/%d.html", g_public, status);
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char tmp[8192];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) qr_buf_append(out, tmp, n);
-    fclose(f);
-}
-
-/* A response the server makes itself (errors, 503, 404 for traversal). */
-static void server_response(qr_conn_t *c, int status, const char *extra, const char *text)
-{
-    qr_buf_t body = QR_BUF_INIT;
-    const char *ctype = "text/plain; charset=utf-8";
-    if (status >= 500 || status == 404) read_public_page(status, &body);
-    if (body.len) ctype = "text/html; charset=utf-8";
-    else qr_buf_appendf(&body, "%s\n", text);
-    write_response(c, status, NULL, 0, ctype, extra, body.data, body.len);
-    qr_buf_free(&body);
+    char body[128];
+    int n = snprintf(body, sizeof body, "%s\n", text);
+    write_response(c, status, NULL, 0, "text/plain; charset=utf-8", NULL, body, (size_t)n);
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status)
@@ -557,7 +525,7 @@ static void fail_request(qr_conn_t *c, int status)
     const char *text = status == 431 ? "Request header fields too large"
                      : status == 413 ? "Payload too large"
                      : "Bad request";
-    server_response(c, status, NULL, text);
+    server_response(c, status, text);
     log_request(c, status, "http");
     /* lingering close: stop sending, read and drop what the client still sends for a while, so
      * it sees our answer instead of a reset */
@@ -573,27 +541,27 @@ static void fail_request(qr_conn_t *c, int status)
     start_reading(c);
 }
 
-static void on_pool_response(void *ud, const qr_pool_response_t *res)
+void qr_http_respond(qr_conn_t *c, const qr_http_response_t *res)
 {
-    qr_conn_t *c = ud;
-    if (c->closing) return;
-    char who[32];
-    if (res->worker_id) snprintf(who, sizeof who, "w%u", res->worker_id);
-    else snprintf(who, sizeof who, "pool");
-    if (res->error) {
-        const char *text = res->error == -ETIMEDOUT ? "The request took too long and was stopped."
-                         : res->error == -EAGAIN ? "No worker is available right now; retry shortly."
-                         : "We're sorry, but something went wrong.";
-        int status = res->status ? res->status : 500;
-        server_response(c, status, status == 503 ? "Retry-After: 1\r\n" : NULL, text);
-    } else {
-        write_response(c, res->status, res->headers, res->nheaders, NULL, NULL, res->body, res->body_len);
-    }
-    log_request(c, res->error ? (res->status ? res->status : 500) : res->status, who);
+    if (c->closing || c->phase != PH_HANDLER) return;
+    c->phase = PH_IDLE; /* answered: a failing write now closes without an on_abort */
+    if (c->parser.upgrade) c->keep_alive = 0; /* an upgrade nobody took: answer, then close */
+    write_response(c, res->status, res->headers, res->nheaders, res->content_type, res->extra,
+                   res->body, res->body_len);
+    log_request(c, res->status, res->via ? res->via : "-");
     request_done(c);
 }
 
-static void build_request(qr_conn_t *c, qr_http_request_t *req, qr_header_t *hs)
+void qr_http_end_raw(qr_conn_t *c)
+{
+    if (c->closing || c->phase != PH_HANDLER) return;
+    c->phase = PH_IDLE;
+    c->keep_alive = 0;
+    c->close_after_write = 1;
+    request_done(c);
+}
+
+static void build_request(qr_conn_t *c, qr_request_t *req, qr_header_t *hs)
 {
     for (size_t i = 0; i < c->nh; i++) {
         hs[i].name = c->hdr.data + c->hv[i].name_off;
@@ -610,89 +578,26 @@ static void build_request(qr_conn_t *c, qr_http_request_t *req, qr_header_t *hs)
     req->body = c->body.data ? c->body.data : "";
     req->body_len = c->body.len;
     req->remote_addr = c->remote;
+    req->upgrade = c->parser.upgrade != 0;
 }
 
-static int serve_static(qr_conn_t *c, const char *path)
-{
-    qr_static_file_t f;
-    int r = qr_static_lookup(g_public, path, !c->is_head, &f);
-    if (r == QR_STATIC_NOT_FOUND) return 0;
-    if (r == QR_STATIC_REFUSED) {
-        server_response(c, 404, NULL, "Not found");
-        log_request(c, 404, "static");
-        return 1;
-    }
-    char extra[256];
-    snprintf(extra, sizeof extra, "ETag: %s\r\nCache-Control: %s\r\n", f.etag,
-             f.immutable ? "public, max-age=31536000, immutable" : "public, max-age=0, must-revalidate");
-    size_t inm_len;
-    const char *inm = conn_header(c, "if-none-match", &inm_len);
-    int status = 200;
-    if (inm && qr_static_etag_matches(inm, inm_len, f.etag)) {
-        status = 304;
-        write_response(c, 304, NULL, 0, NULL, extra, NULL, 0);
-    } else {
-        qr_slice_t ct[2] = {{"Content-Type", 12}, {f.mime, (uint32_t)strlen(f.mime)}};
-        if (c->is_head) {
-            /* HEAD: Content-Length of the file, no body */
-            write_response(c, 200, ct, 1, NULL, extra, NULL, f.len);
-        } else {
-            write_response(c, 200, ct, 1, NULL, extra, f.data, f.len);
-        }
-    }
-    qr_static_file_free(&f);
-    log_request(c, status, "static");
-    return 1;
-}
-
+/* Hands the complete request to the handler (which may answer before this returns). */
 static void dispatch(qr_conn_t *c)
 {
     qr_header_t hs_small[32];
     qr_header_t *hs = c->nh <= 32 ? hs_small : qr_xmalloc(c->nh * sizeof *hs);
-    qr_http_request_t req;
+    qr_request_t req;
     build_request(c, &req, hs);
-
-    if (c->parser.upgrade) {
-        c->paused_upgrade = 1;
-        if (qr_cable_wants(&req)) {
-            int up = qr_cable_accept(c, &req);
-            if (hs != hs_small) free(hs);
-            if (!up && !c->closing) { c->keep_alive = 0; c->close_after_write = 1; request_done(c); }
-            return;
-        }
-        c->keep_alive = 0; /* an upgrade nobody takes: answer over HTTP, then close */
-    }
-    if (qr_supervisor_stats_enabled() && strcmp(req.path, "/__quickrail/stats") == 0) {
-        qr_buf_t b = QR_BUF_INIT;
-        qr_supervisor_stats_json(&b);
-        write_response(c, 200, NULL, 0, "application/json", "Cache-Control: no-store\r\n", b.data, b.len);
-        qr_buf_free(&b);
-        log_request(c, 200, "stats");
-        if (hs != hs_small) free(hs);
-        request_done(c);
-        return;
-    }
-    if ((c->parser.method == HTTP_GET || c->parser.method == HTTP_HEAD) && g_public[0] &&
-        req.path[0] == '/' && serve_static(c, req.path)) {
-        if (hs != hs_small) free(hs);
-        request_done(c);
-        return;
-    }
-    int r = qr_pool_request(&req, on_pool_response, c);
+    if (c->parser.upgrade) c->paused_upgrade = 1;
+    g_handler.on_request(g_handler.ud, c, &req);
     if (hs != hs_small) free(hs);
-    if (r == 0) return; /* on_pool_response continues */
-    server_response(c, 503, "Retry-After: 1\r\n",
-                    r == QR_ETOOBIG ? "Server busy: too many requests are waiting; retry shortly."
-                                    : "No worker is available right now; retry shortly.");
-    log_request(c, 503, "pool");
-    request_done(c);
 }
 
 /* Parses what is buffered in c->in until a request is complete (then dispatches it) or the
  * input runs out (then reads more). */
 static void process_input(qr_conn_t *c)
 {
-    if (c->closing || c->upgraded || c->phase == PH_POOL || c->phase == PH_LINGER) return;
+    if (c->closing || c->upgraded || c->phase == PH_HANDLER || c->phase == PH_LINGER) return;
     if (c->in.len == 0) {
         if (c->phase == PH_IDLE) arm_timer(c, g_cfg->idle_timeout_ms);
         if (g_stopping && c->phase == PH_IDLE && c->pending_write == 0) { conn_close(c); return; }
@@ -738,7 +643,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     qr_conn_t *c = s->data;
     if (nread == 0) return;
     if (nread < 0) {
-        if (c->phase == PH_POOL) {
+        if (c->phase == PH_HANDLER) {
             /* the client half-closed (or reset) while its request runs: stop reading and
              * still send the answer; a reset will make the write fail and close */
             uv_read_stop(s);
@@ -755,7 +660,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     }
     if (c->phase == PH_LINGER) return; /* drop */
     qr_buf_append(&c->in, buf->base, (size_t)nread);
-    if (c->phase == PH_POOL) {
+    if (c->phase == PH_HANDLER) {
         /* pipelined bytes while a request runs: keep them, but bound the buffer */
         if (c->in.len > g_cfg->max_header_bytes + g_cfg->max_body_bytes + 65536) { uv_read_stop(s); c->reading = 0; }
         return;
@@ -814,11 +719,11 @@ static void on_connection(uv_stream_t *server, int status)
     start_reading(c);
 }
 
-int qr_http_start(uv_loop_t *loop, const qr_config_t *cfg)
+int qr_http_start(uv_loop_t *loop, const qr_config_t *cfg, const qr_http_handler_t *handler)
 {
     g_loop = loop;
     g_cfg = cfg;
-    snprintf(g_public, sizeof g_public, "%s/public", cfg->app_dir);
+    g_handler = *handler;
     llhttp_settings_init(&g_settings);
     g_settings.on_message_begin = on_message_begin;
     g_settings.on_url = on_url;

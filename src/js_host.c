@@ -591,10 +591,10 @@ static JSValue build_env(JSContext *ctx)
     return o;
 }
 
-static void set_err(char **err, const char *what)
+/* *err = "what: message\nstack" of the exception value exc (consumed). */
+static void set_err_value(char **err, const char *what, JSValue exc)
 {
-    if (!err) return;
-    JSValue exc = JS_GetException(qr__js.ctx);
+    if (!err) { JS_FreeValue(qr__js.ctx, exc); return; }
     char *msg, *stack;
     qr__js_exception_text(exc, &msg, &stack);
     JS_FreeValue(qr__js.ctx, exc);
@@ -603,6 +603,12 @@ static void set_err(char **err, const char *what)
     qr__js_fmt(*err, n, "%s: %s%s%s", what, msg, stack ? "\n" : "", stack ? stack : "");
     free(msg);
     free(stack);
+}
+
+/* *err from the pending exception of the context (consumed). */
+static void set_err(char **err, const char *what)
+{
+    set_err_value(err, what, JS_GetException(qr__js.ctx));
 }
 
 /* Runtime, context, limits, lib/web. Returns 0 or QR_EJS with *err set. */
@@ -655,14 +661,25 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     if (rc) return rc;
     qr__js.deadline_ms = qr_now_ms() + (qr__js.cfg.deadline_ms > 60000 ? qr__js.cfg.deadline_ms : 60000);
 
+    /* The entry: app.js, else index.js, else (no entry, but config/routes.rb or .js) the app
+     * built by convention: lib/quickrail/autoload.js's loadApp, whose promise is awaited below. */
     char entry[PATH_MAX + 16];
+    int autoload = 0;
     qr__js_fmt(entry, sizeof entry, "%s/app.js", qr__js.cfg.app_dir);
     if (!qr__js_is_file(entry)) qr__js_fmt(entry, sizeof entry, "%s/index.js", qr__js.cfg.app_dir);
     if (!qr__js_is_file(entry)) {
+        char routes[PATH_MAX + 32];
+        for (int i = 0; i < 2 && !autoload; i++) {
+            qr__js_fmt(routes, sizeof routes, "%s/config/routes.%s", qr__js.cfg.app_dir, i ? "js" : "rb");
+            autoload = qr__js_is_file(routes);
+        }
+        qr__js_fmt(entry, sizeof entry, "%s", qr__js.cfg.app_dir);
+    }
+    if (!autoload && !qr__js_is_file(entry)) {
         if (err) {
-            size_t n = strlen(qr__js.cfg.app_dir) + 128;
+            size_t n = strlen(qr__js.cfg.app_dir) + 160;
             *err = qr_xmalloc(n);
-            qr__js_fmt(*err, n, "no app entry: %s/app.js or %s/index.js", qr__js.cfg.app_dir, qr__js.cfg.app_dir);
+            qr__js_fmt(*err, n, "no app entry: %s/app.js, index.js or config/routes.rb (.js)", qr__js.cfg.app_dir);
         }
         return QR_EJS;
     }
@@ -670,8 +687,12 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     JSValue jpath = JS_NewString(qr__js.ctx, entry);
     JSValue jq = JS_JSONStringify(qr__js.ctx, jpath, JS_UNDEFINED, JS_UNDEFINED);
     const char *q = JS_ToCString(qr__js.ctx, jq);
-    char *glue = qr_xmalloc(strlen(q) + 128);
-    sprintf(glue, "import * as m from %s; globalThis.__quickrailEntry = m;", q);
+    char *glue = qr_xmalloc(strlen(q) + 160);
+    if (autoload)
+        sprintf(glue, "import { loadApp } from \"quickrail/autoload.js\"; "
+                      "globalThis.__quickrailEntry = { default: loadApp(%s) };", q);
+    else
+        sprintf(glue, "import * as m from %s; globalThis.__quickrailEntry = m;", q);
     JS_FreeCString(qr__js.ctx, q);
     JS_FreeValue(qr__js.ctx, jq);
     JS_FreeValue(qr__js.ctx, jpath);
@@ -687,6 +708,19 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     JS_FreeAtom(qr__js.ctx, a);
     JSValue def = JS_GetPropertyStr(qr__js.ctx, ns, "default");
     JS_FreeValue(qr__js.ctx, ns);
+    if (autoload) { /* loadApp's promise: the Application once every file is imported */
+        JSValue app;
+        int st = qr__js_await(def, &app);
+        if (st != QR__JS_FULFILLED) {
+            JS_FreeValue(qr__js.ctx, global);
+            if (st == QR__JS_REJECTED) set_err_value(err, "loading the app", app);
+            else if (err) *err = qr_xstrdup(st == QR__JS_IDLE ? "loading the app: the autoloader never settled"
+                                                              : "loading the app: aborted (boot deadline)");
+            qr__js.deadline_ms = 0;
+            return QR_EJS;
+        }
+        def = app;
+    }
     JSValue fetch = JS_IsObject(def) ? JS_GetPropertyStr(qr__js.ctx, def, "fetch") : JS_UNDEFINED;
     if (JS_IsFunction(qr__js.ctx, fetch)) {
         g_app_this = def;

@@ -32,6 +32,8 @@
  *     beside the binary's repository) exists, otherwise from the embedded copy (embed.h).
  *   - App entry: APP_DIR/app.js (else index.js) default-exports { fetch(request, env) } returning a
  *     Response or a promise of one; or the bundle sets globalThis.Router.dispatch(request).
+ *     No entry but config/routes.rb (or .js): the app is loaded by convention through
+ *     lib/quickrail/autoload.js (loadApp(APP_DIR), a promise awaited at boot).
  *     Cable operations call the default export's cable.handle(opJson) -> resultJson (see
  *     cable.h); `cable` is { handle(opJson), needsConnect } (lib/quickrail: the Application's).
  */
@@ -41,13 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
-
-typedef struct {
-    const char *name;
-    size_t name_len;
-    const char *value;
-    size_t value_len;
-} qr_header_t;
+#include "message.h" /* qr_header_t */
 
 typedef struct {
     uint32_t id;

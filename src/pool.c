@@ -4,7 +4,8 @@
  * and what happens when a worker dies: its started job gets a 500 (never replayed), a job it
  * had not read yet is re-dispatched, the spare is promoted at once and a new spare is forked.
  * Worker channels are uv_pipe_t over the supervisor's end of each socketpair. Runs on the
- * supervisor's loop; never blocks. Calls supervisor.c (forks, restart budget), hub.c. */
+ * supervisor's loop; never blocks. Calls hub.c (broadcasts), frame.c; reaches the supervisor
+ * only through the qr_pool_ops_t it was given (forks, restart budget). */
 #include "pool.h"
 #include <signal.h>
 #include <stdio.h>
@@ -13,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
+#include "frame.h"
 #include "hub.h"
 #include "log.h"
-#include "supervisor.h"
 
 #define QR_SPARES 1
 #define QR_MAX_RETRIES 2
@@ -62,6 +63,7 @@ typedef struct {
 
 static uv_loop_t *g_loop;
 static const qr_config_t *g_cfg;
+static qr_pool_ops_t g_ops;
 static worker_t *g_workers;
 static job_t *g_qhead, *g_qtail;
 static size_t g_qlen;
@@ -76,6 +78,7 @@ static size_t g_npending;
 static samples_t g_replace_ns, g_ready_ns;
 static uint64_t g_restarts, g_served, g_retried, g_killed, g_crashed_jobs;
 static qr_slice_t g_fields[QR_POOL_MAX_FIELDS];
+static qr_header_t g_headers[QR_POOL_MAX_FIELDS / 2];
 
 static void dispatch_queue(void);
 
@@ -178,7 +181,7 @@ static void on_worker_handle_closed(uv_handle_t *h)
  * answered 503 at once instead of waiting for an unknown time. */
 static void flush_if_unavailable(void)
 {
-    if (!qr_supervisor_backing_off() || ready_active()) return;
+    if (!g_ops.backing_off(g_ops.ud) || ready_active()) return;
     job_t *j;
     while ((j = dequeue())) job_fail(j, -EAGAIN, 503, 0);
 }
@@ -226,7 +229,7 @@ static void worker_died(worker_t *w, int read_status)
         return;
     }
     g_restarts++;
-    qr_supervisor_note_restart();
+    g_ops.note_restart(g_ops.ud);
     remember_exit(w);
     if (j) {
         /* A worker that died with our request still unread in its socket (the kernel reports
@@ -356,10 +359,15 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
                 qr_slice_to_u64(f->fields[0], &status) != 0 || status < 100 || status > 999) {
                 job_fail(j, QR_EPROTO, 500, w->id);
             } else {
+                size_t nh = (size_t)(f->nfields - 2) / 2;
+                for (size_t i = 0; i < nh; i++) {
+                    const qr_slice_t *n = &f->fields[2 + 2 * i], *v = n + 1;
+                    g_headers[i] = (qr_header_t){n->ptr, n->len, v->ptr, v->len};
+                }
                 qr_pool_response_t res = {
                     .status = (int)status,
-                    .headers = f->fields + 2,
-                    .nheaders = (size_t)(f->nfields - 2) / 2,
+                    .headers = g_headers,
+                    .nheaders = nh,
                     .body = f->fields[1].ptr,
                     .body_len = f->fields[1].len,
                     .worker_id = w->id,
@@ -427,7 +435,7 @@ void qr_pool_refill(void)
     if (g_shutdown) return;
     while (count_live() < g_cfg->workers + QR_SPARES) {
         uint32_t id = g_next_worker_id + 1;
-        int fd = qr_supervisor_fork_worker(id);
+        int fd = g_ops.fork_worker(g_ops.ud, id);
         if (fd < 0) return;
         g_next_worker_id = id;
         worker_t *w = qr_xcalloc(1, sizeof *w);
@@ -474,10 +482,11 @@ void qr_pool_worker_exited(int pid, int st)
     }
 }
 
-int qr_pool_init(uv_loop_t *loop, const qr_config_t *cfg)
+int qr_pool_init(uv_loop_t *loop, const qr_config_t *cfg, const qr_pool_ops_t *ops)
 {
     g_loop = loop;
     g_cfg = cfg;
+    g_ops = *ops;
     return 0;
 }
 
@@ -490,11 +499,11 @@ static job_t *new_job(int kind)
     return j;
 }
 
-int qr_pool_request(const qr_http_request_t *req, qr_pool_http_cb cb, void *ud)
+int qr_pool_request(const qr_request_t *req, qr_pool_http_cb cb, void *ud)
 {
     if (g_shutdown) return -EAGAIN;
     if (g_qlen >= (size_t)g_cfg->queue_max) return QR_ETOOBIG;
-    if (qr_supervisor_backing_off() && !ready_active()) return -EAGAIN;
+    if (g_ops.backing_off(g_ops.ud) && !ready_active()) return -EAGAIN;
     job_t *j = new_job(JOB_HTTP);
     j->hcb = cb;
     j->ud = ud;

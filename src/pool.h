@@ -1,14 +1,15 @@
 /* pool.h — the supervisor's view of the workers: a bounded queue of requests and cable
  * operations, each handed to one idle worker at a time over its socketpair, with a deadline
- * watchdog per busy worker. Worker processes come from the zygote via supervisor.c.
- * Runs on the supervisor's loop; never blocks. The CONTRACT part is used by http.c and cable.c. */
+ * watchdog per busy worker. Worker processes come through the ops table given at init
+ * (qr_pool_ops_t: the supervisor asks its zygote), so pool.c never calls the layer above it.
+ * Runs on the supervisor's loop; never blocks. The CONTRACT part is used by serve.c and cable.c. */
 #ifndef QR_POOL_H
 #define QR_POOL_H
 
 #include <stddef.h>
 #include <uv.h>
 #include "config.h"
-#include "http.h"
+#include "message.h"
 
 /* CONTRACT: result of a cable operation. status 0 = result_json is the app's answer;
  * negative = failed (worker crashed, deadline, queue full): result_json is NULL.
@@ -25,8 +26,8 @@ int qr_pool_cable_needs_connect(void);
  * operation queued with this ud; safe to call with nothing queued. */
 void qr_pool_cancel(void *ud);
 
-/* ---- used by http.c and supervisor.c (core) ---- */
-#include "frame.h"
+/* ---- used by serve.c and supervisor.c (core) ---- */
+#include "buf.h"
 
 /* The answer to one HTTP request. Borrowed for the duration of the callback.
  * error 0: the app answered (status, headers, body from the worker). Otherwise the server
@@ -35,7 +36,7 @@ void qr_pool_cancel(void *ud);
 typedef struct {
     int error;
     int status;
-    const qr_slice_t *headers; /* nheaders name/value pairs: headers[2*i], headers[2*i+1] */
+    const qr_header_t *headers;
     size_t nheaders;
     const char *body;
     size_t body_len;
@@ -47,10 +48,24 @@ typedef void (*qr_pool_http_cb)(void *ud, const qr_pool_response_t *res);
 /* Queues an HTTP request (copied into a REQUEST frame at once). Returns 0 (cb will be called
  * exactly once unless qr_pool_cancel(ud)), QR_ETOOBIG when the queue is full, or -EAGAIN when
  * no worker can be had now (restart backoff): the caller answers 503 + Retry-After. */
-int qr_pool_request(const qr_http_request_t *req, qr_pool_http_cb cb, void *ud);
+int qr_pool_request(const qr_request_t *req, qr_pool_http_cb cb, void *ud);
 
-int qr_pool_init(uv_loop_t *loop, const qr_config_t *cfg);
-/* Forks workers (through qr_supervisor_fork_worker) until N active + 1 spare exist. */
+/* What the pool needs from the layer that owns the processes (supervisor.c). */
+typedef struct {
+    /* Asks for a new worker process `worker_id`. Returns the supervisor's end of its channel
+     * (the worker says READY on it), or -EAGAIN when none can be made now (zygote starting,
+     * restart backoff): qr_pool_refill() is called again when one can. */
+    int (*fork_worker)(void *ud, uint32_t worker_id);
+    /* A worker died and is being replaced (counts toward the restart budget). */
+    void (*note_restart)(void *ud);
+    /* 1 while the restart budget is exhausted and no new worker will come for a while. */
+    int (*backing_off)(void *ud);
+    void *ud;
+} qr_pool_ops_t;
+
+/* Remembers loop, cfg (borrowed: must outlive the pool) and *ops (copied). Returns 0. */
+int qr_pool_init(uv_loop_t *loop, const qr_config_t *cfg, const qr_pool_ops_t *ops);
+/* Forks workers (through ops->fork_worker) until N active + 1 spare exist. */
 void qr_pool_refill(void);
 /* The zygote reaped pid with this wait status (logging; death is seen by EOF). */
 void qr_pool_worker_exited(int pid, int wait_status);

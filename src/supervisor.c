@@ -3,8 +3,10 @@
  * SIGINT graceful shutdown, the zygote (fork + exec of /proc/self/exe `__zygote FD ...`, its
  * SOCK_SEQPACKET control socket watched with uv_poll, restarted when it dies), the restart
  * budget (more than restart_max restarts in restart_period -> exponential backoff, one log
- * line per step) and the stats document. Runs no JavaScript and never blocks the loop.
- * Calls http.c, pool.c, cable.c, frame.c, log.c. */
+ * line per step) and the stats document. It wires the layers: http.c gets serve.c's handler,
+ * pool.c gets an ops table (fork a worker, note a restart, backing off?) instead of calling up.
+ * Runs no JavaScript and never blocks the loop. Calls serve.c, http.c, pool.c, cable.c,
+ * frame.c, log.c. */
 #include "supervisor.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include "http.h"
 #include "log.h"
 #include "pool.h"
+#include "serve.h"
 
 #define QR_BACKOFF_BASE_MS 100
 #define QR_BACKOFF_MAX_MS 30000
@@ -68,7 +71,7 @@ static void on_backoff_over(uv_timer_t *t)
     else qr_pool_refill();
 }
 
-void qr_supervisor_note_restart(void)
+static void note_restart(void)
 {
     if (g_shutting_down) return;
     uint64_t now = qr_now_ms();
@@ -97,12 +100,14 @@ void qr_supervisor_note_restart(void)
     uv_timer_start(&g_backoff_timer, on_backoff_over, delay, 0);
 }
 
-int qr_supervisor_backing_off(void) { return g_backing_off; }
 
 /* ---------------------------------------------------------------- zygote */
 
-int qr_supervisor_fork_worker(uint32_t worker_id)
+/* Asks the zygote to fork worker `worker_id` (pool ops): returns the supervisor's end of a new
+ * socketpair, or -EAGAIN when no fork can be made now. */
+static int fork_worker(void *ud, uint32_t worker_id)
 {
+    (void)ud;
     if (g_zstate != Z_READY || g_backing_off || g_shutting_down) return -EAGAIN;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -221,7 +226,7 @@ static void zygote_lost(void)
     g_zygote_restarts++;
     qr_warn("the zygote (pid %d) %s; starting a new one (workers keep serving)", g_zpid,
             was_ready ? "died" : "died while loading the app");
-    qr_supervisor_note_restart();
+    note_restart();
     uv_close((uv_handle_t *)&g_zpoll, on_zpoll_closed);
 }
 
@@ -338,10 +343,9 @@ static void on_stop_signal(uv_signal_t *h, int sig)
 
 /* ---------------------------------------------------------------- stats */
 
-int qr_supervisor_stats_enabled(void) { return g_stats; }
-
-void qr_supervisor_stats_json(qr_buf_t *b)
+static void stats_json(void *ud, qr_buf_t *b)
 {
+    (void)ud;
     long rss, pss, zrss = -1, zpss = -1;
     qr__proc_mem(getpid(), &rss, &pss);
     if (g_zpid > 0 && g_zstate != Z_DOWN) qr__proc_mem(g_zpid, &zrss, &zpss);
@@ -357,6 +361,9 @@ void qr_supervisor_stats_json(qr_buf_t *b)
 }
 
 /* ---------------------------------------------------------------- run */
+
+static void op_note_restart(void *ud) { (void)ud; note_restart(); }
+static int op_backing_off(void *ud) { (void)ud; return g_backing_off; }
 
 static void on_announce(uv_timer_t *t)
 {
@@ -381,14 +388,17 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     signal(SIGPIPE, SIG_IGN);
     g_loop = uv_default_loop();
 
-    int r = qr_http_start(g_loop, cfg);
+    qr_serve_ops_t sops = {.stats_json = g_stats ? stats_json : NULL};
+    qr_serve_init(cfg, &sops);
+    int r = qr_http_start(g_loop, cfg, qr_serve_handler());
     if (r != 0) {
         fprintf(stderr, "quickrail: cannot listen on %s:%d: %s\n"
                         "  Is another server using this port? Pick another with -p PORT (or PORT=...).\n",
                 cfg->bind, cfg->port, uv_strerror(r));
         return 1;
     }
-    qr_pool_init(g_loop, cfg);
+    qr_pool_ops_t pops = {fork_worker, op_note_restart, op_backing_off, NULL};
+    qr_pool_init(g_loop, cfg, &pops);
     uv_signal_init(g_loop, &g_sigchld);
     uv_signal_start(&g_sigchld, on_sigchld, SIGCHLD);
     uv_signal_init(g_loop, &g_sigterm);

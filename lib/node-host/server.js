@@ -55,9 +55,8 @@ export async function start(opts) {
     if (cluster.isWorker) process.send({ qrBroadcast: [stream, json] });
   };
   install({ appDir: opts.appDir, onBroadcast: sendBroadcast, workerId: cluster.isWorker ? cluster.worker.id : 0 });
-  const entry = fs.existsSync(path.join(opts.appDir, "app.js")) ? "app.js" : "index.js";
-  const mod = await import(path.join(opts.appDir, entry));
-  const app = mod.default;
+  const { loadApp } = await import("quickrail"); // app.js / index.js, else by convention
+  const app = await loadApp(path.resolve(opts.appDir));
   const publicDir = path.join(opts.appDir, "public");
   const server = http.createServer(async (req, res) => {
     const t0 = process.hrtime.bigint();

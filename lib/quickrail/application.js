@@ -23,6 +23,7 @@ function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, 
 
 export class Application {
   // Application.create({ root, models, controllers, helpers, routes, channels, connection, config })
+  // (controllers and channels: arrays of classes, or objects keyed by route path / identifier)
   static create(opts = {}) { return new Application(opts).boot(); }
 
   constructor(opts) {
@@ -46,7 +47,10 @@ export class Application {
     this.routeHelpers = routeHelpers;
     // Controllers see the route helpers as methods (this.articlesPath()): each controller is
     // served through a subclass of its own that carries this application's helpers.
-    for (const c of [].concat(this.opts.controllers || [])) this.controllers[c.controllerPath || controllerKey(c)] = withRouteHelpers(c, routeHelpers);
+    const cs = this.opts.controllers || [];
+    // An array of classes (keyed by their name), or { "admin/users": Class } as autoload.js builds.
+    if (Array.isArray(cs) || typeof cs === "function") for (const c of [].concat(cs)) this.controllers[c.controllerPath || controllerKey(c)] = withRouteHelpers(c, routeHelpers);
+    else for (const k of Object.keys(cs)) this.controllers[k] = withRouteHelpers(cs[k], routeHelpers);
     this.views.addHelpers(routeHelpers);
     for (const h of [].concat(this.opts.helpers || [])) this.views.addHelpers(h);
     this.views.load(this.root + "/app/views");
@@ -162,7 +166,7 @@ function devErrorPage(err, req, status, app) {
   const msg = String(err && err.message);
   let tpl = "";
   if (err && err.template) {
-    const src = app.views.sources[err.template.replace(/\.erb$/, "")] || "";
+    const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
     const lines = src.split("\n");
     const from = Math.max(0, err.line - 4), to = Math.min(lines.length, err.line + 3);
     let snippet = "";

@@ -76,7 +76,8 @@ export class Cable {
   constructor(app, channels, ConnectionClass) {
     this.app = app;
     this.channels = {};
-    for (const c of channels) this.channels[c.channelName || c.name] = c;
+    if (Array.isArray(channels)) for (const c of channels) this.channels[c.channelName || c.name] = c;
+    else Object.assign(this.channels, channels); // { "Chat::RoomChannel": Class }
     this.Connection = ConnectionClass || Connection;
   }
   // No Connection class: every connect is accepted with no identifiers, so the server skips asking.

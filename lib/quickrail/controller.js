@@ -77,7 +77,17 @@ export class Controller {
     }).filter(Boolean);
     return this;
   }
-  static rescueFrom(errorClass, handler) { filters(this).rescue.unshift({ errorClass, handler }); return this; }
+  // rescueFrom(RecordNotFound, fn) | rescueFrom(A, B, { with: "handler" }) (Rails' rescue_from
+  // A, B, with: :handler) | rescueFrom(A, function (e) { ... }); later declarations win.
+  static rescueFrom(...args) {
+    let handler = args.pop();
+    if (handler && typeof handler === "object" && handler.with !== undefined) handler = handler.with;
+    if (typeof handler !== "function" && typeof handler !== "string") throw new Error("quickrail: rescueFrom(" + args.map((c) => (c && c.name) || String(c)).join(", ") + ") needs a handler: a method name ({ with: \"name\" }) or a function");
+    if (!args.length) throw new Error("quickrail: rescueFrom needs at least one error class");
+    const f = filters(this);
+    for (let i = args.length - 1; i >= 0; i--) f.rescue.unshift({ errorClass: args[i], handler });
+    return this;
+  }
   static layout(name) { filters(this).layout = name; return this; }
   static protectFromForgery(opts = {}) { filters(this).forgery = opts.with || "exception"; return this; }
   static skipForgeryProtection() { filters(this).forgery = false; return this; }

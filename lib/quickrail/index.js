@@ -10,6 +10,7 @@ export { Router, drawRoutes, RoutingError } from "./router.js";
 export { Controller, Controller as ApplicationController, statusCode, InvalidAuthenticityToken } from "./controller.js";
 export { Parameters, ParameterMissing } from "./params.js";
 export { Application } from "./application.js";
+export { loadApp, autoload, discover, loadModels, loadRoutes, findFile } from "./autoload.js";
 export { Channel, Connection, Cable } from "./cable.js";
 export { Views } from "./view/renderer.js";
 export { compile as compileERB } from "./view/erb.js";

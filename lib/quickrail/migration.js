@@ -119,7 +119,14 @@ export class Migrator {
   files() {
     let names = [];
     try { names = host.readDir(this.dir); } catch (e) { return []; }
-    return names.filter((n) => /^\d+_.+\.(m?js)$/.test(n)).sort().map((n) => ({ version: /^(\d+)_/.exec(n)[1], name: n.replace(/^\d+_|\.m?js$/g, ""), file: this.dir + "/" + n }));
+    // NNN_name.rb, .js or .mjs; where one migration exists in two languages, .rb wins over .js.
+    const rank = (n) => [".rb", ".js", ".mjs"].indexOf(/\.[a-z]+$/.exec(n)[0]);
+    const best = new Map();
+    for (const n of names.filter((x) => /^\d+_.+\.(rb|m?js)$/.test(x))) {
+      const base = n.replace(/\.[a-z]+$/, "");
+      if (!best.has(base) || rank(n) < rank(best.get(base))) best.set(base, n);
+    }
+    return [...best.values()].sort().map((n) => ({ version: /^(\d+)_/.exec(n)[1], name: n.replace(/^\d+_|\.(rb|m?js)$/g, ""), file: this.dir + "/" + n }));
   }
   pending() { const done = new Set(this.applied()); return this.files().filter((f) => !done.has(f.version)); }
   async load(f) {

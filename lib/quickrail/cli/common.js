@@ -2,25 +2,15 @@
 // qr_js_host_run_script, or by lib/node-host/cli.js on Node): arguments, the app folder,
 // loading the app's models (what Rails' eager loading does for rake tasks).
 import * as host from "../host.js";
+import { loadModels as autoloadModels } from "quickrail";
 export function argv() {
   const a = host.argv();
   return Array.from(a).map(String);
 }
 export function appDir() { return String(host.appDir()).replace(/\/+$/, ""); }
 export function exists(p) { return !!host.stat(p); }
-export function isDir(p) { const s = host.stat(p); return !!(s && s.isDirectory); }
-export function listJs(dir) {
-  if (!isDir(dir)) return [];
-  return host.readDir(dir).filter((n) => /\.m?js$/.test(n)).sort().map((n) => dir + "/" + n);
-}
-export async function loadModels() {
-  const out = [];
-  for (const f of listJs(appDir() + "/app/models")) {
-    const mod = await import(f);
-    for (const v of Object.values(mod)) if (typeof v === "function" && typeof v.register === "function") { v.register(); out.push(v); }
-  }
-  return out;
-}
+// The app's models, found and registered by convention (autoload.js: .rb, else .js).
+export function loadModels() { return autoloadModels(appDir()); }
 // Sets the exit status: quickrail's host exit() unwinds the runtime at once, so it is
 // called (from a timer, outside any promise chain) only for failures; success just ends.
 export function exit(code) {

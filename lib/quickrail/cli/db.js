@@ -4,7 +4,7 @@
 import { argv, appDir, exists, loadModels, exit, fail, mkdirp } from "./common.js";
 // The framework through its public name, so the task shares one module instance with the
 // app's files (which import "quickrail") wherever the runtime reads lib/ from.
-import { connection, databaseConfig, closeConnection, Migrator } from "quickrail";
+import { connection, databaseConfig, closeConnection, Migrator, findFile } from "quickrail";
 import * as host from "../host.js";
 
 const log = (s) => console.log(s);
@@ -22,12 +22,12 @@ function create() {
   return db.createDatabase ? !db.createDatabase() : true;
 }
 async function seed() {
-  const file = appDir() + "/db/seeds.js";
-  if (!exists(file)) { log("db/seeds.js not found, nothing to seed"); return; }
+  const file = findFile(appDir(), "db/seeds"); // seeds.rb, else seeds.js
+  if (!file) { log("db/seeds.rb (or db/seeds.js) not found, nothing to seed"); return; }
   await loadModels();
   const mod = await import(file);
   if (typeof mod.default === "function") await mod.default();
-  log("Seeded the database from db/seeds.js");
+  log("Seeded the database from " + file.slice(appDir().length + 1));
 }
 function option(name, args) {
   for (const a of args) { const m = new RegExp("^" + name + "=(.*)$").exec(a); if (m) return m[1]; }

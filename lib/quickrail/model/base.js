@@ -362,6 +362,9 @@ export class Base {
   }
 }
 Base.abstractClass = true;
+// Rails' destroyed_by_association: nil unless a parent's dependent: :destroy is destroying the
+// record (then the reflection, set by the association); a method every record answers.
+Base.prototype.destroyedByAssociation = null;
 
 for (const kind of CALLBACKS) {
   Base[kind] = function (fnOrName, options) { return this.addCallback(kind, fnOrName, options); };

@@ -11,14 +11,14 @@ import { polymorphicPath, polymorphicUrl, urlFor, linkTo, linkToIf, buttonTo } f
 import { FormBuilder, formWith } from "./form_helpers.js";
 import { pluralize, truncate, distanceOfTimeInWords, timeAgoInWords, simpleFormat, numberWithDelimiter, cycle } from "./text_helpers.js";
 import { csrfMetaTags, actionCableMetaTag, cspMetaTag, stylesheetLinkTag, javascriptIncludeTag, contentFor, hasContentFor, provide,
-  contentTag, classNames, notice, alert } from "./tag_helpers.js";
+  contentTag, classNames, notice, alert, javascriptImportmapTags, imageTag, faviconLinkTag } from "./tag_helpers.js";
 import { domId, turboStreamFrom, turboFrameTag } from "../turbo.js";
 
 export {
   polymorphicPath, polymorphicUrl, urlFor, linkTo, linkToIf, buttonTo, FormBuilder, formWith,
   pluralize, truncate, distanceOfTimeInWords, timeAgoInWords, simpleFormat, numberWithDelimiter, cycle,
   csrfMetaTags, actionCableMetaTag, cspMetaTag, stylesheetLinkTag, javascriptIncludeTag, contentFor, hasContentFor, provide,
-  contentTag, classNames, notice, alert, domId, turboStreamFrom, turboFrameTag,
+  contentTag, classNames, notice, alert, domId, turboStreamFrom, turboFrameTag, javascriptImportmapTags, imageTag, faviconLinkTag,
 };
 
 export const frameworkHelpers = {
@@ -26,12 +26,14 @@ export const frameworkHelpers = {
   simpleFormat, turboStreamFrom, turboFrameTag, csrfMetaTags, actionCableMetaTag, cspMetaTag, contentFor, provide, hasContentFor,
   contentTag, tag, raw, h: escapeHTML, escapeHTML, safeJoin, stylesheetLinkTag, javascriptIncludeTag, classNames, tokenList: classNames,
   numberWithDelimiter, cycle, urlFor, polymorphicPath, polymorphicUrl, capture, singularize, humanize, underscore, dasherize: (s) => String(s).replace(/_/g, "-"),
+  notice, alert, javascriptImportmapTags, imageTag, faviconLinkTag,
+  // Ruby's predicate spelling, as compiled Ruby calls it (content_for? -> isContentFor)
+  isContentFor: hasContentFor,
 };
-// snake_case aliases, so ERB ported from Rails reads the same
-const aliases = {
-  link_to: "linkTo", button_to: "buttonTo", form_with: "formWith", dom_id: "domId", time_ago_in_words: "timeAgoInWords",
-  simple_format: "simpleFormat", turbo_stream_from: "turboStreamFrom", turbo_frame_tag: "turboFrameTag", csrf_meta_tags: "csrfMetaTags",
-  action_cable_meta_tag: "actionCableMetaTag", content_for: "contentFor", content_tag: "contentTag",
-  stylesheet_link_tag: "stylesheetLinkTag", javascript_include_tag: "javascriptIncludeTag", url_for: "urlFor",
-};
-for (const k of Object.keys(aliases)) frameworkHelpers[k] = frameworkHelpers[aliases[k]];
+// snake_case aliases of every helper (link_to, time_ago_in_words, ...), so ERB ported from
+// Rails reads the same; compiled Ruby calls the camelCase names.
+for (const k of Object.keys(frameworkHelpers)) {
+  if (/[A-Z]{2}/.test(k)) continue; // escapeHTML: no escape_h_t_m_l
+  const snake = k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+  if (snake !== k && !(snake in frameworkHelpers)) frameworkHelpers[snake] = frameworkHelpers[k];
+}

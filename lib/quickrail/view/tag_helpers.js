@@ -1,6 +1,7 @@
 // view/tag_helpers.js — ActionView's tag, capture, CSRF, asset and flash helpers: contentTag,
-// classNames, contentFor/provide/hasContentFor, csrfMetaTags, actionCableMetaTag, cspMetaTag,
-// stylesheetLinkTag, javascriptIncludeTag, notice, alert.
+// classNames, contentFor/provide/hasContentFor (content_for?), csrfMetaTags, actionCableMetaTag,
+// cspMetaTag, stylesheetLinkTag, javascriptIncludeTag, javascriptImportmapTags, imageTag,
+// faviconLinkTag, notice, alert.
 import { SafeString, escapeHTML, raw, tag } from "../support/html.js";
 import { currentContext, capture } from "./context.js";
 import { env as hostEnv } from "../host.js";
@@ -26,9 +27,25 @@ export function javascriptIncludeTag(...names) {
   const opts = typeof names[names.length - 1] === "object" ? names.pop() : {};
   return raw(names.map((n) => tag("script", Object.assign({ src: /^\/|:\/\//.test(n) ? n : "/assets/" + n + (n.endsWith(".js") ? "" : ".js") }, opts), "").s).join("\n"));
 }
+// Rails 7's layouts: the app's JavaScript is Turbo (+ the Action Cable client), served as one
+// module from public/assets/turbo.js.
+export function javascriptImportmapTags() { return raw('<script type="module" src="/assets/turbo.js"></script>'); }
+export function imageTag(src, opts = {}) {
+  src = String(src);
+  const o = Object.assign({ src: /^\/|:\/\/|^data:/.test(src) ? src : "/assets/" + src }, opts);
+  if (o.size) { const [w, h] = String(o.size).split("x"); o.width = w; o.height = h || w; delete o.size; }
+  if (o.alt === undefined && !/^data:/.test(src)) o.alt = src.split("/").pop().replace(/\.[^.]*$/, "").replace(/[-_]+/g, " ").replace(/^./, (c) => c.toUpperCase());
+  return tag("img", o);
+}
+export function faviconLinkTag(src = "favicon.ico", opts = {}) {
+  return tag("link", Object.assign({ rel: "icon", type: "image/x-icon", href: /^\/|:\/\//.test(src) ? src : "/" + src }, opts));
+}
 
+// contentFor("title", "x") / contentFor("title", () => ...) stores; contentFor("title") reads
+// it back (null when nothing was stored), as Rails' content_for(:title) does.
 export function contentFor(name, content) {
   const vc = ctx();
+  if (content === undefined) { const c = vc && vc.content[name]; return c ? raw(c) : null; }
   const html = typeof content === "function" ? capture(content) : raw(escapeHTML(content));
   vc.content[name] = (vc.content[name] || "") + String(html);
   return raw("");

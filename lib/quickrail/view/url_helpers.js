@@ -84,10 +84,21 @@ export function urlFor(target, opts) {
 }
 
 export function linkTo(name, url, opts) {
-  if (typeof url === "function") { const body = capture(url); return tag("a", Object.assign({ href: urlFor(name) }, opts || {}), body); }
+  if (typeof url === "function") { const body = capture(url); return tag("a", Object.assign({ href: urlFor(name) }, linkOptions(opts)), body); }
   if (url === undefined) url = name;
   const href = urlFor(url);
-  return tagWith("a", "href", href, opts, name && typeof name === "object" && !(name instanceof SafeString) ? String(name) : name);
+  return tagWith("a", "href", href, opts && opts.method !== undefined ? linkOptions(opts) : opts, name && typeof name === "object" && !(name instanceof SafeString) ? String(name) : name);
+}
+// Rails' link_to ... method: :delete -> rel="nofollow" data-method="delete" (rails-ujs; Turbo
+// reads data-turbo-method): the method goes into data, never as an <a> attribute.
+function linkOptions(opts) {
+  if (!opts || opts.method === undefined) return opts || {};
+  const o = Object.assign({}, opts);
+  const method = String(o.method).toLowerCase();
+  delete o.method;
+  if (o.rel === undefined) o.rel = "nofollow";
+  o.data = Object.assign({}, o.data || {}, { method });
+  return o;
 }
 export function linkToIf(cond, name, url, opts) { return cond ? linkTo(name, url, opts) : escapeHTML(name); }
 
