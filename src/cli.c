@@ -12,7 +12,10 @@
 #include <unistd.h>
 #include "common.h"
 #include "js_host.h"
+#include "buf.h"
 #include "log.h"
+#include "ruby/erb.h"
+#include "ruby/parser.h"
 #include "supervisor.h"
 #include "zygote.h"
 
@@ -37,6 +40,7 @@ static int cmd_run(int argc, char **argv);
 static int cmd_zygote(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
+static int cmd_ruby_ast(int argc, char **argv);
 
 /* To add a task: one line here, and the module under lib/quickrail/cli/. */
 static const command_t commands[] = {
@@ -46,10 +50,12 @@ static const command_t commands[] = {
     {"new", "NAME [--demo blog]", "create a new app in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
     {"db:", "", "db:create|migrate|rollback|seed|prepare, from the app folder", NULL, "lib/quickrail/cli/db.js", 0, 1},
     {"routes", "[-g PATTERN]", "print the app's routes", NULL, "lib/quickrail/cli/routes.js", 0, 0},
+    {"build", "[DIR] [--out OUT]", "compile the app's Ruby to JavaScript (DIR/tmp/quickrail-build)", NULL, "lib/quickrail/cli/build.js", 0, 0},
     {"console", "", "an interactive JavaScript console with the app loaded", NULL, "lib/quickrail/cli/console.js", 0, 0},
     {"help", "", "show this help", cmd_help, NULL, 0, 0},
     {"version", "", "print the version", cmd_version, NULL, 0, 0},
     {"__zygote", "FD serve|up ...", "internal: the zygote process", cmd_zygote, NULL, 1, 0},
+    {"ruby-ast", "FILE...", "debugging: print the Ruby syntax tree of .rb / .erb files", cmd_ruby_ast, NULL, 1, 0},
 };
 
 static void print_usage(FILE *f)
@@ -351,6 +357,77 @@ static int cmd_version(int argc, char **argv)
     (void)argv;
     printf("quickrail %s\n", QR_VERSION);
     return 0;
+}
+
+/* quickrail ruby-ast FILE...: the parser's S-expression dump of each file (ERB templates are
+ * first turned into Ruby by erb.c, and that Ruby is printed too). Exits 1 on a syntax error. */
+static int cmd_ruby_ast(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_error("ruby-ast FILE...", "%s", "missing FILE: which .rb or .erb file should be parsed?");
+        return EXIT_USAGE;
+    }
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        FILE *f = fopen(argv[i], "rb");
+        if (!f) {
+            fprintf(stderr, "quickrail: cannot read '%s': %s\n", argv[i], strerror(errno));
+            return EXIT_USAGE;
+        }
+        qr_buf_t src = QR_BUF_INIT;
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) qr_buf_append(&src, chunk, n);
+        fclose(f);
+        size_t plen = strlen(argv[i]);
+        char *ruby = NULL;
+        size_t rlen = src.len;
+        qr_ruby_error err;
+        if (plen > 4 && strcmp(argv[i] + plen - 4, ".erb") == 0) {
+            qr_ruby_erb *e = NULL;
+            if (qr_ruby_erb_compile(src.data ? src.data : "", src.len, argv[i], &e, &err) < 0) {
+                char *m = qr_ruby_error_format(&err, src.data, src.len);
+                fputs(m, stderr);
+                free(m);
+                qr_buf_free(&src);
+                rc = 1;
+                continue;
+            }
+            ruby = qr_xstrndup(e->ruby, e->len);
+            rlen = e->len;
+            printf("# %s as Ruby:\n%s\n", argv[i], ruby);
+            qr_ruby_ast *ast = qr_ruby_parse(ruby, rlen, argv[i], &err);
+            if (ast) {
+                char *d = qr_ruby_sexp(ast->root);
+                printf("%s\n", d);
+                free(d);
+                qr_ruby_ast_free(ast);
+            } else {
+                qr_ruby_erb_map(e, src.data, src.len, &err);
+                char *m = qr_ruby_error_format(&err, src.data, src.len);
+                fputs(m, stderr);
+                free(m);
+                rc = 1;
+            }
+            qr_ruby_erb_free(e);
+            free(ruby);
+        } else {
+            qr_ruby_ast *ast = qr_ruby_parse(src.data ? src.data : "", rlen, argv[i], &err);
+            if (ast) {
+                char *d = qr_ruby_sexp(ast->root);
+                printf("%s\n", d);
+                free(d);
+                qr_ruby_ast_free(ast);
+            } else {
+                char *m = qr_ruby_error_format(&err, src.data, src.len);
+                fputs(m, stderr);
+                free(m);
+                rc = 1;
+            }
+        }
+        qr_buf_free(&src);
+    }
+    return rc;
 }
 
 int qr_cli_main(int argc, char **argv)

@@ -708,7 +708,16 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     JS_FreeAtom(qr__js.ctx, a);
     JSValue def = JS_GetPropertyStr(qr__js.ctx, ns, "default");
     JS_FreeValue(qr__js.ctx, ns);
-    if (autoload) { /* loadApp's promise: the Application once every file is imported */
+    /* loadApp's promise (the Application once every file is imported), or an entry whose
+     * default export is a promise of the app (an app.js that wraps a Ruby app: loadApp(dir)
+     * .then(...)): awaited here, in the zygote, so the app is compiled once before workers fork. */
+    int thenable = 0;
+    if (!autoload && JS_IsObject(def)) {
+        JSValue then = JS_GetPropertyStr(qr__js.ctx, def, "then");
+        thenable = JS_IsFunction(qr__js.ctx, then);
+        JS_FreeValue(qr__js.ctx, then);
+    }
+    if (autoload || thenable) {
         JSValue app;
         int st = qr__js_await(def, &app);
         if (st != QR__JS_FULFILLED) {

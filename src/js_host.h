@@ -24,7 +24,8 @@
  *     QUICKRAIL_TEST_CRASH=1, else throws) }. Also (jsrt extensions): argv (script arguments),
  *     readLine(prompt) -> line | null at EOF, environment ("development"...), libDir, isScript,
  *     gc() -> bytes in use, escapeHTML(string) -> string | undefined (undefined: escape it
- *     yourself); appDir is assignable (tests point it at fixture apps).
+ *     yourself), compileRuby(path, source) -> JS (ruby/ruby.h; SyntaxError with path:line:col);
+ *     appDir is assignable (tests point it at fixture apps).
  *   - Scripts (`quickrail run`): console writes plain lines (stdout; warn/error on stderr);
  *     in servers console goes through log.h, one line per call tagged with the process.
  *   - Module specifiers: "quickrail" -> lib/quickrail/index.js, "quickrail/x" -> lib/quickrail/x.js,

@@ -3,8 +3,10 @@
  * the choice of lib/ ($QUICKRAIL_LIB; else the lib/ of the repository the binary was built in,
  * <repo>/build/quickrail -> <repo>/lib, read from disk so edits need no rebuild; else the copy
  * embedded in the binary, module names "lib/..."), the native modules' names, and the bytecode
- * cache. Runs in the zygote (boot), workers and script processes, on the runtime's one thread;
- * reads files, never the network. Calls QuickJS, OpenSSL (SHA-256), embed.c and log.c. */
+ * cache. A `.rb` module is Ruby: it is compiled to JS (ruby/ruby.h) before QuickJS sees it, and
+ * cached by its Ruby source like any module. Runs in the zygote (boot), workers and script
+ * processes, on the runtime's one thread; reads files, never the network. Calls QuickJS,
+ * OpenSSL (SHA-256), embed.c, log.c and the Ruby compiler (ruby/ruby.h). */
 #include <errno.h>
 #include <limits.h>
 #include <openssl/evp.h>
@@ -18,6 +20,7 @@
 #include "embed.h"
 #include "js_priv.h"
 #include "log.h"
+#include "ruby/ruby.h"
 
 static char g_lib_dir[PATH_MAX]; /* "" = embedded lib */
 
@@ -104,7 +107,7 @@ int qr__js_module_exists(const char *name)
 /* Tries cand, cand.js, cand.mjs, cand/index.js; writes the hit into out. */
 static int resolve_candidate(const char *cand, char *out, size_t cap)
 {
-    static const char *suffix[] = {"", ".js", ".mjs", "/index.js"};
+    static const char *suffix[] = {"", ".js", ".mjs", ".rb", "/index.js"};
     for (size_t i = 0; i < QR_ARRAY_LEN(suffix); i++) {
         qr__js_fmt(out, cap, "%s%s", cand, suffix[i]);
         if (qr__js_module_exists(out)) return 1;
@@ -330,6 +333,20 @@ static JSValue compile_module(JSContext *ctx, const char *name, int is_main)
     if (cached) {
         cache_path(cpath, sizeof cpath, name, src, len);
         fn = cache_load(ctx, cpath);
+    }
+    if (JS_IsUndefined(fn) && qr_ruby_is_module_path(name)) {
+        /* Ruby: compile to line-aligned JS, then to bytecode (cached by the Ruby source) */
+        size_t js_len = 0;
+        char *err = NULL;
+        char *js = qr_ruby_compile(name, src, len, &js_len, &err);
+        if (!js) {
+            fn = JS_ThrowSyntaxError(ctx, "%s", err ? err : "Ruby compile error");
+            free(err);
+        } else {
+            fn = JS_Eval(ctx, js, js_len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+            free(js);
+            if (cached && !JS_IsException(fn)) cache_store(ctx, cpath, fn);
+        }
     }
     if (JS_IsUndefined(fn)) {
         fn = JS_Eval(ctx, src, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);

@@ -4,7 +4,8 @@
  * (appDir, env, workerId, argv...), exit and crash, Turbo stream signing and the app HMAC (the
  * keys are derived here from SECRET_KEY_BASE). Runs in the zygote, workers and script processes
  * on the runtime's one thread; readLine blocks on stdin (console scripts only). Calls QuickJS,
- * OpenSSL, signed_stream.c, embed.c, log.c and js_loop.c / js_loader.c through js_priv.h. */
+ * OpenSSL, signed_stream.c, embed.c, log.c, the Ruby compiler (ruby/ruby.h, compileRuby) and
+ * js_loop.c / js_loader.c through js_priv.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <openssl/evp.h>
@@ -18,6 +19,7 @@
 
 #include "common.h"
 #include "embed.h"
+#include "ruby/ruby.h"
 #include "js_host.h"
 #include "js_priv.h"
 #include "log.h"
@@ -353,6 +355,31 @@ static JSValue h_hmac_hex(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     return JS_NewStringLen(ctx, hex, 64);
 }
 
+/* compileRuby(path, source) -> the JS the Ruby compiles to (ruby/ruby.h: a module for .rb, a
+ * template function body for .erb / .jbuilder); throws a SyntaxError carrying path:line:col,
+ * the source line, a caret and the hint. Views call it at boot, once per template. */
+static JSValue h_compile_ruby(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *path = JS_ToCString(ctx, argv[0]);
+    if (!path) return JS_EXCEPTION;
+    size_t len;
+    const char *src = JS_ToCStringLen(ctx, &len, argv[1]);
+    if (!src) { JS_FreeCString(ctx, path); return JS_EXCEPTION; }
+    size_t js_len = 0;
+    char *err = NULL;
+    char *js = qr_ruby_compile(path, src, len, &js_len, &err);
+    JS_FreeCString(ctx, path);
+    JS_FreeCString(ctx, src);
+    if (!js) {
+        JSValue e = JS_ThrowSyntaxError(ctx, "%s", err ? err : "Ruby compile error");
+        free(err);
+        return e;
+    }
+    JSValue r = JS_NewStringLen(ctx, js, js_len);
+    free(js);
+    return r;
+}
+
 /* escapeHTML(string) -> the string with & < > " ' replaced by &amp; &lt; &gt; &quot; &#39; (the
  * argument itself when there is nothing to replace); undefined for a non-string or a string
  * holding a lone surrogate (no UTF-8 round trip), which the caller then escapes itself. One
@@ -454,6 +481,7 @@ static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("verifyStreamName", 1, h_verify_stream),
     JS_CFUNC_DEF("hmacSha256Hex", 1, h_hmac_hex),
     JS_CFUNC_DEF("escapeHTML", 1, h_escape_html),
+    JS_CFUNC_DEF("compileRuby", 2, h_compile_ruby),
     JS_CFUNC_DEF("gc", 0, h_gc),
     JS_CFUNC_DEF("readLine", 1, h_read_line),
 };

@@ -25,6 +25,8 @@ const Quickrail = {
   hmacSha256Hex: (data) => host.hmacSha256Hex(typeof data === "string" || ArrayBuffer.isView(data) ? data : String(data)),
   // escapeHTML(string): & < > " ' as entities, natively (undefined for a non-string or a lone surrogate)
   escapeHTML: host.escapeHTML,
+  // compileRuby(path, source): the JS a Ruby file / Ruby-ERB template compiles to (SyntaxError with path:line:col)
+  compileRuby: (path, source) => host.compileRuby(String(path), String(source)),
   exit: (code = 0) => host.exit(code),
   crash: () => host.crash(),
   gc: () => host.gc(),

@@ -131,6 +131,22 @@ static void dump_quoted(qr_buf_t *b, const char *s, size_t n)
     qr_buf_append(b, "\"", 1);
 }
 
+/* Kinds whose `a` field means something: the dump shows `_` for their empty `a`. */
+static int uses_a(qr_ruby_kind k)
+{
+    switch (k) {
+    case QR_RUBY_NIL: case QR_RUBY_TRUE: case QR_RUBY_FALSE: case QR_RUBY_SELF: case QR_RUBY_INT:
+    case QR_RUBY_FLOAT: case QR_RUBY_STR: case QR_RUBY_DSTR: case QR_RUBY_SYM: case QR_RUBY_DSYM:
+    case QR_RUBY_REGEX: case QR_RUBY_ARRAY: case QR_RUBY_HASH: case QR_RUBY_LVAR: case QR_RUBY_IVAR:
+    case QR_RUBY_GVAR: case QR_RUBY_CVAR: case QR_RUBY_SUPER: case QR_RUBY_YIELD: case QR_RUBY_ARGS:
+    case QR_RUBY_ARG: case QR_RUBY_RESTARG: case QR_RUBY_KWARG: case QR_RUBY_KWRESTARG:
+    case QR_RUBY_BLOCKARG: case QR_RUBY_SEQ: case QR_RUBY_REDO: case QR_RUBY_RETRY:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 static void dump(qr_buf_t *b, const qr_ruby_node *n, int depth)
 {
     if (!n) { qr_buf_append_str(b, "_"); return; }
@@ -152,11 +168,11 @@ static void dump(qr_buf_t *b, const qr_ruby_node *n, int depth)
         qr_buf_append_str(b, "]");
     }
     /* Children in the order a, kids..., b, c; trailing empty slots are left out, inner ones
-     * print as `_`. */
+     * print as `_` (an empty `a` only for kinds that use it). */
     const qr_ruby_node *tail[2] = {n->b, n->c};
     int ntail = n->c ? 2 : n->b ? 1 : 0;
     int any_after_a = ntail > 0 || n->nkids > 0;
-    if (n->a || any_after_a) { qr_buf_append(b, " ", 1); dump(b, n->a, depth + 1); }
+    if (n->a || (any_after_a && uses_a(n->kind))) { qr_buf_append(b, " ", 1); dump(b, n->a, depth + 1); }
     for (uint32_t i = 0; i < n->nkids; i++) { qr_buf_append(b, " ", 1); dump(b, n->kids[i], depth + 1); }
     for (int i = 0; i < ntail; i++) { qr_buf_append(b, " ", 1); dump(b, tail[i], depth + 1); }
     qr_buf_append(b, ")", 1);

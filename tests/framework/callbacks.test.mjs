@@ -96,4 +96,23 @@ describe("broadcasts", () => {
     assert.equal(broadcasts[2].message, '<turbo-stream action="remove" target="note_' + n.id + '"></turbo-stream>');
     assert.equal(q.streamName(n, "comments"), broadcasts[1].stream + ":comments");
   });
+
+  it("children destroyed with their parent (dependent: destroy) broadcast to the parent's stream", () => {
+    new q.Migration().createTable("boards", (t) => { t.string("name"); });
+    new q.Migration().createTable("cards", (t) => { t.references("board"); t.string("title"); });
+    const Board = class Board extends q.ApplicationRecord {};
+    const Card = class Card extends q.ApplicationRecord {};
+    Board.register().hasMany("cards", { dependent: "destroy" });
+    Card.register().belongsTo("board");
+    Card.broadcastsTo((card) => [card.board, "cards"]); // Rails: broadcasts_to ->(card) { [card.board, :cards] }
+    const board = Board.create({ name: "b" });
+    const c1 = board.cards.create({ title: "one" }), c2 = board.cards.create({ title: "two" });
+    const stream = q.streamName(board, "cards");
+    broadcasts.length = 0;
+    Board.find(board.id).destroy();
+    const removals = broadcasts.filter((b) => /action="remove"/.test(b.message));
+    assert.deepEqual(removals.map((b) => [b.stream, b.message]), [c1, c2].map((c) =>
+      [stream, '<turbo-stream action="remove" target="card_' + c.id + '"></turbo-stream>']));
+    assert.equal(Card.count(), 0);
+  });
 });

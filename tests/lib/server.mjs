@@ -17,6 +17,8 @@
 // "* Listening on" line, so parallel tests never race for ports. The process is killed when the
 // test process exits, even if a test forgets stop().
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -103,4 +105,15 @@ export function runCli(args, { env = {}, timeoutMs = 10000, cwd } = {}) {
     const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
     proc.on("exit", (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
   });
+}
+
+// Copies an app folder (relative to the repository root or absolute) into a fresh temp dir and
+// runs `quickrail db:prepare` there. Returns the copy's path; throws with the output on failure.
+export async function prepareApp(app, { env = {}, timeoutMs = 30000 } = {}) {
+  const src = path.isAbsolute(app) ? app : path.join(ROOT, app);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-app-"));
+  fs.cpSync(src, dir, { recursive: true });
+  const r = await runCli(["db:prepare"], { cwd: dir, env, timeoutMs });
+  if (r.code !== 0) throw new Error(`db:prepare in ${dir} exited ${r.code}:\n${r.stdout}${r.stderr}`);
+  return dir;
 }

@@ -4,6 +4,7 @@
 import { appDir, loadModels, exit, fail } from "./common.js";
 import * as framework from "quickrail";
 import * as host from "../host.js";
+import { globalize, HELP } from "./repl.js";
 
 function show(v) {
   if (v && typeof v.inspect === "function") return v.inspect();
@@ -29,9 +30,11 @@ async function main() {
     const line = readLine(appDir().split("/").pop() + "(" + env + ")> ");
     if (line === null || line === undefined) break;
     if (!line.trim()) continue;
-    if (line.trim() === "exit" || line.trim() === "quit") break;
+    const cmd = line.trim();
+    if (cmd === "exit" || cmd === "quit" || cmd === ".exit") break;
+    if (cmd === "help" || cmd === ".help") { console.log(HELP); continue; }
     try {
-      let v = (0, eval)(line);
+      let v = (0, eval)(globalize(line));
       if (v && typeof v.then === "function") v = await v;
       console.log("=> " + show(v));
     } catch (e) { console.log(e && e.name ? e.name + ": " + e.message : String(e)); }

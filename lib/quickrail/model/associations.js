@@ -43,7 +43,16 @@ export function hasMany(owner, name, options = {}) {
   if (options.dependent) {
     owner.beforeDestroy(function () {
       const rel = refl.klass().where({ [refl.foreignKey]: this.id });
-      if (options.dependent === "destroy") { for (const child of rel.toArray()) child.destroyedByAssociation = refl, child.destroy(); }
+      if (options.dependent === "destroy") {
+        // Each child keeps its parent in memory (Rails' inverse_of): its callbacks and broadcasts
+        // still reach this.<parent> although the parent's row goes in the same transaction.
+        const inverse = Object.values(meta(refl.klass()).associations).find((r) => r.macro === "belongsTo" && r.foreignKey === refl.foreignKey);
+        for (const child of rel.toArray()) {
+          child.destroyedByAssociation = refl;
+          if (inverse) child._assoc[inverse.name] = this;
+          child.destroy();
+        }
+      }
       else if (options.dependent === "delete_all" || options.dependent === "deleteAll") rel.deleteAll();
       else if (options.dependent === "nullify") rel.updateAll({ [refl.foreignKey]: null });
       delete this._assoc[name];

@@ -52,7 +52,10 @@ export function broadcastsTo(model, stream, options = {}) {
     this.broadcastActionTo(insertsBy, resolveStream(stream, this), Object.assign({ target: t }, rendering));
   });
   model.afterUpdateCommit(function () { this.broadcastReplaceTo(resolveStream(stream, this), Object.assign({}, rendering)); });
-  model.afterDestroyCommit(function () { this.broadcastRemoveTo(resolveStream(stream, this)); });
+  // The stream of a removal is named while the record's associations still resolve (inside the
+  // destroy, before the commit), so a parent destroyed with it is not yet gone.
+  model.afterDestroy(function () { Object.defineProperty(this, "__qrRemoveStream", { value: streamName(resolveStream(stream, this)), configurable: true }); });
+  model.afterDestroyCommit(function () { this.broadcastRemoveTo(this.__qrRemoveStream !== undefined ? this.__qrRemoveStream : resolveStream(stream, this)); });
   return model;
 }
 export function broadcastsRefreshesTo(model, stream) {

@@ -69,8 +69,13 @@ export function prepareApp(env) {
     entry = "./blog_entry.js";
   } else if (fs.existsSync(path.join(app, "index.js"))) {
     entry = "./index.js";
+  } else if (fs.existsSync(path.join(app, "config/routes.rb")) || fs.existsSync(path.join(app, "config/routes.js"))) {
+    // a blog found by convention (the Ruby blog): its entry is the autoloader's promise of it
+    fs.writeFileSync(path.join(app, "blog_entry.js"), 'import { loadApp } from "quickrail/autoload.js";\n' +
+      "export default loadApp(" + JSON.stringify(app) + ");\n");
+    entry = "./blog_entry.js";
   } else {
-    throw new Error(`the blog copy in ${app} has neither app.js nor index.js`);
+    throw new Error(`the blog copy in ${app} has neither app.js, index.js nor config/routes.rb`);
   }
   const wrapper = fs.readFileSync(path.join(here, "../fixtures/chaos_app.js"), "utf8")
     .replaceAll("__BLOG_ENTRY__", entry);

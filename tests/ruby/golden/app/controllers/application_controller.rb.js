@@ -1,0 +1,2 @@
+import { Controller } from "quickrail"; let $t; export default class ApplicationController extends Controller {
+ }

@@ -1,0 +1,158 @@
+// tests/ruby/ruby.test.mjs — Ruby source compiled by quickrail itself, through the real binary:
+// a Ruby app (tests/ruby/fixtures/api: models, controllers, routes, migrations, seeds in Ruby)
+// prepared by `quickrail db:prepare` and served by the real server; runtime errors name the
+// Ruby file and line; a compile error stops boot with path:line:col, the line and a caret;
+// `quickrail build` writes line-aligned JS; golden files (tests/ruby/golden/**/X.rb -> X.js)
+// pin the generated code per Rails file kind (UPDATE_GOLDEN=1 rewrites them).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { startServer, ROOT, BIN } from "../lib/server.mjs";
+
+const ENV = { ...process.env, QUICKRAIL_ENV: "test", SECRET_KEY_BASE: "ruby-tests-secret", QUICKRAIL_CACHE: "0" };
+
+function copyApp(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-ruby-"));
+  const src = path.join(ROOT, "tests/ruby/fixtures", name);
+  fs.cpSync(src, dir, { recursive: true, filter: (p) => !/\.sqlite3(-wal|-shm)?$|\/tmp(\/|$)/.test(p.slice(src.length)) });
+  return dir;
+}
+function run(args, cwd) { return spawnSync(BIN, args, { cwd, env: ENV, encoding: "utf8" }); }
+
+let app, srv;
+before(async () => {
+  app = copyApp("api");
+  const r = run(["db:prepare"], app);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout + r.stderr, /create_comments: migrated/);
+  assert.match(r.stdout + r.stderr, /Seeded the database from db\/seeds\.rb/);
+  srv = await startServer({ app, workers: 1, env: { SECRET_KEY_BASE: ENV.SECRET_KEY_BASE, QUICKRAIL_CACHE: "0" } });
+});
+after(async () => { if (srv) await srv.stop(); if (app) fs.rmSync(app, { recursive: true, force: true }); });
+
+const form = (fields) => ({ method: "POST", body: new URLSearchParams(fields), headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" } });
+
+test("a Ruby model, controller, routes and seeds serve JSON through the real server", async () => {
+  const res = await fetch(srv.url + "/articles");
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), [{ id: 1, title: "Hello", summary: "Hello (21 chars)" }]);
+});
+
+test("case/when over ranges, string interpolation and an association size", async () => {
+  const res = await fetch(srv.url + "/articles/1");
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), "Hello: Hello from Ruby seeds [medium, 0 comments]");
+});
+
+test("create: valid -> 201 with location, invalid -> 422 with the validation messages", async () => {
+  let res = await fetch(srv.url + "/articles", form({ "article[title]": "Second", "article[body]": "long enough body" }));
+  assert.equal(res.status, 201);
+  const { id } = await res.json();
+  assert.match(res.headers.get("location"), new RegExp("/articles/" + id + "$"));
+  res = await fetch(srv.url + "/articles", form({ "article[title]": "", "article[body]": "short" }));
+  assert.equal(res.status, 422);
+  assert.deepEqual(await res.json(), ["Title can't be blank", "Body is too short (minimum is 10 characters)"]);
+});
+
+test("nested create runs the model's method and its after_create_commit block (self = the record)", async () => {
+  const res = await fetch(srv.url + "/articles/1/comments", form({ "comment[commenter]": "ann", "comment[body]": "hi there" }));
+  assert.equal(res.status, 201);
+  const body = await res.json();
+  assert.equal(body.shout, "HI THERE!");
+  assert.equal(body.log, "created ann");
+  assert.equal(await (await fetch(srv.url + "/articles/1")).text(), "Hello: Hello from Ruby seeds [medium, 1 comments]");
+});
+
+test("update (invalid -> 422) and destroy (-> 204, then 404)", async () => {
+  let res = await fetch(srv.url + "/articles/1", { method: "PATCH", body: new URLSearchParams({ "article[title]": "" }) });
+  assert.equal(res.status, 422);
+  assert.deepEqual(await res.json(), { errors: ["Title can't be blank"] });
+  res = await fetch(srv.url + "/articles", form({ "article[title]": "Doomed", "article[body]": "to be destroyed" }));
+  const { id } = await res.json();
+  res = await fetch(srv.url + "/articles/" + id, { method: "DELETE" });
+  assert.equal(res.status, 204);
+  res = await fetch(srv.url + "/articles/" + id);
+  assert.equal(res.status, 404);
+});
+
+test("a runtime exception is logged with the Ruby file and line", async () => {
+  const res = await fetch(srv.url + "/articles/boom");
+  assert.equal(res.status, 500);
+  const line = fs.readFileSync(path.join(app, "app/controllers/articles_controller.rb"), "utf8").split("\n").findIndex((l) => l.includes("raise ArgumentError")) + 1;
+  assert.ok(line > 0);
+  const m = await srv.waitForLog(/boom after 6[\s\S]*?at boom \(([^)]*)\)/, 5000);
+  assert.equal(m[1], path.join(app, "app/controllers/articles_controller.rb") + ":" + line);
+});
+
+test("a syntax error stops boot with path:line:col, the source line and a caret", async () => {
+  const dir = copyApp("api");
+  try {
+    fs.writeFileSync(path.join(dir, "app/models/comment.rb"), "class Comment < ApplicationRecord\n  belongs_to :article\n  def broken(\nend\n");
+    const r = run(["build"], dir);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^app\/models\/comment\.rb:\d+:\d+: /m);
+    assert.match(r.stderr, /\n {2}\S.*\n {2}\s*\^/);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+test("an unsupported construct names the feature and what to write instead", async () => {
+  const dir = copyApp("api");
+  try {
+    fs.writeFileSync(path.join(dir, "app/models/comment.rb"), "class Comment < ApplicationRecord\n  def again\n    retry\n  end\nend\n");
+    const r = run(["build"], dir);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^app\/models\/comment\.rb:3:5: unsupported: `retry`/m);
+    assert.match(r.stderr, /\n {2} {4}retry\n {2} {4}\^\n/);
+    assert.match(r.stderr, /write a loop instead/);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+test("quickrail build writes line-aligned JS for every Ruby file, and misuse exits 2", () => {
+  const dir = copyApp("api");
+  try {
+    const r = run(["build"], dir);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Compiled 10 Ruby files \(\d+ lines\) in \d+ ms/);
+    const rb = fs.readFileSync(path.join(dir, "app/controllers/articles_controller.rb"), "utf8").split("\n");
+    const js = fs.readFileSync(path.join(dir, "tmp/quickrail-build/app/controllers/articles_controller.rb.js"), "utf8").split("\n");
+    const at = (needle) => rb.findIndex((l) => l.includes(needle));
+    assert.ok(js[at("def set_article")].includes("setArticle()"), js.join("\n"));
+    assert.ok(js[at("params.require(:article)")].includes('this.params.require("article").permit("title", "body")'));
+    assert.ok(js[at("raise ArgumentError")].includes("throw $rb.raise(Error"));
+    const bad = run(["build", "--bogus"], dir);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown option --bogus[\s\S]*Usage: quickrail build/);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+// ---- golden files --------------------------------------------------------------------------
+const GOLDEN = path.join(ROOT, "tests/ruby/golden");
+function goldenSources(dir, rel = "") {
+  const out = [];
+  for (const n of fs.readdirSync(path.join(dir, rel)).sort()) {
+    const p = rel ? rel + "/" + n : n;
+    if (fs.statSync(path.join(dir, p)).isDirectory()) out.push(...goldenSources(dir, p));
+    else if (/\.(rb|erb|jbuilder)$/.test(n)) out.push(p);
+  }
+  return out;
+}
+
+test("golden: each Rails file kind compiles to the expected JS", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "qr-golden-"));
+  try {
+    const r = run(["build", GOLDEN, "--out", out], ROOT);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const files = goldenSources(GOLDEN);
+    assert.ok(files.length >= 8, "golden sources: " + files.join(", "));
+    for (const rel of files) {
+      const got = fs.readFileSync(path.join(out, rel + ".js"), "utf8");
+      const expectedFile = path.join(GOLDEN, rel + ".js");
+      if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(expectedFile, got);
+      assert.equal(got, fs.readFileSync(expectedFile, "utf8"), rel);
+      assert.equal(got.split("\n").length - 1 >= 1, true);
+    }
+  } finally { fs.rmSync(out, { recursive: true, force: true }); }
+});
