@@ -1,14 +1,15 @@
 /* log.c — the logger of log.h. Formats a whole line into a stack buffer and writes it to
  * stdout with one write(2), so lines of the supervisor, the zygote and the workers never
- * interleave. Safe to call from any process; calls only libc. */
+ * interleave. Safe to call from any process; calls only libc (it is the lowest unit: common.c
+ * logs through it, so it includes nothing of the server). */
 #include "log.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include "common.h"
 
 static qr_log_level_t g_level = QR_LOG_INFO;
 static char g_tag[32] = "quickrail";
@@ -21,7 +22,7 @@ int qr_log_parse_level(const char *s, qr_log_level_t *out)
     static const char *names[] = {"debug", "info", "warn", "error"};
     for (int i = 0; i < 4; i++)
         if (strcasecmp(s, names[i]) == 0) { *out = (qr_log_level_t)i; return 0; }
-    return QR_ECONFIG;
+    return -EINVAL;
 }
 
 void qr_log_set_tag(const char *tag) { snprintf(g_tag, sizeof g_tag, "%s", tag); }

@@ -8,7 +8,7 @@ typedef enum { QR_LOG_DEBUG = 0, QR_LOG_INFO, QR_LOG_WARN, QR_LOG_ERROR } qr_log
 
 void qr_log_set_level(qr_log_level_t level);
 qr_log_level_t qr_log_get_level(void);
-/* Parses "debug|info|warn|error"; returns 0 or QR_ECONFIG. */
+/* Parses "debug|info|warn|error"; returns 0 or -EINVAL. */
 int qr_log_parse_level(const char *s, qr_log_level_t *out);
 void qr_log_set_tag(const char *tag); /* copied */
 void qr_log(qr_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

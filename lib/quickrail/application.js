@@ -53,6 +53,12 @@ export class Application {
     else for (const k of Object.keys(cs)) this.controllers[k] = withRouteHelpers(cs[k], routeHelpers);
     this.views.addHelpers(routeHelpers);
     for (const h of [].concat(this.opts.helpers || [])) this.views.addHelpers(h);
+    // constants named in Ruby templates (`Article.count`) resolve through the model registry
+    this.views.helpers.__const = (name) => {
+      const c = registry[String(name).split("::").pop()];
+      if (c) return c;
+      throw Object.assign(new Error("uninitialized constant " + name), { name: "NameError" });
+    };
     this.views.load(this.root + "/app/views");
     this.appName = this.opts.appName || appNameFromDir(this.root);
     this.cable = new Cable(this, this.opts.channels || [], this.opts.connection || null);

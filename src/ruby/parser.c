@@ -1510,8 +1510,23 @@ static qr_ruby_node *parse_string(P *p)
             fail_at(p, open.start, heredoc ? "end the heredoc with its identifier alone on a line" : "close it with its delimiter",
                     heredoc ? "unterminated heredoc" : st.kind == QR_STR_REGEX ? "unterminated regexp" : "unterminated string");
         }
-        /* #{ code } */
         interp = 1;
+        if (r == 2) {
+            /* "#@name": lex the variable, then go on reading the string after it */
+            qr_ruby_node *e = node_at(p, QR_RUBY_EVSTR, p->lx.pos - 1);
+            p->lx.state = QR_LEX_BEG;
+            advance(p);
+            qr_ruby_node *v = node(p, p->tok.type == QR_T_IVAR ? QR_RUBY_IVAR : p->tok.type == QR_T_CVAR ? QR_RUBY_CVAR : QR_RUBY_GVAR);
+            uint32_t vn;
+            const char *vs = tok_text(p, &vn);
+            set_str(p, v, vs, vn);
+            e->a = seq_of(p, v);
+            push(p, d, e);
+            p->lx.pos = p->tok.end;
+            part_pos = p->lx.pos;
+            continue;
+        }
+        /* #{ code } */
         qr_ruby_node *e = node_at(p, QR_RUBY_EVSTR, p->lx.pos - 2);
         p->lx.state = QR_LEX_BEG;
         advance(p);

@@ -270,6 +270,8 @@ static const struct { const char *src, *sexp; } cases[] = {
      "(seq (lasgn x (not (call y [vcall]))))"},
     {"f(\n  a: 1,\n  b: 2\n)\ng(\n  1\n)",
      "(seq (call f [parens] _ (hash (pair [label] (sym a) (int 1)) (pair [label] (sym b) (int 2)))) (call g [parens] _ (int 1)))"},
+    {"\"#@a-#@@b-#$1-#{c} #x\"",
+     "(seq (dstr (evstr (seq (ivar @a))) (str \"-\") (evstr (seq (cvar @@b))) (str \"-\") (evstr (seq (gvar $1))) (str \"-\") (evstr (seq (call c [vcall]))) (str \" #x\")))"},
     {"foo.map { |x| x }.select { |y| y }",
      "(seq (call select (call map (call foo [vcall]) (block [brace] (args (arg x)) (seq (lvar x)))) (block [brace] (args (arg y)) (seq (lvar y)))))"},
 };

@@ -1,4 +1,4 @@
-/* test_http_static.c — unit tests of static.c: URL path -> file under public/ (exact, .html,
+/* test_static.c — unit tests of static.c: URL path -> file under public/ (exact, .html,
  * index.html), traversal and NUL refused, symlinks out of the root refused, MIME types, ETag
  * matching for If-None-Match. Works in a temporary folder it removes afterwards. */
 #include <setjmp.h>
