@@ -133,6 +133,7 @@ export class Application {
   errorResponse(err, req, session) {
     const status = (err && typeof err.status === "number") ? err.status : 500;
     const name = (err && err.name) || "Error";
+    if (status === 400) console.warn(name + ": " + (err && err.message));
     if (status >= 500) console.error(name + ": " + (err && err.message) + (err && err.template ? " (" + err.template + ":" + err.line + ")" : "") + "\n" + (err && err.stack || ""));
     const wantsJson = req && (req.extFormat === "json" || (!req.extFormat && req.acceptedFormats()[0] === "json"));
     if (wantsJson) {

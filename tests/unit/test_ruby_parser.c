@@ -370,6 +370,8 @@ static void test_positions(void **state)
 
 static const struct { const char *src; int line, col; const char *msg, *hint; } errors[] = {
     {"class Foo\n  def bar\n  end\n", 4, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)", "every `class` needs a matching `end`"},
+    {"class A\n  def show\n    if x\n      y\n  end\nend\n", 7, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)",
+     "the `end` at line 5 closes the `if` at line 3 but is not indented like it: is that `if`'s own `end` missing?"},
     {"def x\n  foo(1, 2\nend\n", 3, 1, "unexpected `end`; expected `)` or `,`", ""},
     {"end\n", 1, 1, "unexpected `end`; expected end of file", "this `end` has nothing to close"},
     {"x = \"abc\n", 1, 5, "unterminated string", "close it"},
