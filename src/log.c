@@ -49,3 +49,25 @@ void qr_log(qr_log_level_t level, const char *fmt, ...)
     ssize_t w = write(STDOUT_FILENO, line, len);
     (void)w;
 }
+
+char *qr_log_escape(char *out, size_t cap, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        char esc[4];
+        size_t n = 0;
+        if (ch == '\n') { esc[0] = '\\'; esc[1] = 'n'; n = 2; }
+        else if (ch == '\r') { esc[0] = '\\'; esc[1] = 'r'; n = 2; }
+        else if (ch == '\t') { esc[0] = '\\'; esc[1] = 't'; n = 2; }
+        else if (ch == '\\') { esc[0] = '\\'; esc[1] = '\\'; n = 2; }
+        else if (ch < 0x20 || ch == 0x7f) { esc[0] = '\\'; esc[1] = 'x'; esc[2] = hex[ch >> 4]; esc[3] = hex[ch & 15]; n = 4; }
+        else { esc[0] = (char)ch; n = 1; }
+        if (o + n + 4 > cap) { memcpy(out + o, "...", 3); o += 3; break; }
+        memcpy(out + o, esc, n);
+        o += n;
+    }
+    out[o] = 0;
+    return out;
+}

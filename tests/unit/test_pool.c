@@ -60,6 +60,7 @@ static int op_fork_worker(void *ud, uint32_t worker_id)
 }
 static void op_note_restart(void *ud) { (void)ud; g_restarts++; }
 static int op_backing_off(void *ud) { (void)ud; return g_backing_off; }
+static void op_rolled(void *ud) { (void)ud; }
 
 /* Runs the loop for up to ms, or until *flag (when given) is set. */
 static void spin(int ms, const int *flag)
@@ -340,7 +341,8 @@ static int setup(void **state)
     g_cfg.workers = 1;
     g_cfg.queue_max = 2;
     g_cfg.deadline_ms = 10000;
-    qr_pool_ops_t ops = {op_fork_worker, op_note_restart, op_backing_off, NULL};
+    qr_pool_ops_t ops = {.fork_worker = op_fork_worker, .note_restart = op_note_restart, .backing_off = op_backing_off,
+                         .rolled = op_rolled};
     return qr_pool_init(g_loop, &g_cfg, &ops);
 }
 

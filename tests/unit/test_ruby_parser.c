@@ -270,6 +270,12 @@ static const struct { const char *src, *sexp; } cases[] = {
      "(seq (lasgn x (not (call y [vcall]))))"},
     {"f(\n  a: 1,\n  b: 2\n)\ng(\n  1\n)",
      "(seq (call f [parens] _ (hash (pair [label] (sym a) (int 1)) (pair [label] (sym b) (int 2)))) (call g [parens] _ (int 1)))"},
+    {"\"#@a-#@@b-#$1-#{c} #x\"",
+     "(seq (dstr (evstr (seq (ivar @a))) (str \"-\") (evstr (seq (cvar @@b))) (str \"-\") (evstr (seq (gvar $1))) (str \"-\") (evstr (seq (call c [vcall]))) (str \" #x\")))"},
+    {"\xEF\xBB\xBFputs 1", "(seq (call puts _ (int 1)))"},
+    {"x = a ? b: c", "(seq (lasgn x (if [ternary] (call a [vcall]) (call b [vcall]) (call c [vcall]))))"},
+    {"f(a ? 1: 2, k: 3)", "(seq (call f [parens] _ (if [ternary] (call a [vcall]) (int 1) (int 2)) (hash (pair [label] (sym k) (int 3)))))"},
+    {"%W[a b]", "(seq (array [words] (str \"a\") (str \"b\")))"},
     {"foo.map { |x| x }.select { |y| y }",
      "(seq (call select (call map (call foo [vcall]) (block [brace] (args (arg x)) (seq (lvar x)))) (block [brace] (args (arg y)) (seq (lvar y)))))"},
 };
@@ -368,6 +374,8 @@ static void test_positions(void **state)
 
 static const struct { const char *src; int line, col; const char *msg, *hint; } errors[] = {
     {"class Foo\n  def bar\n  end\n", 4, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)", "every `class` needs a matching `end`"},
+    {"class A\n  def show\n    if x\n      y\n  end\nend\n", 7, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)",
+     "the `end` at line 5 closes the `if` at line 3 but is not indented like it: is that `if`'s own `end` missing?"},
     {"def x\n  foo(1, 2\nend\n", 3, 1, "unexpected `end`; expected `)` or `,`", ""},
     {"end\n", 1, 1, "unexpected `end`; expected end of file", "this `end` has nothing to close"},
     {"x = \"abc\n", 1, 5, "unterminated string", "close it"},
@@ -385,6 +393,7 @@ static const struct { const char *src; int line, col; const char *msg, *hint; } 
     {"@\n", 1, 1, "`@` must be followed by a name", ""},
     {"__FILE__\n", 1, 1, "`__FILE__` is not supported", "Rails.root"},
     {"%w[a b\n", 1, 1, "unterminated word list", "close the list"},
+    {"x = %W[a #{b}]\n", 1, 10, "interpolation in %W[] / %I[] is not supported", "write an array"},
     {"x = 1 2\n", 1, 7, "unexpected integer `2`; expected end of line", "one statement per line"},
     {"foo(1))\n", 1, 7, "unexpected `)`; expected end of file", "brackets"},
     {"validates :a, presence: true,\n", 2, 1, "unexpected end of file; expected an expression", ""},
