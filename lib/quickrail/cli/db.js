@@ -5,6 +5,7 @@ import { argv, appDir, exists, loadModels, exit, fail, mkdirp } from "./common.j
 // The framework through its public name, so the task shares one module instance with the
 // app's files (which import "quickrail") wherever the runtime reads lib/ from.
 import { connection, databaseConfig, closeConnection, Migrator, findFile } from "quickrail";
+import * as host from "../host.js";
 
 const log = (s) => console.log(s);
 
@@ -30,8 +31,7 @@ async function seed() {
 }
 function option(name, args) {
   for (const a of args) { const m = new RegExp("^" + name + "=(.*)$").exec(a); if (m) return m[1]; }
-  const e = (globalThis.Quickrail && Quickrail.env) || {};
-  return e[name];
+  return host.env()[name];
 }
 
 export async function run(args) {
