@@ -1158,6 +1158,21 @@ static qr_ruby_node *params(P *p, qr_ruby_toktype closer, int block_params)
     return args;
 }
 
+/* The body of a block or lambda after its `{` / `do` (and parameters), through its `}` / `end`. */
+static qr_ruby_node *block_body(P *p, int brace, uint32_t opened, const char *closer)
+{
+    qr_ruby_node *body;
+    if (brace) {
+        body = stmts(p);
+        if (p->tok.type != QR_T_RBRACE) unexpected(p, closer, NULL);
+        advance(p);
+    } else {
+        body = bodystmt(p, opened);
+        expect_end(p, "do", opened);
+    }
+    return body;
+}
+
 /* A block { |x| ... } or do |x| ... end attached to call (which may be a lambda node). */
 static qr_ruby_node *block(P *p, qr_ruby_node *call)
 {
@@ -1179,14 +1194,7 @@ static qr_ruby_node *block(P *p, qr_ruby_node *call)
         b->a = node(p, QR_RUBY_ARGS);
         advance(p);
     }
-    if (brace) {
-        b->b = stmts(p);
-        if (p->tok.type != QR_T_RBRACE) unexpected(p, "`}` closing the block", NULL);
-        advance(p);
-    } else {
-        b->b = bodystmt(p, opened);
-        expect_end(p, "do", opened);
-    }
+    b->b = block_body(p, brace, opened, "`}` closing the block");
     p->no_do = saved_no_do;
     pop_scope(p);
     finish(p, b);
@@ -1212,19 +1220,12 @@ static qr_ruby_node *lambda(P *p)
     uint32_t opened = p->tok.start;
     int saved_no_do = p->no_do;
     p->no_do = 0;
-    if (p->tok.type == QR_T_LBRACE) {
-        l->flags = QR_RUBY_F_BRACE;
-        advance(p);
-        l->b = stmts(p);
-        if (p->tok.type != QR_T_RBRACE) unexpected(p, "`}` closing the lambda", NULL);
-        advance(p);
-    } else if (p->tok.type == QR_T_DO) {
-        advance(p);
-        l->b = bodystmt(p, opened);
-        expect_end(p, "do", opened);
-    } else {
+    if (p->tok.type != QR_T_LBRACE && p->tok.type != QR_T_DO)
         unexpected(p, "`{` or `do` (the lambda's body)", "write `->(x) { ... }`");
-    }
+    int brace = p->tok.type == QR_T_LBRACE;
+    if (brace) l->flags = QR_RUBY_F_BRACE;
+    advance(p);
+    l->b = block_body(p, brace, opened, "`}` closing the lambda");
     p->no_do = saved_no_do;
     pop_scope(p);
     finish(p, l);
