@@ -687,7 +687,7 @@ static const char *const METHOD_REF_DSL[] = {"before_action", "after_action", "a
     "after_validation", "before_save", "after_save", "before_create", "after_create", "before_update",
     "after_update", "before_destroy", "after_destroy", "after_commit", "after_create_commit",
     "after_update_commit", "after_destroy_commit", "after_save_commit", "after_rollback", "helper_method",
-    "after_initialize"};
+    "after_initialize", "identified_by"};
 
 static void emit_binop(gen *g, const node *n)
 {
@@ -949,6 +949,13 @@ static void emit_call(gen *g, const node *n)
     } else if (!strcmp(m, "call") || !strcmp(m, "()")) {
         if (n->a->kind == N(CONST)) { emit_recv(g, n, safe); out(g, ".call("); }
         else { out(g, "("); emit_recv(g, n, safe); out(g, ")("); }
+        emit_args(g, n, 0, 0, 0, 0);
+        out(g, ")");
+    } else if (!strcmp(m, "broadcast") && n->a->kind == N(CALL) && name_is(n->a, "server") && n->a->a &&
+               n->a->a->kind == N(CONST) && name_is(n->a->a, "ActionCable") && !n->a->a->a) {
+        /* ActionCable.server.broadcast("chat", message: "hi") */
+        g->need_rb = 1;
+        out(g, "$rb.cableBroadcast(");
         emit_args(g, n, 0, 0, 0, 0);
         out(g, ")");
     } else if ((!strcmp(m, "freeze") || !strcmp(m, "itself")) && noargs) {

@@ -379,6 +379,11 @@ export class Duration {
 Duration.prototype.after = Duration.prototype.since;
 Duration.prototype.before = Duration.prototype.ago;
 const UNIT = { second: 1e3, minute: 6e4, hour: 36e5, day: 864e5, week: 6048e5, month: 2592e6, year: 31536e6 };
+// ActionCable.server.broadcast(stream, data): data goes out as the Action Cable message (JSON)
+export function cableBroadcast(stream, data) {
+  if (typeof globalThis.broadcast === "function") globalThis.broadcast(String(stream), data);
+  return null;
+}
 export function today() { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())); }
 
 // The template line of an error thrown in a compiled template body (new Function puts the body
