@@ -2,6 +2,7 @@
 // folder: `generate` writes files (never over an existing one unless --force), the migration
 // with a fresh timestamp, and route lines; `destroy` removes the same files, the migration(s)
 // named like it, and the route lines. Shared by cli/generate.js and cli/destroy.js.
+import * as host from "../host.js";
 import { appDir, exists, mkdirp } from "./common.js";
 import { plan, migrationVersion, addRoutes, removeRoutes, GENERATORS } from "./generators.js";
 
@@ -11,12 +12,12 @@ const USAGE = "usage: quickrail generate|destroy GENERATOR NAME [args] [--force]
   "  field types: string text integer float decimal boolean date datetime references (name:type:index, name:type:uniq)";
 function usage(msg) { return Object.assign(new Error(msg + "\n" + USAGE), { usage: true }); }
 function say(verb, path) { console.log(verb.padStart(12) + "  " + path); }
-function rm(path) { return Quickrail.remove(path); }
+function rm(path) { return host.remove(path); }
 function dirOf(path) { return path.slice(0, path.lastIndexOf("/")); }
 function removeEmptyDirs(root, rel) {
   for (let d = dirOf(rel); d && d !== "app" && d !== "db" && d.includes("/"); d = dirOf(d)) {
     let names = [];
-    try { names = Quickrail.readDir(root + "/" + d); } catch (e) { return; }
+    try { names = host.readDir(root + "/" + d); } catch (e) { return; }
     if (names.length) return;
     rm(root + "/" + d);
     say("remove", d);
@@ -45,26 +46,26 @@ export function runGenerator(mode, args) {
     for (const rel of Object.keys(p.files)) {
       const file = root + "/" + rel;
       if (exists(file) && !force) {
-        if (Quickrail.readFile(file) === p.files[rel]) say("identical", rel);
+        if (host.readFile(file) === p.files[rel]) say("identical", rel);
         else say("skip", rel + " (exists; --force to overwrite)");
         continue;
       }
       say(exists(file) ? "force" : "create", rel);
-      if (!pretend) { mkdirp(dirOf(file)); Quickrail.writeFile(file, p.files[rel]); }
+      if (!pretend) { mkdirp(dirOf(file)); host.writeFile(file, p.files[rel]); }
     }
     if (p.migration) {
-      const names = exists(migDir) ? Quickrail.readDir(migDir) : [];
+      const names = exists(migDir) ? host.readDir(migDir) : [];
       const same = names.find((n) => n.replace(/^\d+_/, "").replace(/\.(rb|m?js)$/, "") === p.migration.name);
       if (same) throw new Error("another migration is already named " + p.migration.name + ": db/migrate/" + same);
       const version = migrationVersion(new Date(), names.map((n) => (/^(\d+)_/.exec(n) || [])[1]).filter(Boolean));
       const rel = "db/migrate/" + version + "_" + p.migration.name + ext;
       say("create", rel);
-      if (!pretend) { mkdirp(migDir); Quickrail.writeFile(root + "/" + rel, p.migration.content); }
+      if (!pretend) { mkdirp(migDir); host.writeFile(root + "/" + rel, p.migration.content); }
     }
     if (p.routes.length && exists(routesFile)) {
-      const next = addRoutes(Quickrail.readFile(routesFile), p.routes, lang);
+      const next = addRoutes(host.readFile(routesFile), p.routes, lang);
       for (const r of p.routes) say("route", r);
-      if (next !== null && !pretend) Quickrail.writeFile(routesFile, next);
+      if (next !== null && !pretend) host.writeFile(routesFile, next);
     }
     if (exists(root + "/app.js") && (kind === "scaffold" || kind === "model" || kind === "controller" || kind === "channel")) {
       console.log("\nNote: this app has an app.js, which lists its models, controllers and channels: add the new ones there,\n" +
@@ -79,14 +80,14 @@ export function runGenerator(mode, args) {
     if (rm(root + "/" + rel) || pretend) { say("remove", rel); if (!pretend) removeEmptyDirs(root, rel); }
   }
   if (p.migration && exists(migDir)) {
-    for (const n of Quickrail.readDir(migDir)) {
+    for (const n of host.readDir(migDir)) {
       if (n.replace(/^\d+_/, "").replace(/\.(rb|m?js)$/, "") !== p.migration.name) continue;
       say("remove", "db/migrate/" + n);
       if (!pretend) rm(migDir + "/" + n);
     }
   }
   if (p.routes.length && exists(routesFile)) {
-    const next = removeRoutes(Quickrail.readFile(routesFile), p.routes);
-    if (next !== null) { for (const r of p.routes) say("route", "remove " + r); if (!pretend) Quickrail.writeFile(routesFile, next); }
+    const next = removeRoutes(host.readFile(routesFile), p.routes);
+    if (next !== null) { for (const r of p.routes) say("route", "remove " + r); if (!pretend) host.writeFile(routesFile, next); }
   }
 }
