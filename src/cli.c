@@ -47,7 +47,7 @@ static const command_t commands[] = {
     {"serve", "APP_DIR [options]", "serve the app in APP_DIR over HTTP", cmd_serve, NULL, 0, 0},
     {"up", "[options]", "serve the app in the current directory (serve .)", cmd_up, NULL, 0, 0},
     {"run", "FILE.js [args...]", "run a JavaScript file in a quickrail runtime", cmd_run, NULL, 0, 0},
-    {"new", "NAME [--demo blog]", "create a new app in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
+    {"new", "NAME [--demo blog|blog-js]", "create a new app (Ruby) in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
     {"db:", "", "db:create|migrate|rollback|seed|prepare, from the app folder", NULL, "lib/quickrail/cli/db.js", 0, 1},
     {"routes", "[-g PATTERN]", "print the app's routes", NULL, "lib/quickrail/cli/routes.js", 0, 0},
     {"build", "[DIR] [--out OUT]", "compile the app's Ruby to JavaScript (DIR/tmp/quickrail-build)", NULL, "lib/quickrail/cli/build.js", 0, 0},
