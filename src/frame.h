@@ -1,6 +1,9 @@
 /* frame.h — the framed protocol on the socketpair between the supervisor and a worker (and
- * between the supervisor and the zygote). Pure encoding and decoding: no I/O, no allocation
- * beyond the caller's qr_buf_t, so it is unit-tested on its own (tests/unit/test_frame.c).
+ * between the supervisor and the zygote), in ONE place: the generic field encoding and, on top
+ * of it, typed encode/decode for every kind (qr_frame_put_* / qr_frame_get_*), so no other
+ * file knows a field's position. Pure: no I/O, no allocation beyond the caller's qr_buf_t, so
+ * it is unit-tested on its own (tests/unit/test_frame.c). Requests and responses use the
+ * neutral types of message.h.
  *
  * Wire format (host byte order; both ends are the same binary on the same machine):
  *   u32 len      bytes that follow this field
@@ -14,8 +17,11 @@
  *   READY      w->s  [pid, cable_connect]                    worker is initialised and idle;
  *                                                            cable_connect "0": the app has no
  *                                                            connect hook (qr_pool_cable_needs_connect)
- *   REQUEST    s->w  [method, target, remote_addr, body, name1, value1, name2, value2, ...]
- *   RESPONSE   w->s  [status, body, name1, value1, ...]      answers REQUEST id
+ *   REQUEST    s->w  [method\0, target\0, remote_addr\0, body, name1, value1, ...]
+ *                                                            (the three strings carry their NUL,
+ *                                                            so the worker uses them in place)
+ *   RESPONSE   w->s  [status, name1, value1, ..., body]      answers REQUEST id; built in place
+ *                                                            (begin, header..., end with the body)
  *   BROADCAST  w->s  [stream, message_json]                  message_json is the JSON value sent
  *                                                            after "message": to subscribers
  *   CABLE      s->w  [op_json]                               app-defined channel operation
@@ -30,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "buf.h"
+#include "message.h"
 
 enum {
     QR_F_READY = 1,
@@ -74,5 +81,41 @@ int qr_frame_parse(const char *data, size_t len, qr_frame_t *out, qr_slice_t *fi
 
 /* Parses a decimal field; returns 0 or QR_EPROTO. */
 int qr_slice_to_u64(qr_slice_t s, uint64_t *out);
+/* Drops the frame under construction in b (after qr_frame_begin, before qr_frame_end), if
+ * any; complete frames before it stay. */
+void qr_frame_abandon(qr_buf_t *b);
+
+/* ---- typed frames. put_* append one complete frame to b. get_* decode a parsed frame f of
+ * that type: 0, or QR_EPROTO (wrong type or layout), QR_ETOOBIG (more headers than max);
+ * what they fill borrows from f's input bytes. ---- */
+
+/* READY: the worker's pid and whether the app has a cable connect hook (0/1). */
+void qr_frame_put_ready(qr_buf_t *b, uint64_t pid, int cable_connect);
+int qr_frame_get_ready(const qr_frame_t *f, uint64_t *pid, int *cable_connect);
+
+/* REQUEST: method, target and remote_addr of req must be NUL-terminated (remote_addr may be
+ * NULL: sent as ""). get fills method, target, remote_addr (NUL-terminated, in place), body,
+ * headers (into headers[0..max)); path and query are NULL, upgrade 0. */
+void qr_frame_put_request(qr_buf_t *b, uint32_t id, const qr_request_t *req);
+int qr_frame_get_request(const qr_frame_t *f, qr_request_t *req, qr_header_t *headers, size_t max);
+
+/* RESPONSE, built in place: begin (status: outside 100..999 is sent as 500), any number of
+ * headers, end (the body; closes the frame). put does all three from a qr_response_t. */
+void qr_frame_response_begin(qr_buf_t *b, uint32_t id, int status);
+void qr_frame_response_header(qr_buf_t *b, const char *name, size_t name_len, const char *value,
+                              size_t value_len);
+void qr_frame_response_end(qr_buf_t *b, const void *body, size_t body_len);
+void qr_frame_put_response(qr_buf_t *b, uint32_t id, const qr_response_t *res);
+/* status is checked to be 100..999. */
+int qr_frame_get_response(const qr_frame_t *f, qr_response_t *res, qr_header_t *headers, size_t max);
+
+/* BROADCAST: a stream name and the JSON message for its subscribers. */
+void qr_frame_put_broadcast(qr_buf_t *b, const char *stream, size_t stream_len, const char *json,
+                            size_t json_len);
+int qr_frame_get_broadcast(const qr_frame_t *f, qr_slice_t *stream, qr_slice_t *json);
+
+/* CABLE (type QR_F_CABLE: an operation) and CABLE_RESULT (its answer): one JSON document. */
+void qr_frame_put_cable(qr_buf_t *b, uint8_t type, uint32_t id, const char *json, size_t len);
+int qr_frame_get_cable(const qr_frame_t *f, uint8_t type, qr_slice_t *json);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "db_pg.h"
+#include "frame.h"
 #include "js_priv.h"
 #include "log.h"
 
@@ -212,10 +213,11 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
     *len += n;
 }
 
-static void set_error_page(qr_js_response_t *res, const char *title, const char *msg,
+/* Replaces whatever response was being built in out by an error page (status 500). */
+static void set_error_page(qr_buf_t *out, uint32_t id, int status, const char *title, const char *msg,
                            const char *stack)
 {
-    qr_js_response_free(res);
+    qr_frame_abandon(out);
     size_t len = 0, cap = 1024;
     char *b = qr_xmalloc(cap);
     b[0] = 0;
@@ -236,18 +238,15 @@ static void set_error_page(qr_js_response_t *res, const char *title, const char 
                                "We're sorry, but something went wrong (500)</title></head><body>"
                                "<h1>We're sorry, but something went wrong.</h1></body></html>\n");
     }
-    res->status = 500;
-    res->nheaders = 1;
-    res->names = qr_xmalloc(sizeof(char *));
-    res->values = qr_xmalloc(sizeof(char *));
-    res->names[0] = qr_xstrdup("content-type");
-    res->values[0] = qr_xstrdup("text/html; charset=utf-8");
-    res->body = b;
-    res->body_len = len;
+    static const char ct[] = "text/html; charset=utf-8";
+    qr_frame_response_begin(out, id, status);
+    qr_frame_response_header(out, "content-type", 12, ct, sizeof ct - 1);
+    qr_frame_response_end(out, b, len);
+    free(b);
 }
 
 /* Error page for an exception value (borrowed); logs it with its stack. */
-static void error_response(const qr_js_request_t *req, qr_js_response_t *res, JSValueConst exc)
+static void error_response(const qr_request_t *req, qr_buf_t *out, uint32_t id, JSValueConst exc)
 {
     char *msg, *stack;
     qr__js_exception_text(exc, &msg, &stack);
@@ -262,21 +261,21 @@ static void error_response(const qr_js_request_t *req, qr_js_response_t *res, JS
     }
     if (unavailable) {
         qr_warn("%s %s: 503, the database is unavailable", req ? req->method : "cable", req ? req->target : "");
-        set_error_page(res, "Service Unavailable", msg, NULL);
-        res->status = 503;
+        set_error_page(out, id, 503, "Service Unavailable", msg, NULL);
         free(msg);
         free(stack);
         return;
     }
     qr_error("%s %s raised %s%s%s", req ? req->method : "cable", req ? req->target : "", msg,
              stack ? "\n" : "", stack ? stack : "");
-    set_error_page(res, "Internal Server Error", msg, stack);
+    set_error_page(out, id, 500, "Internal Server Error", msg, stack);
     free(msg);
     free(stack);
 }
 
-/* Copies the parts [status, [name, value, ...], body] of a Response into res. 0 or -1. */
-static int take_response(JSValueConst response, qr_js_response_t *res)
+/* Writes the parts [status, [name, value, ...], body] of a Response as a RESPONSE frame into
+ * out, headers and body straight from the engine's strings. 0, or -1 (nothing left in out). */
+static int take_response(JSValueConst response, qr_buf_t *out, uint32_t id)
 {
     JSContext *ctx = qr__js.ctx;
     JSValue parts = JS_Call(ctx, g_response_parts, JS_UNDEFINED, 1, &response);
@@ -291,39 +290,31 @@ static int take_response(JSValueConst response, qr_js_response_t *res)
     JSValue lv = JS_GetPropertyStr(ctx, hs, "length");
     if (JS_ToUint32(ctx, &n, lv) < 0) { JS_FreeValue(ctx, lv); goto fail; }
     JS_FreeValue(ctx, lv);
-    res->status = status;
-    res->nheaders = 0;
-    res->names = qr_xcalloc(n / 2 + 1, sizeof(char *));
-    res->values = qr_xcalloc(n / 2 + 1, sizeof(char *));
+    qr_frame_response_begin(out, id, status);
     for (uint32_t i = 0; i + 1 < n; i += 2) {
         JSValue nv = JS_GetPropertyUint32(ctx, hs, i), vv = JS_GetPropertyUint32(ctx, hs, i + 1);
-        const char *ns = JS_ToCString(ctx, nv), *vs = JS_ToCString(ctx, vv);
+        size_t nl = 0, vl = 0;
+        const char *ns = JS_ToCStringLen(ctx, &nl, nv), *vs = JS_ToCStringLen(ctx, &vl, vv);
         JS_FreeValue(ctx, nv);
         JS_FreeValue(ctx, vv);
-        if (!ns || !vs) {
-            if (ns) JS_FreeCString(ctx, ns);
-            if (vs) JS_FreeCString(ctx, vs);
-            goto fail;
-        }
-        res->names[res->nheaders] = qr_xstrdup(ns);
-        res->values[res->nheaders] = qr_xstrdup(vs);
-        res->nheaders++;
-        JS_FreeCString(ctx, ns);
-        JS_FreeCString(ctx, vs);
+        if (ns && vs) qr_frame_response_header(out, ns, nl, vs, vl);
+        if (ns) JS_FreeCString(ctx, ns);
+        if (vs) JS_FreeCString(ctx, vs);
+        if (!ns || !vs) goto fail;
     }
     if (!JS_IsNull(body) && !JS_IsUndefined(body)) {
         const uint8_t *p;
         size_t len;
         const char *tmp;
         if (qr__js_bytes(ctx, body, &p, &len, &tmp) < 0) goto fail;
-        res->body = qr_xmalloc(len + 1);
-        memcpy(res->body, p, len);
-        res->body[len] = 0;
-        res->body_len = len;
+        qr_frame_response_end(out, p, len);
         if (tmp) JS_FreeCString(ctx, tmp);
+    } else {
+        qr_frame_response_end(out, NULL, 0);
     }
     rc = 0;
 fail:
+    if (rc != 0) qr_frame_abandon(out);
     JS_FreeValue(ctx, st);
     JS_FreeValue(ctx, hs);
     JS_FreeValue(ctx, body);
@@ -331,20 +322,8 @@ fail:
     return rc;
 }
 
-void qr_js_response_free(qr_js_response_t *res)
-{
-    for (size_t i = 0; i < res->nheaders; i++) {
-        free(res->names[i]);
-        free(res->values[i]);
-    }
-    free(res->names);
-    free(res->values);
-    free(res->body);
-    memset(res, 0, sizeof *res);
-}
-
 /* Builds the Request object for req (owned) or JS_EXCEPTION. */
-static JSValue make_request(const qr_js_request_t *req)
+static JSValue make_request(const qr_request_t *req)
 {
     JSContext *ctx = qr__js.ctx;
     const char *host = NULL, *proto = "http";
@@ -432,16 +411,15 @@ static int end_call(int failed)
     return 0;
 }
 
-int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res)
+int qr_js_host_fetch(const qr_request_t *req, uint32_t id, qr_buf_t *out)
 {
-    memset(res, 0, sizeof *res);
     begin_call();
     JSContext *ctx = qr__js.ctx;
     int failed = 1;
     JSValue request = make_request(req);
     if (JS_IsException(request)) {
         JSValue exc = JS_GetException(ctx);
-        error_response(req, res, exc);
+        error_response(req, out, id, exc);
         JS_FreeValue(ctx, exc);
         return end_call(1) ? QR_EJS : 0;
     }
@@ -455,18 +433,18 @@ int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res)
             char msg[128];
             qr__js_fmt(msg, sizeof msg, "request exceeded its deadline of %u ms", qr__js.cfg.deadline_ms);
             qr_error("%s %s: %s", req->method, req->target, msg);
-            set_error_page(res, "Request timed out", msg, NULL);
+            set_error_page(out, id, 500, "Request timed out", msg, NULL);
         } else {
-            set_error_page(res, "Internal Server Error", "the app called Quickrail.exit()", NULL);
+            set_error_page(out, id, 500, "Internal Server Error", "the app called Quickrail.exit()", NULL);
         }
     } else if (lr == QR__JS_IDLE) {
         qr_error("%s %s: the app's response promise never settled", req->method, req->target);
-        set_error_page(res, "Internal Server Error", "the app's fetch() promise never settled", NULL);
+        set_error_page(out, id, 500, "Internal Server Error", "the app's fetch() promise never settled", NULL);
     } else if (lr == QR__JS_REJECTED) {
-        error_response(req, res, value);
-    } else if (take_response(value, res) < 0) {
+        error_response(req, out, id, value);
+    } else if (take_response(value, out, id) < 0) {
         JSValue exc = JS_GetException(ctx);
-        error_response(req, res, exc);
+        error_response(req, out, id, exc);
         JS_FreeValue(ctx, exc);
     } else {
         failed = 0;

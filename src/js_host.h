@@ -43,27 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
-#include "message.h" /* qr_header_t */
-
-typedef struct {
-    uint32_t id;
-    const char *method;      /* NUL-terminated */
-    const char *target;      /* path and query, NUL-terminated */
-    const char *remote_addr; /* NUL-terminated */
-    const qr_header_t *headers;
-    size_t nheaders;
-    const char *body;
-    size_t body_len;
-} qr_js_request_t;
-
-typedef struct {
-    int status;
-    size_t nheaders;
-    char **names;  /* owned */
-    char **values; /* owned */
-    char *body;    /* owned */
-    size_t body_len;
-} qr_js_response_t;
+#include "buf.h"
+#include "message.h"
 
 /* Called for every broadcast JS makes; the worker forwards it to the supervisor at once.
  * stream and message_json are borrowed for the duration of the call. */
@@ -80,11 +61,12 @@ void qr_js_host_after_fork(int worker_index);
 void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
 
 /* Runs one request to completion (promises, timers) under cfg->deadline_ms and the memory
- * limit. Always fills *res: an app error becomes a 500 (development: a page with the error and
- * stack; production: a plain page) and is logged with its stack. Returns 0, or QR_EJS when the
- * runtime is no longer usable (the worker should exit after sending the response). */
-int qr_js_host_fetch(const qr_js_request_t *req, qr_js_response_t *res);
-void qr_js_response_free(qr_js_response_t *res);
+ * limit, and appends its RESPONSE frame for request `id` to out (frame.h; headers and body are
+ * written straight into the frame). Always answers: an app error becomes a 500 (development: a
+ * page with the error and stack; production: a plain page) and is logged with its stack.
+ * req's method and target are NUL-terminated. Returns 0, or QR_EJS when the runtime is no
+ * longer usable (the worker should exit after sending the response). */
+int qr_js_host_fetch(const qr_request_t *req, uint32_t id, qr_buf_t *out);
 
 /* Runs one cable operation: calls globalThis.__quickrailCable(op_json) (a JSON string or object,
  * or a promise of one) under the same deadline. *result is owned (free()); when the app throws,

@@ -336,10 +336,9 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     switch (f->type) {
     case QR_F_READY: {
         uint64_t pid = 0;
-        if (f->nfields < 1 || qr_slice_to_u64(f->fields[0], &pid) != 0) goto bad;
-        uint64_t cable_connect = 1;
-        if (f->nfields >= 2 && qr_slice_to_u64(f->fields[1], &cable_connect) != 0) goto bad;
-        g_cable_connect = cable_connect != 0;
+        int cable_connect = 1;
+        if (qr_frame_get_ready(f, &pid, &cable_connect) != 0) goto bad;
+        g_cable_connect = cable_connect;
         worker_ready(w, pid);
         return;
     }
@@ -354,41 +353,39 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
         g_served++;
         uv_timer_stop(&w->timer);
         if (f->type == QR_F_RESPONSE) {
-            uint64_t status = 0;
-            if (j->kind != JOB_HTTP || f->nfields < 2 || (f->nfields & 1) ||
-                qr_slice_to_u64(f->fields[0], &status) != 0 || status < 100 || status > 999) {
+            qr_response_t r;
+            if (j->kind != JOB_HTTP || qr_frame_get_response(f, &r, g_headers, QR_ARRAY_LEN(g_headers)) != 0) {
                 job_fail(j, QR_EPROTO, 500, w->id);
             } else {
-                size_t nh = (size_t)(f->nfields - 2) / 2;
-                for (size_t i = 0; i < nh; i++) {
-                    const qr_slice_t *n = &f->fields[2 + 2 * i], *v = n + 1;
-                    g_headers[i] = (qr_header_t){n->ptr, n->len, v->ptr, v->len};
-                }
                 qr_pool_response_t res = {
-                    .status = (int)status,
-                    .headers = g_headers,
-                    .nheaders = nh,
-                    .body = f->fields[1].ptr,
-                    .body_len = f->fields[1].len,
+                    .status = r.status,
+                    .headers = r.headers,
+                    .nheaders = r.nheaders,
+                    .body = r.body,
+                    .body_len = r.body_len,
                     .worker_id = w->id,
                 };
                 if (j->hcb) j->hcb(j->ud, &res);
                 job_free(j);
             }
         } else {
-            if (j->kind != JOB_CABLE || f->nfields < 1) job_fail(j, QR_EPROTO, 500, w->id);
+            qr_slice_t json;
+            if (j->kind != JOB_CABLE || qr_frame_get_cable(f, QR_F_CABLE_RESULT, &json) != 0)
+                job_fail(j, QR_EPROTO, 500, w->id);
             else {
-                if (j->ccb) j->ccb(j->ud, 0, f->fields[0].ptr, f->fields[0].len);
+                if (j->ccb) j->ccb(j->ud, 0, json.ptr, json.len);
                 job_free(j);
             }
         }
         if (w->state == W_IDLE) dispatch_queue();
         return;
     }
-    case QR_F_BROADCAST:
-        if (f->nfields < 2) goto bad;
-        qr_hub_publish(f->fields[0].ptr, f->fields[0].len, f->fields[1].ptr, f->fields[1].len);
+    case QR_F_BROADCAST: {
+        qr_slice_t stream, json;
+        if (qr_frame_get_broadcast(f, &stream, &json) != 0) goto bad;
+        qr_hub_publish(stream.ptr, stream.len, json.ptr, json.len);
         return;
+    }
     default:
         goto bad;
     }
@@ -507,17 +504,7 @@ int qr_pool_request(const qr_request_t *req, qr_pool_http_cb cb, void *ud)
     job_t *j = new_job(JOB_HTTP);
     j->hcb = cb;
     j->ud = ud;
-    qr_buf_reserve(&j->frame, 128 + req->body_len + 64 * req->nheaders);
-    qr_frame_begin(&j->frame, QR_F_REQUEST, j->id);
-    qr_frame_add_str(&j->frame, req->method);
-    qr_frame_add_str(&j->frame, req->target);
-    qr_frame_add_str(&j->frame, req->remote_addr ? req->remote_addr : "");
-    qr_frame_add(&j->frame, req->body, req->body_len);
-    for (size_t i = 0; i < req->nheaders; i++) {
-        qr_frame_add(&j->frame, req->headers[i].name, req->headers[i].name_len);
-        qr_frame_add(&j->frame, req->headers[i].value, req->headers[i].value_len);
-    }
-    qr_frame_end(&j->frame);
+    qr_frame_put_request(&j->frame, j->id, req);
     enqueue(j, 0);
     dispatch_queue();
     return 0;
@@ -529,9 +516,7 @@ int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud
     job_t *j = new_job(JOB_CABLE);
     j->ccb = cb;
     j->ud = ud;
-    qr_frame_begin(&j->frame, QR_F_CABLE, j->id);
-    qr_frame_add(&j->frame, op_json, len);
-    qr_frame_end(&j->frame);
+    qr_frame_put_cable(&j->frame, QR_F_CABLE, j->id, op_json, len);
     enqueue(j, 0);
     dispatch_queue();
     return 0;

@@ -1,8 +1,10 @@
 /* worker.c — the loop of a worker process (worker.h), forked from the zygote with the app
  * already loaded: blocking reads of REQUEST/CABLE frames from the supervisor, one at a time,
  * answered through js_host.c (qr_js_host_fetch / qr_js_host_cable); broadcasts made by JS are
- * forwarded as BROADCAST frames the moment they happen. Runs only in worker processes; may
- * block (it is the only thing the process does). Calls js_host.c, frame.c, log.c. */
+ * forwarded as BROADCAST frames the moment they happen. Frames are decoded and encoded only
+ * through frame.h's typed functions; a request's strings are used in place (no copies).
+ * Runs only in worker processes; may block (it is the only thing the process does).
+ * Calls js_host.c, frame.c, log.c. */
 #include "worker.h"
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 
 static int g_fd = -1;
 static qr_slice_t g_fields[QR_WORKER_MAX_FIELDS];
+static qr_header_t g_headers[QR_WORKER_MAX_FIELDS / 2];
 
 static int write_all(const char *p, size_t n)
 {
@@ -46,64 +49,33 @@ static void on_broadcast(const char *stream, size_t stream_len, const char *msg,
 {
     (void)ud;
     qr_buf_t b = QR_BUF_INIT;
-    qr_frame_begin(&b, QR_F_BROADCAST, 0);
-    qr_frame_add(&b, stream, stream_len);
-    qr_frame_add(&b, msg, msg_len);
-    qr_frame_end(&b);
+    qr_frame_put_broadcast(&b, stream, stream_len, msg, msg_len);
     send_frame(&b);
     qr_buf_free(&b);
 }
 
 static int handle_request(const qr_frame_t *f, qr_buf_t *out)
 {
-    if (f->nfields < 4 || (f->nfields & 1)) return QR_EPROTO;
-    char *method = qr_xstrndup(f->fields[0].ptr, f->fields[0].len);
-    char *target = qr_xstrndup(f->fields[1].ptr, f->fields[1].len);
-    char *remote = qr_xstrndup(f->fields[2].ptr, f->fields[2].len);
-    size_t nh = (size_t)(f->nfields - 4) / 2;
-    qr_header_t *hs = qr_xcalloc(nh ? nh : 1, sizeof *hs);
-    for (size_t i = 0; i < nh; i++) {
-        hs[i].name = f->fields[4 + 2 * i].ptr;
-        hs[i].name_len = f->fields[4 + 2 * i].len;
-        hs[i].value = f->fields[5 + 2 * i].ptr;
-        hs[i].value_len = f->fields[5 + 2 * i].len;
-    }
-    qr_js_request_t req = {
-        .id = f->id, .method = method, .target = target, .remote_addr = remote,
-        .headers = hs, .nheaders = nh, .body = f->fields[3].ptr, .body_len = f->fields[3].len,
-    };
-    qr_js_response_t res;
-    memset(&res, 0, sizeof res);
-    int rc = qr_js_host_fetch(&req, &res);
+    qr_request_t req;
+    int r = qr_frame_get_request(f, &req, g_headers, QR_ARRAY_LEN(g_headers));
+    if (r != 0) return r;
     qr_buf_reset(out);
-    qr_frame_begin(out, QR_F_RESPONSE, f->id);
-    qr_frame_add_u64(out, (uint64_t)(res.status >= 100 && res.status <= 999 ? res.status : 500));
-    qr_frame_add(out, res.body ? res.body : "", res.body ? res.body_len : 0);
-    for (size_t i = 0; i < res.nheaders; i++) {
-        qr_frame_add_str(out, res.names[i] ? res.names[i] : "");
-        qr_frame_add_str(out, res.values[i] ? res.values[i] : "");
-    }
-    qr_frame_end(out);
-    qr_js_response_free(&res);
-    free(hs);
-    free(method);
-    free(target);
-    free(remote);
+    int rc = qr_js_host_fetch(&req, f->id, out);
     send_frame(out);
     return rc;
 }
 
 static int handle_cable(const qr_frame_t *f, qr_buf_t *out)
 {
-    if (f->nfields < 1) return QR_EPROTO;
+    qr_slice_t op;
+    if (qr_frame_get_cable(f, QR_F_CABLE, &op) != 0) return QR_EPROTO;
     char *result = NULL;
     size_t rlen = 0;
-    int rc = qr_js_host_cable(f->fields[0].ptr, f->fields[0].len, &result, &rlen);
+    int rc = qr_js_host_cable(op.ptr, op.len, &result, &rlen);
     qr_buf_reset(out);
-    qr_frame_begin(out, QR_F_CABLE_RESULT, f->id);
-    if (result) qr_frame_add(out, result, rlen);
-    else qr_frame_add_str(out, "{\"error\":\"no result\"}");
-    qr_frame_end(out);
+    static const char none[] = "{\"error\":\"no result\"}";
+    if (result) qr_frame_put_cable(out, QR_F_CABLE_RESULT, f->id, result, rlen);
+    else qr_frame_put_cable(out, QR_F_CABLE_RESULT, f->id, none, sizeof none - 1);
     free(result);
     send_frame(out);
     return rc;
@@ -117,10 +89,7 @@ int qr_worker_main(const qr_config_t *cfg, int fd, uint32_t worker_id)
     signal(SIGPIPE, SIG_IGN);
     qr_js_host_set_broadcast(on_broadcast, NULL);
     qr_buf_t in = QR_BUF_INIT, out = QR_BUF_INIT;
-    qr_frame_begin(&out, QR_F_READY, 0);
-    qr_frame_add_u64(&out, (uint64_t)getpid());
-    qr_frame_add_u64(&out, (uint64_t)qr_js_host_cable_needs_connect());
-    qr_frame_end(&out);
+    qr_frame_put_ready(&out, (uint64_t)getpid(), qr_js_host_cable_needs_connect());
     send_frame(&out);
     for (;;) {
         qr_frame_t f;
