@@ -52,12 +52,13 @@ run_unit() { local rc=0; for t in "$@"; do [ -x "$t" ] && { "$t" || rc=1; }; don
 
 suite unit cmocka run_unit build/tests/test_*
 suite unit-asan cmocka run_unit build-asan/tests/test_*
-for dir in tests/jsrt tests/framework tests/integration tests/cable tests/rails tests/blog tests/cluster tests/e2e; do
+for dir in tests/jsrt tests/framework tests/integration tests/cable tests/ruby tests/rails tests/blog tests/cluster tests/e2e; do
   ls $dir/*.test.mjs >/dev/null 2>&1 || continue
   suite "$(basename $dir)" node node --test --test-concurrency=1 --test-reporter=spec $dir/
 done
-# The suites that drive the C server hardest run again against the ASan+UBSan binary.
-for dir in tests/jsrt tests/integration tests/cable; do
+# The suites that drive the C server hardest run again against the ASan+UBSan binary (tests/ruby:
+# the Ruby compiler over every fixture and golden file, in the loader and `quickrail build`).
+for dir in tests/jsrt tests/integration tests/cable tests/ruby; do
   QUICKRAIL_BIN=$QUICKRAIL_ASAN_BIN suite "$(basename $dir)-asan" node node --test --test-concurrency=1 --test-reporter=spec $dir/
 done
 if [ -x tests/chaos/run.sh ]; then suite chaos-ci node tests/chaos/run.sh --ci; fi

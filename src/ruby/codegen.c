@@ -1999,10 +1999,17 @@ static void emit_template(gen *g, const node *root)
     scope s;
     scope_push(g, &s, 1);
     int html = g->kind == QR_RUBY_KIND_VIEW;
-    if (html) out(g, "const __e = __h.__escape, __r = __h.__raw; const __saved = __c.o; __c.o = []; try {");
+    if (html) out(g, "const __e = __h.__escape, __r = __h.__raw; const __saved = __c.o; __c.o = [];");
+    out(g, " try {");
     declare_locals(g, root);
     for (uint32_t i = 0; i < root->nkids && !g->failed; i++) emit_stmt(g, root->kids[i], 0);
-    if (html) out(g, " return __c.o.join(\"\"); } finally { __c.o = __saved; }");
+    if (html) out(g, " return __c.o.join(\"\");");
+    /* errors name the template and its line (the body is line-aligned with the template) */
+    g->need_rb = 1;
+    out(g, " } catch ($e) { throw __h.__templateError($e, ");
+    out_str_lit(g, g->path, strlen(g->path));
+    out(g, ", $rb.tplLine($e)); }");
+    if (html) out(g, " finally { __c.o = __saved; }");
     scope_pop(g);
 }
 

@@ -347,6 +347,13 @@ export function raise(a, msg) {
 }
 export function today() { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())); }
 
+// The template line of an error thrown in a compiled template body (new Function puts the body
+// two lines down: QuickJS names it <input>, V8 <anonymous>); null when the stack does not say.
+export function tplLine(e) {
+  const m = e && typeof e.stack === "string" ? /(?:<input>|<anonymous>):(\d+)/.exec(e.stack) : null;
+  return m ? Math.max(1, Number(m[1]) - 2) : null;
+}
+
 // In a Ruby view: a bare name is a local if one was passed, else a helper called with no args.
 // js: the helper's camelCase name (new_article_path -> newArticlePath).
 export function lv(locals, helpers, name, js = name) {

@@ -1,0 +1,1 @@
+json.array! @articles, partial: "articles/article", as: :article
