@@ -115,4 +115,21 @@ describe("what quickrail new makes boots", () => {
       assert.match(html, /<title>Articles · Blog<\/title>/);
     });
   });
+
+  it("a runtime error in a Ruby template: the development error page names the .erb, its line and source", async () => {
+    const r = run(["new", "broken_app"]);
+    assert.equal(r.status, 0, r.stderr);
+    const app = path.join(dir, "broken_app");
+    fs.writeFileSync(path.join(app, "app/views/home/index.html.erb"), "<h1>Hi</h1>\n<p><%= @greeting.no_such_method %></p>\n");
+    assert.equal(run(["db:prepare"], app).status, 0);
+    const srv = await startServer({ app, env: { SECRET_KEY_BASE: env.SECRET_KEY_BASE, QUICKRAIL_ENV: "development" }, workers: 1 });
+    try {
+      const res = await fetch(srv.url + "/");
+      const html = await res.text();
+      assert.equal(res.status, 500);
+      assert.match(html, /undefined method &#39;no_such_method&#39;/);
+      assert.match(html, /Template app\/views\/home\/index\.html\.erb, line 2/);
+      assert.match(html, /&gt;\s+2\s+&lt;p&gt;&lt;%= @greeting\.no_such_method %&gt;&lt;\/p&gt;/);
+    } finally { await srv.stop(); }
+  });
 });
