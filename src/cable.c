@@ -35,6 +35,10 @@
 #define MAX_EARLY_BYTES (256u * 1024u) /* ... and their bytes */
 #define MAX_SUBS 1024                 /* subscriptions per connection */
 #define MAX_OPS 256                   /* app operations queued per connection */
+#define MAX_IDENTIFIER 16384          /* bytes of a subscription identifier */
+#define LOG_BURST 20                  /* log lines one connection may cause at once ... */
+#define LOG_PER_SEC 5                 /* ... and then per second (the rest are counted) */
+#define SHOWN 300                     /* bytes of client input quoted in a log line */
 
 enum { ST_CONNECTING, ST_OPEN };
 enum { SUB_TURBO = 1, SUB_APP };
@@ -83,6 +87,9 @@ typedef struct cconn {
     unsigned next_seq;
     op_t *ops, **ops_tail;     /* queued app operations */
     op_t *inflight;            /* the one the pool is running */
+    unsigned log_tokens;       /* log lines this connection may still cause (LOG_BURST) */
+    uint64_t log_refill_ms;
+    unsigned long log_dropped; /* lines not written since the last one */
 } cconn_t;
 
 static struct {
@@ -128,6 +135,54 @@ static void on_ws_text(void *ud, const char *text, size_t len);
 static const qr_ws_cbs_t ws_cbs = {on_ws_text};
 
 /* ---- small helpers ---- */
+
+/* Client input quoted in a log line: control characters escaped (no forged lines), at most
+ * SHOWN bytes. Three rotating buffers, so one line can quote up to three values. */
+static const char *shown(const char *s, size_t len)
+{
+    static char bufs[3][SHOWN * 4 + 8];
+    static unsigned k;
+    char *b = bufs[k++ % 3];
+    qr_log_escape(b, sizeof bufs[0] - 4, s, len > SHOWN ? SHOWN : len);
+    if (len > SHOWN) strcat(b, "...");
+    return b;
+}
+#define SHOW(s) shown((s), strlen(s))
+
+/* 1 when cc may write one more log line (token bucket: LOG_BURST, then LOG_PER_SEC per second),
+ * so one client cannot flood the log; the lines it loses are counted in the next one. */
+static int log_ok(cconn_t *cc)
+{
+    uint64_t now = qr_now_ms();
+    if (cc->log_refill_ms == 0) { cc->log_refill_ms = now; cc->log_tokens = LOG_BURST; }
+    uint64_t add = (now - cc->log_refill_ms) * LOG_PER_SEC / 1000;
+    if (add) {
+        cc->log_tokens = (unsigned)(cc->log_tokens + add > LOG_BURST ? LOG_BURST : cc->log_tokens + add);
+        cc->log_refill_ms = now;
+    }
+    if (cc->log_tokens == 0) { cc->log_dropped++; return 0; }
+    cc->log_tokens--;
+    if (cc->log_dropped) {
+        qr_warn("cable: %lu log lines of one connection were suppressed (more than %d per second)",
+                cc->log_dropped, LOG_PER_SEC);
+        cc->log_dropped = 0;
+    }
+    return 1;
+}
+/* A log line caused by what one client sent: rate-limited per connection. */
+#define CLOG(cc, level, ...) do { if (log_ok(cc)) qr_log(level, __VA_ARGS__); } while (0)
+
+/* 1 when the JSON text holds a \u0000 escape (cJSON would cut the string there). */
+static int has_nul_escape(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] != '\\') continue;
+        if (s[i + 1] == 'u' && i + 5 < len && s[i + 2] == '0' && s[i + 3] == '0' && s[i + 4] == '0' && s[i + 5] == '0')
+            return 1;
+        i++; /* the escaped character */
+    }
+    return 0;
+}
 
 static void send_str(cconn_t *cc, const char *s, size_t n)
 {
@@ -286,7 +341,7 @@ static void op_begin(qr_buf_t *b, cconn_t *cc, const char *type, const char *ide
 static void op_queue(cconn_t *cc, op_t *op)
 {
     if (cc->nops >= MAX_OPS) {
-        qr_warn("cable: more than %d channel operations queued on one connection; dropping one", MAX_OPS);
+        CLOG(cc, QR_LOG_WARN, "cable: more than %d channel operations queued on one connection; dropping one", MAX_OPS);
         op_done(cc, op, QR_ETOOBIG, NULL, 0);
         op_free(op);
         return;
@@ -366,12 +421,12 @@ static void op_done(cconn_t *cc, op_t *op, int status, const char *json, size_t 
         if (!s || !s->pending || s->seq != op->seq) break; /* unsubscribed meanwhile */
         if (status != 0) {
             /* The client re-sends subscribe until confirmed: forget it so the next try runs. */
-            qr_warn("cable: subscribe to %s failed (%s)", op->identifier, qr_strerror(status));
+            CLOG(cc, QR_LOG_WARN, "cable: subscribe to %s failed (%s)", SHOW(op->identifier), qr_strerror(status));
             sub_remove(cc, s);
             break;
         }
         if (cJSON_IsNull(ok) || !ok) {
-            qr_error("cable: Subscription class not found: %s", op->identifier);
+            CLOG(cc, QR_LOG_ERROR, "cable: Subscription class not found: %s", SHOW(op->identifier));
             sub_remove(cc, s);
             break;
         }
@@ -387,7 +442,7 @@ static void op_done(cconn_t *cc, op_t *op, int status, const char *json, size_t 
         break;
     case OP_PERFORM:
         if (status != 0) {
-            qr_warn("cable: perform on %s failed (%s)", op->identifier, qr_strerror(status));
+            CLOG(cc, QR_LOG_WARN, "cable: perform on %s failed (%s)", SHOW(op->identifier), qr_strerror(status));
             break;
         }
         if (!s) break;
@@ -441,17 +496,24 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
 {
     if (sub_find(cc, identifier)) {
         /* Rails 7.1+ clients re-send subscribe until confirmed; Rails ignores the repeats. */
-        qr_debug("cable: already subscribed to %s", identifier);
+        CLOG(cc, QR_LOG_DEBUG, "cable: already subscribed to %s", SHOW(identifier));
         return;
     }
-    if (cc->nsubs >= MAX_SUBS) {
-        qr_warn("cable: a connection reached %d subscriptions; ignoring subscribe to %s", MAX_SUBS, identifier);
+    size_t idlen = strlen(identifier);
+    if (cc->nsubs >= MAX_SUBS || idlen > MAX_IDENTIFIER || has_nul_escape(identifier, idlen)) {
+        if (cc->nsubs >= MAX_SUBS)
+            CLOG(cc, QR_LOG_WARN, "cable: a connection reached %d subscriptions; rejecting the subscription to %s", MAX_SUBS, SHOW(identifier));
+        else if (idlen > MAX_IDENTIFIER)
+            CLOG(cc, QR_LOG_WARN, "cable: rejecting a subscription identifier of %zu bytes (limit %d)", idlen, MAX_IDENTIFIER);
+        else
+            CLOG(cc, QR_LOG_ERROR, "cable: rejecting a subscription identifier with a NUL character: %s", SHOW(identifier));
+        send_typed(cc, identifier, "reject_subscription");
         return;
     }
     cJSON *id = cJSON_Parse(identifier);
     const cJSON *ch = cJSON_IsObject(id) ? cJSON_GetObjectItemCaseSensitive(id, "channel") : NULL;
     if (!cJSON_IsObject(id)) {
-        qr_error("cable: could not subscribe, identifier is not a JSON object: %s", identifier);
+        CLOG(cc, QR_LOG_ERROR, "cable: could not subscribe, identifier is not a JSON object: %s", SHOW(identifier));
     } else if (cJSON_IsString(ch) && strcmp(ch->valuestring, TURBO_CHANNEL) == 0) {
         const cJSON *ssn = cJSON_GetObjectItemCaseSensitive(id, "signed_stream_name");
         char *stream = cJSON_IsString(ssn)
@@ -463,7 +525,7 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
             sub_confirm(cc, s);
             free(stream);
         } else {
-            qr_info("cable: %s rejected a subscription with a bad signed stream name", TURBO_CHANNEL);
+            CLOG(cc, QR_LOG_INFO, "cable: %s rejected a subscription with a bad signed stream name", TURBO_CHANNEL);
             send_typed(cc, identifier, "reject_subscription");
         }
     } else {
@@ -498,7 +560,7 @@ static void cmd_unsubscribe(cconn_t *cc, const char *identifier)
 {
     csub_t *s = sub_find(cc, identifier);
     if (!s) {
-        qr_error("cable: Unable to find subscription with identifier: %s", identifier);
+        CLOG(cc, QR_LOG_ERROR, "cable: Unable to find subscription with identifier: %s", SHOW(identifier));
         return;
     }
     int app = s->kind == SUB_APP;
@@ -510,15 +572,15 @@ static void cmd_message(cconn_t *cc, const char *identifier, const cJSON *data)
 {
     csub_t *s = sub_find(cc, identifier);
     if (!s) {
-        qr_error("cable: Unable to find subscription with identifier: %s", identifier);
+        CLOG(cc, QR_LOG_ERROR, "cable: Unable to find subscription with identifier: %s", SHOW(identifier));
         return;
     }
     if (!cJSON_IsString(data)) {
-        qr_error("cable: message without a data string for %s", identifier);
+        CLOG(cc, QR_LOG_ERROR, "cable: message without a data string for %s", SHOW(identifier));
         return;
     }
     if (s->kind == SUB_TURBO) {
-        qr_error("cable: Unable to process %s#perform (it has no actions)", TURBO_CHANNEL);
+        CLOG(cc, QR_LOG_ERROR, "cable: Unable to process %s#perform (it has no actions)", TURBO_CHANNEL);
         return;
     }
     qr_buf_t b = QR_BUF_INIT;
@@ -535,15 +597,17 @@ static void handle_command(cconn_t *cc, const char *text, size_t len)
     cJSON *root = cJSON_ParseWithLength(text, len);
     const cJSON *cmd = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "command") : NULL;
     const cJSON *id = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "identifier") : NULL;
-    int shown = len > 300 ? 300 : (int)len;
     if (!cJSON_IsObject(root)) {
-        qr_error("cable: could not decode command: %.*s", shown, text);
+        CLOG(cc, QR_LOG_ERROR, "cable: could not decode command: %s", shown(text, len));
+    } else if (has_nul_escape(text, len)) {
+        /* cJSON would cut a string at the NUL and act on the rest (Rails refuses such input) */
+        CLOG(cc, QR_LOG_ERROR, "cable: could not execute a command with a NUL character: %s", shown(text, len));
     } else if (!cJSON_IsString(cmd) ||
                (strcmp(cmd->valuestring, "subscribe") && strcmp(cmd->valuestring, "unsubscribe") &&
                 strcmp(cmd->valuestring, "message"))) {
-        qr_error("cable: Received unrecognized command in %.*s", shown, text);
+        CLOG(cc, QR_LOG_ERROR, "cable: Received unrecognized command in %s", shown(text, len));
     } else if (!cJSON_IsString(id)) {
-        qr_error("cable: could not execute command (identifier is not a string) from %.*s", shown, text);
+        CLOG(cc, QR_LOG_ERROR, "cable: could not execute command (identifier is not a string) from %s", shown(text, len));
     } else if (strcmp(cmd->valuestring, "subscribe") == 0) {
         cmd_subscribe(cc, id->valuestring);
     } else if (strcmp(cmd->valuestring, "unsubscribe") == 0) {
@@ -560,7 +624,7 @@ static void on_ws_text(void *ud, const char *text, size_t len)
     if (cc->dead || C.shutting_down) return;
     if (cc->state == ST_CONNECTING) {
         if (cc->nearly >= MAX_EARLY || cc->early_bytes + len > MAX_EARLY_BYTES) {
-            qr_warn("cable: too many commands before the welcome; dropping one");
+            CLOG(cc, QR_LOG_WARN, "cable: too many commands before the welcome; dropping one");
             return;
         }
         cc->early_bytes += len;
@@ -696,16 +760,16 @@ static int has_token(const char *v, size_t len, const char *token)
     return 0;
 }
 
-static int origin_allowed(const qr_request_t *req, const char **shown)
+static int origin_allowed(const qr_request_t *req, const char **origin_shown)
 {
     size_t olen = 0, hlen = 0, plen = 0;
     const char *origin = header(req, "Origin", &olen);
-    *shown = "(none)";
+    *origin_shown = "(none)";
     if (!origin) return 0;
     char *o = qr_xstrndup(origin, olen);
     static char last[256];
     snprintf(last, sizeof last, "%s", o);
-    *shown = last;
+    *origin_shown = last;
     int ok = 0;
     const char *host = header(req, "Host", &hlen);
     const char *proto = header(req, "X-Forwarded-Proto", &plen);
@@ -755,9 +819,9 @@ int qr_cable_accept(qr_conn_t *c, const qr_request_t *req)
         refuse(c, 400);
         return 0;
     }
-    const char *shown;
-    if (!origin_allowed(req, &shown)) {
-        qr_error("cable: Request origin not allowed: %s", shown);
+    const char *origin;
+    if (!origin_allowed(req, &origin)) {
+        qr_error("cable: Request origin not allowed: %s", SHOW(origin));
         refuse(c, 404);
         return 0;
     }

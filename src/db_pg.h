@@ -1,8 +1,10 @@
 /* db_pg.h — PostgreSQL for JavaScript: the `PgDatabase` class (db_pg.c), the bun:sqlite
  * `Database` surface over libpq. Runs where a JS runtime runs (zygote boot, workers, scripts),
- * never in the supervisor. The JS-facing contract is written in /work/shared/notes/postgres.md
- * and in js_host.h; errors for an unreachable database carry name "DatabaseUnavailable",
- * code "DATABASE_UNAVAILABLE", status 503. */
+ * never in the supervisor. The JS-facing contract: new PgDatabase(url) with query / prepare
+ * (statements: all, get, run, values, finalize), run, exec, transaction(fn), close — the
+ * bun:sqlite surface; `?`, `?N`, `$N` and named placeholders; errors carry PostgreSQL's message
+ * and `code` = SQLSTATE; a database that cannot be reached throws name "DatabaseUnavailable",
+ * code "DATABASE_UNAVAILABLE", status 503 (js_host.h; docs/postgres-and-cluster.md). */
 #ifndef QR_DB_PG_H
 #define QR_DB_PG_H
 

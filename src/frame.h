@@ -29,6 +29,9 @@
  *   FORK       s->z  []  + an fd passed with SCM_RIGHTS      zygote: fork a worker on that fd
  *   FORKED     z->s  [pid, fork_ns]                          answers FORK id
  *   EXITED     z->s  [pid, wait_status]                      a worker of the zygote was reaped
+ *   RETIRING   w->s  []                                      sent just before the last answer of
+ *                                                            a worker that exits after it: the
+ *                                                            supervisor hands it nothing more
  */
 #ifndef QR_FRAME_H
 #define QR_FRAME_H
@@ -48,6 +51,7 @@ enum {
     QR_F_FORK,
     QR_F_FORKED,
     QR_F_EXITED,
+    QR_F_RETIRING,
 };
 
 #define QR_FRAME_HEADER 12u

@@ -82,6 +82,7 @@ static void conn_close(qr_conn_t *c);
 static void process_input(qr_conn_t *c);
 static void arm_timer(qr_conn_t *c, uint64_t ms);
 static void start_reading(qr_conn_t *c);
+static void on_linger_timeout(uv_timer_t *t);
 
 /* ---------------------------------------------------------------- small helpers */
 
@@ -170,6 +171,9 @@ static void after_write(uv_write_t *req, int status)
     } else if (!c->upgraded && c->phase == PH_IDLE) {
         /* the client is reading: give it another idle period to read the rest */
         arm_timer(c, g_cfg->idle_timeout_ms);
+    } else if (c->upgraded && c->close_after_write) {
+        /* closing, and the client is reading: another linger period for the rest */
+        uv_timer_start(&c->timer, on_linger_timeout, QR_LINGER_MS, 0);
     }
 }
 
@@ -242,11 +246,21 @@ static void conn_close(qr_conn_t *c)
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
 }
 
+static void on_linger_timeout(uv_timer_t *t)
+{
+    qr_conn_t *c = t->data;
+    qr_info("closing a connection from %s: %zu bytes still unread %d ms after it was closed", c->remote, c->pending_write, QR_LINGER_MS);
+    conn_close(c);
+}
+
 void qr_conn_close(qr_conn_t *c, int abort)
 {
     if (c->closing) return;
-    if (abort || c->pending_write == 0) conn_close(c);
-    else c->close_after_write = 1;
+    if (abort || c->pending_write == 0) { conn_close(c); return; }
+    /* graceful: after the queued bytes, but a client that stops reading must not keep the
+     * connection and its output forever */
+    c->close_after_write = 1;
+    uv_timer_start(&c->timer, on_linger_timeout, QR_LINGER_MS, 0);
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -254,13 +268,14 @@ void qr_conn_close(qr_conn_t *c, int abort)
 static void on_timeout(uv_timer_t *t)
 {
     qr_conn_t *c = t->data;
-    if (c->upgraded) { /* delivering bytes read before the upgrade */
+    if (c->upgraded) { /* delivering bytes read before the upgrade, then reading the rest */
         if (c->in.len && c->ucbs.on_data) {
             qr_buf_t rest = c->in;
             c->in = (qr_buf_t)QR_BUF_INIT;
             c->ucbs.on_data(c->uud, rest.data, rest.len);
             qr_buf_free(&rest);
         }
+        start_reading(c);
         return;
     }
     switch (c->phase) {
@@ -683,8 +698,14 @@ void qr_conn_upgrade(qr_conn_t *c, const qr_conn_upgrade_cbs_t *cbs, void *ud)
     c->phase = PH_IDLE;
     c->close_after_write = 0;
     uv_timer_stop(&c->timer);
-    if (c->in.len) uv_timer_start(&c->timer, on_timeout, 0, 0); /* deliver leftovers from the loop */
-    start_reading(c);
+    /* bytes the client sent with the upgrade request come first: reading resumes only after
+     * they were delivered (from the loop), so newer bytes can never overtake them */
+    if (c->in.len) {
+        if (c->reading) { uv_read_stop((uv_stream_t *)&c->tcp); c->reading = 0; }
+        uv_timer_start(&c->timer, on_timeout, 0, 0);
+    } else {
+        start_reading(c);
+    }
 }
 
 /* ---------------------------------------------------------------- accepting */

@@ -10,7 +10,7 @@
  *     crypto.subtle.digest (SHA-1/256) and HMAC importKey/sign/verify; ES2022+ polyfills (lib/web).
  *   - Database: global `Database`, the bun:sqlite API (also `import { Database } from "bun:sqlite"`);
  *     `PgDatabase` with the same surface over libpq (db_pg.h: js_host.c calls qr_db_pg_init at
- *     boot and qr_db_pg_close_all before fork; details in shared/notes/postgres.md). Errors carry
+ *     boot and qr_db_pg_close_all before fork; docs/postgres-and-cluster.md). Errors carry
  *     PostgreSQL's message and `code` = SQLSTATE. A database that cannot be reached throws an
  *     error with name "DatabaseUnavailable", code "DATABASE_UNAVAILABLE", status 503: the host /
  *     framework answers such a request with 503 (the error is logged once, by db_pg.c).

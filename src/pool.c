@@ -49,6 +49,8 @@ typedef struct worker_s {
     int role;
     int timed_out;
     int write_pending;
+    int retiring;      /* said RETIRING: takes nothing more, exits after its answer */
+    int job_unsent;    /* writing w->job failed: the worker never had it */
     job_t *job;
     qr_buf_t in;
     uint64_t t_fork;
@@ -133,11 +135,12 @@ static void job_fail(job_t *j, int error, int status, uint32_t worker_id)
 
 int qr_pool_cable_needs_connect(void) { return g_cable_connect; }
 
+/* Workers that are or will be of use: not dead, not retiring. */
 static int count_live(void)
 {
     int n = 0;
     for (worker_t *w = g_workers; w; w = w->next)
-        if (w->state != W_DEAD) n++;
+        if (w->state != W_DEAD && !w->retiring) n++;
     return n;
 }
 
@@ -197,6 +200,23 @@ static void remember_exit(const worker_t *w)
     g_nrecent++;
 }
 
+/* The active worker w is leaving (dead, or retiring): the spare takes its place at once, or
+ * the next worker that becomes ready does. */
+static void replace_active(worker_t *w, uint64_t t_seen)
+{
+    worker_t *spare = NULL;
+    for (worker_t *s = g_workers; s; s = s->next)
+        if (s->role == ROLE_SPARE && s->state == W_IDLE) { spare = s; break; }
+    if (spare) {
+        spare->role = ROLE_ACTIVE;
+        uint64_t dt = qr_now_ns() - t_seen;
+        sample(&g_replace_ns, dt);
+        qr_debug("w%u replaced by spare w%u in %llu ns", w->id, spare->id, (unsigned long long)dt);
+    } else if (g_npending < QR_ARRAY_LEN(g_pending_deaths)) {
+        g_pending_deaths[g_npending++] = t_seen;
+    }
+}
+
 static void worker_died(worker_t *w, int read_status)
 {
     uint64_t t_seen = qr_now_ns();
@@ -204,19 +224,7 @@ static void worker_died(worker_t *w, int read_status)
     int was_ready = w->state == W_IDLE || w->state == W_BUSY;
     int was_active = w->role == ROLE_ACTIVE;
     /* replace first (the spare takes over at once), then clean up and answer the lost request */
-    if (was_ready && was_active && !g_shutdown) {
-        worker_t *spare = NULL;
-        for (worker_t *s = g_workers; s; s = s->next)
-            if (s->role == ROLE_SPARE && s->state == W_IDLE) { spare = s; break; }
-        if (spare) {
-            spare->role = ROLE_ACTIVE;
-            uint64_t dt = qr_now_ns() - t_seen;
-            sample(&g_replace_ns, dt);
-            qr_debug("w%u replaced by spare w%u in %llu ns", w->id, spare->id, (unsigned long long)dt);
-        } else if (g_npending < QR_ARRAY_LEN(g_pending_deaths)) {
-            g_pending_deaths[g_npending++] = t_seen;
-        }
-    }
+    if (was_ready && was_active && !g_shutdown) replace_active(w, t_seen);
     job_t *j = w->job;
     w->job = NULL;
     if (w->state == W_BUSY) g_busy--;
@@ -235,7 +243,7 @@ static void worker_died(worker_t *w, int read_status)
         /* A worker that died with our request still unread in its socket (the kernel reports
          * ECONNRESET then) never started it: hand it to another worker. One that had read it
          * may have done part of it, so it is never replayed. */
-        if (!w->timed_out && read_status == UV_ECONNRESET && j->retries < QR_MAX_RETRIES) {
+        if (!w->timed_out && (read_status == UV_ECONNRESET || w->job_unsent) && j->retries < QR_MAX_RETRIES) {
             j->retries++;
             g_retried++;
             qr_info("w%u (pid %d) died before starting request %u; re-dispatching it", w->id, w->pid, j->id);
@@ -247,7 +255,7 @@ static void worker_died(worker_t *w, int read_status)
             job_fail(j, w->timed_out ? -ETIMEDOUT : QR_EPROTO, 500, w->id);
         }
     } else {
-        qr_info("w%u (pid %d) %s", w->id, w->pid, was_ready ? "died while idle" : "died before it was ready");
+        qr_info("w%u (pid %d) %s", w->id, w->pid, w->retiring ? "retired" : was_ready ? "died while idle" : "died before it was ready");
     }
     qr_pool_refill();
     dispatch_queue();
@@ -266,18 +274,29 @@ static void on_worker_timeout(uv_timer_t *t)
     kill(w->pid, SIGKILL);
 }
 
+static void on_retire_timeout(uv_timer_t *t)
+{
+    worker_t *w = t->data;
+    if (w->state == W_DEAD || w->pid <= 0) return;
+    qr_warn("w%u (pid %d) retired but did not exit within %u ms; killing it", w->id, w->pid, g_cfg->kill_grace_ms);
+    kill(w->pid, SIGKILL);
+}
+
 static void on_worker_write(uv_write_t *req, int status)
 {
     worker_t *w = req->data;
     w->write_pending = 0;
-    if (status < 0 && status != UV_ECANCELED && w->state != W_DEAD)
+    if (status < 0 && status != UV_ECANCELED && w->state != W_DEAD) {
         qr_debug("write to w%u failed: %s", w->id, uv_strerror(status));
+        w->job_unsent = 1; /* the worker is gone before reading all of it: never started */
+    }
 }
 
 static void send_job(worker_t *w, job_t *j)
 {
     w->state = W_BUSY;
     w->job = j;
+    w->job_unsent = 0;
     g_busy++;
     uv_timer_start(&w->timer, on_worker_timeout, (uint64_t)g_cfg->deadline_ms + g_cfg->kill_grace_ms, 0);
     uv_buf_t b = uv_buf_init(j->frame.data, (unsigned)j->frame.len);
@@ -287,6 +306,7 @@ static void send_job(worker_t *w, job_t *j)
     if (r < 0 && r != UV_EAGAIN) {
         /* the worker is gone; its EOF will come and the job (unread) is re-dispatched */
         qr_debug("write to w%u failed: %s", w->id, uv_strerror(r));
+        w->job_unsent = done == 0;
         return;
     }
     b = uv_buf_init(j->frame.data + done, (unsigned)(j->frame.len - done));
@@ -342,6 +362,19 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
         worker_ready(w, pid);
         return;
     }
+    case QR_F_RETIRING:
+        /* its answer follows; it takes nothing more and is replaced now, not at its EOF */
+        if (w->state != W_BUSY || w->retiring) goto bad;
+        w->retiring = 1;
+        qr_info("w%u (pid %d) is retiring after request %u; replacing it", w->id, w->pid, f->id);
+        if (w->role == ROLE_ACTIVE && !g_shutdown) {
+            w->role = ROLE_NONE;
+            replace_active(w, qr_now_ns());
+        } else {
+            w->role = ROLE_NONE;
+        }
+        qr_pool_refill(); /* the next spare, now */
+        return;
     case QR_F_RESPONSE:
     case QR_F_CABLE_RESULT: {
         job_t *j = w->job;
@@ -352,6 +385,8 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
         w->requests++;
         g_served++;
         uv_timer_stop(&w->timer);
+        if (w->retiring) /* it exits by itself; one that hangs on the way out is killed */
+            uv_timer_start(&w->timer, on_retire_timeout, g_cfg->kill_grace_ms, 0);
         if (f->type == QR_F_RESPONSE) {
             qr_response_t r;
             if (j->kind != JOB_HTTP || qr_frame_get_response(f, &r, g_headers, QR_ARRAY_LEN(g_headers)) != 0) {

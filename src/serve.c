@@ -12,6 +12,7 @@
 #include <string.h>
 #include "cable.h"
 #include "common.h"
+#include "log.h"
 #include "pool.h"
 #include "static.h"
 
@@ -93,6 +94,11 @@ static int serve_static(qr_conn_t *c, const qr_request_t *req)
     if (r == QR_STATIC_NOT_FOUND) return 0;
     if (r == QR_STATIC_REFUSED) {
         server_response(c, 404, NULL, "Not found", "static");
+        return 1;
+    }
+    if (r == QR_STATIC_BAD_ESCAPE) { /* as Rails: ActionController::BadRequest */
+        qr_info("bad request from %s: invalid %%-encoding in the path", req->remote_addr ? req->remote_addr : "-");
+        server_response(c, 400, NULL, "Bad request: invalid %-encoding in the path", "static");
         return 1;
     }
     char extra[256];

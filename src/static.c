@@ -59,7 +59,7 @@ static int decode_path(const char *in, char *out, size_t cap)
         char c = *p;
         if (c == '%') {
             int h = hexval(p[1]), l = h < 0 ? -1 : hexval(p[2]);
-            if (h < 0 || l < 0) return QR_STATIC_REFUSED;
+            if (h < 0 || l < 0) return QR_STATIC_BAD_ESCAPE;
             c = (char)(h * 16 + l);
             p += 2;
             if (c == 0) return QR_STATIC_REFUSED;

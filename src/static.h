@@ -19,10 +19,11 @@ typedef struct {
 #define QR_STATIC_NOT_FOUND 0
 #define QR_STATIC_FOUND 1
 #define QR_STATIC_REFUSED 2  /* traversal or a NUL byte: answer 404 without asking the app */
+#define QR_STATIC_BAD_ESCAPE 3 /* a malformed %XX escape: answer 400 without asking the app */
 
 /* Looks url_path (raw, still percent-encoded, without the query) up under root (the absolute
  * public/ folder). Returns QR_STATIC_FOUND (out filled; data read when want_body),
- * QR_STATIC_NOT_FOUND (let the app answer) or QR_STATIC_REFUSED. */
+ * QR_STATIC_NOT_FOUND (let the app answer), QR_STATIC_REFUSED or QR_STATIC_BAD_ESCAPE. */
 int qr_static_lookup(const char *root, const char *url_path, int want_body, qr_static_file_t *out);
 void qr_static_file_free(qr_static_file_t *f);
 

@@ -58,6 +58,14 @@ int qr_ws_accept_key(const char *key, size_t key_len, char out[29])
 
 /* ---- wslay event callbacks ---- */
 
+static void close_transport(qr_ws_t *ws, int abort_now)
+{
+    if (ws->transport_closed) return;
+    ws->transport_closed = 1;
+    ws->io->close(ws->io_ud, abort_now);
+}
+
+
 static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
 {
     qr_ws_t *ws = user;
@@ -72,6 +80,8 @@ static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
     return (ssize_t)n;
 }
 
+/* wslay's own frames (pongs, close): the same slow-consumer bound as qr_ws_send_frame, so a
+ * client that floods pings and never reads cannot queue pongs without bound. */
 static ssize_t send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
 {
     qr_ws_t *ws = user;
@@ -79,7 +89,23 @@ static ssize_t send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t 
         wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
         return -1;
     }
+    if (ws->io->pending(ws->io_ud) > ws->max_outbuf) {
+        qr_warn("cable: slow consumer disconnected (%zu bytes of control frames unsent, limit %zu)",
+                ws->io->pending(ws->io_ud), ws->max_outbuf);
+        close_transport(ws, 1);
+        wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+        return -1;
+    }
     return (ssize_t)len;
+}
+
+/* RFC 6455 5.5.1: a close frame's body is empty or starts with a 2-byte code; a 1-byte body
+ * is a protocol error (wslay would read it as "no code" and answer with an empty close). */
+static void frame_start_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_frame_recv_start_arg *arg,
+                           void *user)
+{
+    if (arg->opcode == WSLAY_CONNECTION_CLOSE && arg->payload_length == 1)
+        wslay_event_queue_close(ctx, WSLAY_CODE_PROTOCOL_ERROR, NULL, 0);
 }
 
 static void on_msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
@@ -94,7 +120,7 @@ static void on_msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_m
 }
 
 static const struct wslay_event_callbacks event_cbs = {
-    recv_cb, send_cb, NULL, NULL, NULL, NULL, on_msg_cb,
+    recv_cb, send_cb, NULL, frame_start_cb, NULL, NULL, on_msg_cb,
 };
 
 qr_ws_t *qr_ws_new(const qr_ws_io_t *io, void *io_ud, const qr_ws_cbs_t *cbs, void *ud,
@@ -119,13 +145,6 @@ void qr_ws_free(qr_ws_t *ws)
     if (!ws) return;
     wslay_event_context_free(ws->ctx);
     free(ws);
-}
-
-static void close_transport(qr_ws_t *ws, int abort_now)
-{
-    if (ws->transport_closed) return;
-    ws->transport_closed = 1;
-    ws->io->close(ws->io_ud, abort_now);
 }
 
 /* Hands whatever wslay queued to the transport, then ends the connection when both directions

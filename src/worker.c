@@ -54,6 +54,18 @@ static void on_broadcast(const char *stream, size_t stream_len, const char *msg,
     qr_buf_free(&b);
 }
 
+/* This worker exits after the answer in out: a RETIRING frame goes before it, in the same write,
+ * so the supervisor hands it nothing more (pool.c). */
+static void retiring_first(qr_buf_t *out, uint32_t id)
+{
+    qr_buf_t b = QR_BUF_INIT;
+    qr_frame_begin(&b, QR_F_RETIRING, id);
+    qr_frame_end(&b);
+    qr_buf_append(&b, out->data, out->len);
+    qr_buf_free(out);
+    *out = b;
+}
+
 static int handle_request(const qr_frame_t *f, qr_buf_t *out)
 {
     qr_request_t req;
@@ -61,6 +73,7 @@ static int handle_request(const qr_frame_t *f, qr_buf_t *out)
     if (r != 0) return r;
     qr_buf_reset(out);
     int rc = qr_js_host_fetch(&req, f->id, out);
+    if (rc == QR_EJS) retiring_first(out, f->id);
     send_frame(out);
     return rc;
 }
@@ -76,6 +89,7 @@ static int handle_cable(const qr_frame_t *f, qr_buf_t *out)
     static const char none[] = "{\"error\":\"no result\"}";
     if (result) qr_frame_put_cable(out, QR_F_CABLE_RESULT, f->id, result, rlen);
     else qr_frame_put_cable(out, QR_F_CABLE_RESULT, f->id, none, sizeof none - 1);
+    if (rc == QR_EJS) retiring_first(out, f->id);
     free(result);
     send_frame(out);
     return rc;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of quickrail against the already-built binaries (make test builds them
 # first) and ends with one summary line "N passed, N failed" counting individual test cases.
-# Suites: C unit tests (normal and ASan+UBSan builds), JS framework tests inside quickrail,
+# Suites: the architecture check, C unit tests (normal and ASan+UBSan builds), JS framework tests inside quickrail,
 # integration tests over real loopback sockets, protocol tests with the real npm clients,
 # PostgreSQL/Redis cluster tests, end-to-end browser tests, the CI chaos variant, a bench smoke run.
 set -uo pipefail
@@ -48,8 +48,20 @@ suite() { # suite NAME KIND CMD...  (KIND: node | cmocka | plain)
   echo "--- $name: $p passed, $f failed (rc $rc, log $log)"
 }
 
-run_unit() { local rc=0; for t in "$@"; do [ -x "$t" ] && { "$t" || rc=1; }; done; return $rc; }
+# Each C test binary runs under a timeout: a hung test fails (rc 124) instead of hanging CI.
+run_unit() {
+  local rc=0 r
+  for t in "$@"; do
+    [ -x "$t" ] || continue
+    timeout -k 5 "${UNIT_TIMEOUT:-180}" "$t"; r=$?
+    if [ "$r" = 124 ] || [ "$r" = 137 ]; then echo "[  FAILED  ] 1 test(s): $t timed out after ${UNIT_TIMEOUT:-180} s"; fi
+    [ "$r" = 0 ] || rc=1
+  done
+  return $rc
+}
 
+# The architecture check: include / import edges, layers, cycles (docs/architecture.md).
+suite arch node node --test --test-concurrency=1 --test-reporter=spec tests/arch/
 suite unit cmocka run_unit build/tests/test_*
 suite unit-asan cmocka run_unit build-asan/tests/test_*
 for dir in tests/jsrt tests/framework tests/integration tests/cable tests/ruby tests/rails tests/blog tests/cluster tests/e2e; do

@@ -52,6 +52,12 @@ export class Application {
     Object.assign(Controller.prototype, routeHelpers);
     this.views.addHelpers(routeHelpers);
     for (const h of [].concat(this.opts.helpers || [])) this.views.addHelpers(h);
+    // constants named in Ruby templates (`Article.count`) resolve through the model registry
+    this.views.helpers.__const = (name) => {
+      const c = registry[String(name).split("::").pop()];
+      if (c) return c;
+      throw Object.assign(new Error("uninitialized constant " + name), { name: "NameError" });
+    };
     this.views.load(this.root + "/app/views");
     hooks.renderPartial = (partial, locals) => this.views.renderPartialStandalone(partial, locals, this);
     if (this.opts.appName) hooks.appName = this.opts.appName;
@@ -129,6 +135,7 @@ export class Application {
   errorResponse(err, req, session) {
     const status = (err && typeof err.status === "number") ? err.status : 500;
     const name = (err && err.name) || "Error";
+    if (status === 400) console.warn(name + ": " + (err && err.message));
     if (status >= 500) console.error(name + ": " + (err && err.message) + (err && err.template ? " (" + err.template + ":" + err.line + ")" : "") + "\n" + (err && err.stack || ""));
     const wantsJson = req && (req.extFormat === "json" || (!req.extFormat && req.acceptedFormats()[0] === "json"));
     if (wantsJson) {

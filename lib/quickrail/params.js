@@ -2,7 +2,18 @@
 // {article: {title: "x"}}), require/permit (strong parameters) and body parsing for
 // urlencoded, multipart and JSON requests.
 export class ParameterMissing extends Error {
-  constructor(key) { super("param is missing or the value is empty: " + key); this.name = "ParameterMissing"; this.status = 400; }
+  constructor(key) { super("param is missing or the value is empty or invalid: " + key); this.name = "ParameterMissing"; this.status = 400; }
+}
+
+// Rack's bounds on form and query params: deeper nesting or more params is a client error
+// (400), never a stack overflow or an out-of-memory in the worker.
+export const PARAMS_DEPTH_LIMIT = 100;
+export const PARAMS_COUNT_LIMIT = 4096;
+function badRequest(message) {
+  const err = new Error(message);
+  err.name = "BadRequest";
+  err.status = 400;
+  return err;
 }
 
 export class Parameters {
@@ -83,6 +94,7 @@ export function setNested(obj, key, value) {
   let x;
   re.lastIndex = m[1].length;
   while ((x = re.exec(key))) parts.push(x[1]);
+  if (parts.length > PARAMS_DEPTH_LIMIT) throw badRequest(`Invalid request parameters: params nested deeper than ${PARAMS_DEPTH_LIMIT} levels`);
   let cur = obj;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
@@ -101,8 +113,28 @@ export function setNested(obj, key, value) {
   }
 }
 
+// Counts the params of a query string before any is decoded, so a million of them cost one scan.
+function checkCount(search) {
+  let n = 1;
+  for (let i = search.indexOf("&"); i >= 0; i = search.indexOf("&", i + 1)) {
+    if (++n > PARAMS_COUNT_LIMIT) throw badRequest(`Invalid request parameters: more than ${PARAMS_COUNT_LIMIT} params`);
+  }
+}
+
+// Refuses JSON nested deeper than Rack would accept (walked without recursion).
+function checkDepth(value) {
+  const stack = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop();
+    if (!v || typeof v !== "object") continue;
+    if (d > PARAMS_DEPTH_LIMIT) throw badRequest(`Invalid request parameters: params nested deeper than ${PARAMS_DEPTH_LIMIT} levels`);
+    for (const k of Object.keys(v)) stack.push([v[k], d + 1]);
+  }
+}
+
 export function parseQuery(search, into = {}) {
   if (!search) return into;
+  checkCount(search);
   const usp = new URLSearchParams(search);
   for (const [k, v] of usp) setNested(into, k, v);
   return into;
@@ -116,14 +148,21 @@ export async function parseBody(request) {
   if (ct.startsWith("multipart/form-data")) {
     const fd = await request.formData();
     const out = {};
-    for (const [k, v] of fd) setNested(out, k, v);
+    let n = 0;
+    for (const [k, v] of fd) {
+      if (++n > PARAMS_COUNT_LIMIT) throw badRequest(`Invalid request parameters: more than ${PARAMS_COUNT_LIMIT} params`);
+      setNested(out, k, v);
+    }
     return out;
   }
   if (ct.includes("json")) {
     const text = await request.text();
     if (!text) return {};
-    try { const j = JSON.parse(text); return j && typeof j === "object" && !Array.isArray(j) ? j : { _json: j }; }
+    let j;
+    try { j = JSON.parse(text); }
     catch (e) { const err = new Error("Error occurred while parsing request parameters: " + e.message); err.status = 400; err.name = "ParseError"; throw err; }
+    checkDepth(j);
+    return j && typeof j === "object" && !Array.isArray(j) ? j : { _json: j };
   }
   return {};
 }

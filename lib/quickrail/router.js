@@ -48,7 +48,13 @@ export class Router {
       pathMatched = true;
       if (r.verb !== m && !(r.verb === "PUT" && m === "PATCH") && !(r.verb === "PATCH" && m === "PUT")) continue;
       const params = {};
-      r.keys.forEach((k, i) => { if (mm[i + 1] !== undefined) params[k] = decodeURIComponent(mm[i + 1]); });
+      r.keys.forEach((k, i) => {
+        if (mm[i + 1] === undefined) return;
+        try { params[k] = decodeURIComponent(mm[i + 1]); }
+        catch (e) { // Rails: ActionController::BadRequest, "Invalid path parameters"
+          throw Object.assign(new Error(`Invalid path parameters: Invalid encoding for parameter: ${mm[i + 1]}`), { name: "BadRequest", status: 400 });
+        }
+      });
       return { route: r, params };
     }
     return null;

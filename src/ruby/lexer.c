@@ -748,6 +748,13 @@ int qr__ruby_lex_string(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out)
             }
         }
         if (st->interp && c == '#' && at(lx, lx->pos + 1) == '{') { lx->pos += 2; return 1; }
+        if (st->interp && c == '#' && st->kind != QR_STR_REGEX &&
+            ((at(lx, lx->pos + 1) == '@' && (is_ident_start(at(lx, lx->pos + 2)) ||
+                                             (at(lx, lx->pos + 2) == '@' && is_ident_start(at(lx, lx->pos + 3))))) ||
+             (at(lx, lx->pos + 1) == '$' && (is_ident_start(at(lx, lx->pos + 2)) || is_digit(at(lx, lx->pos + 2)))))) {
+            lx->pos++; /* "#@name", "#@@count", "#$1": the variable is the interpolation */
+            return 2;
+        }
         if (c == '\\') {
             if (st->kind == QR_STR_REGEX) {
                 /* regexp escapes stay as written (JS reads them the same way) */

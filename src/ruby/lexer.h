@@ -92,8 +92,9 @@ void qr__ruby_lex_free(qr_ruby_lexer *lx);
 void qr__ruby_lex_next(qr_ruby_lexer *lx, qr_ruby_tok *t);
 /* Reads string content of the literal described by st from lx->pos, appending the decoded
  * text to out. Returns 0 at the closing delimiter (consumed; regexp options in st->opts), 1 at
- * `#{` (consumed: the parser parses the code, then calls again after the `}`), or -1 when the
- * literal is unterminated (lx->pos is left at the end). */
+ * `#{` (consumed: the parser parses the code, then calls again after the `}`), 2 at `#@x` /
+ * `#@@x` / `#$x` (the `#` consumed, lx->pos at the variable, which is the interpolation), or
+ * -1 when the literal is unterminated (lx->pos is left at the end). */
 int qr__ruby_lex_string(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out);
 /* Reads one word of a %w / %i literal into out. Returns 1 for a word, 0 at the closing
  * delimiter (consumed), -1 when unterminated. */

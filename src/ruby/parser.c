@@ -20,7 +20,10 @@
 typedef struct {
     const char *name;
     uint32_t len;
+    int32_t next;             /* the previous local in the same hash bucket, or -1 */
 } local_t;
+
+#define LOCAL_BUCKETS 1024
 
 typedef struct {
     qr_ruby_lexer lx;
@@ -33,8 +36,11 @@ typedef struct {
     int depth;
     int no_do;                /* > 0: a `do` here belongs to an outer command call or loop */
     int in_interp;            /* > 0: parsing the code of a #{ } */
-    local_t *locals;
+    const char *mis_what;     /* the first `end` indented unlike its opener: what it closed, */
+    uint32_t mis_end, mis_open; /* where it is, and where its opener is */
+    local_t *locals;          /* every visible local, innermost scope last */
     uint32_t nlocals, locals_cap;
+    int32_t buckets[LOCAL_BUCKETS]; /* newest local per name hash, or -1 */
     uint32_t *scopes;         /* start index in locals of each scope; bit 31: hard scope */
     uint32_t nscopes, scopes_cap;
     qr_buf_t **bufs;          /* string buffers in use (freed here if an error unwinds them) */
@@ -119,6 +125,13 @@ static void unexpected(P *p, const char *expected, const char *hint)
 
 /* ---- locals ---- */
 
+static uint32_t name_hash(const char *name, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)name[i]) * 16777619u;
+    return h % LOCAL_BUCKETS;
+}
+
 static int is_local(void *ctx, const char *name, size_t n)
 {
     P *p = ctx;
@@ -126,7 +139,7 @@ static int is_local(void *ctx, const char *name, size_t n)
     for (uint32_t s = p->nscopes; s-- > 0;) {
         if (p->scopes[s] & HARD) { stop = p->scopes[s] & ~HARD; break; }
     }
-    for (uint32_t i = p->nlocals; i-- > stop;)
+    for (int32_t i = p->buckets[name_hash(name, n)]; i >= (int32_t)stop; i = p->locals[i].next)
         if (p->locals[i].len == n && memcmp(p->locals[i].name, name, n) == 0) return 1;
     return 0;
 }
@@ -138,8 +151,11 @@ static void declare(P *p, const char *name, size_t n)
         p->locals_cap = p->locals_cap ? p->locals_cap * 2 : 64;
         p->locals = qr_xrealloc(p->locals, p->locals_cap * sizeof *p->locals);
     }
+    uint32_t h = name_hash(name, n);
     p->locals[p->nlocals].name = name;
     p->locals[p->nlocals].len = (uint32_t)n;
+    p->locals[p->nlocals].next = p->buckets[h];
+    p->buckets[h] = (int32_t)p->nlocals;
     p->nlocals++;
 }
 
@@ -154,7 +170,11 @@ static void push_scope(P *p, int hard)
 
 static void pop_scope(P *p)
 {
-    p->nlocals = p->scopes[--p->nscopes] & ~HARD;
+    uint32_t keep = p->scopes[--p->nscopes] & ~HARD;
+    while (p->nlocals > keep) {
+        local_t *l = &p->locals[--p->nlocals];
+        p->buckets[name_hash(l->name, l->len)] = l->next; /* the newest of its bucket */
+    }
 }
 
 /* ---- tokens ---- */
@@ -226,15 +246,45 @@ static void enter(P *p)
                 "nesting too deep (more than %d levels)", MAX_DEPTH);
 }
 
+/* Column of the first non-blank byte of the line holding pos (1-based). */
+static uint32_t indent_of(P *p, uint32_t pos)
+{
+    uint32_t line, col;
+    qr__ruby_lex_pos(&p->lx, pos, &line, &col);
+    uint32_t i = p->lx.lines[line - 1], n = 1;
+    while (i < p->lx.len && (p->lx.src[i] == ' ' || p->lx.src[i] == '\t')) i++, n++;
+    return n;
+}
+
 static void expect_end(P *p, const char *what, uint32_t opened_at)
 {
-    if (p->tok.type == QR_T_END) { advance(p); return; }
     uint32_t line, col;
+    if (p->tok.type == QR_T_END) {
+        /* An `end` alone on its line but not indented like the line it closes is the usual
+         * sign of a missing `end` above it: remember the first one for the error, if any. */
+        uint32_t ecol;
+        qr__ruby_lex_pos(&p->lx, p->tok.start, &line, &ecol);
+        if (!p->mis_what && ecol == indent_of(p, p->tok.start) && ecol != indent_of(p, opened_at)) {
+            p->mis_what = what;
+            p->mis_end = p->tok.start;
+            p->mis_open = opened_at;
+        }
+        advance(p);
+        return;
+    }
     qr__ruby_lex_pos(&p->lx, opened_at, &line, &col);
     char msg[128];
     snprintf(msg, sizeof msg, "`end` (to close the `%s` at line %u)", what, line);
-    char hint[160];
-    snprintf(hint, sizeof hint, "every `%s` needs a matching `end`", what);
+    char hint[200];
+    if (p->mis_what) {
+        uint32_t el, ol;
+        qr__ruby_lex_pos(&p->lx, p->mis_end, &el, &col);
+        qr__ruby_lex_pos(&p->lx, p->mis_open, &ol, &col);
+        snprintf(hint, sizeof hint, "the `end` at line %u closes the `%s` at line %u but is not indented like it: "
+                 "is that `%s`'s own `end` missing?", el, p->mis_what, ol, p->mis_what);
+    } else {
+        snprintf(hint, sizeof hint, "every `%s` needs a matching `end`", what);
+    }
     unexpected(p, msg, hint);
 }
 
@@ -1510,8 +1560,23 @@ static qr_ruby_node *parse_string(P *p)
             fail_at(p, open.start, heredoc ? "end the heredoc with its identifier alone on a line" : "close it with its delimiter",
                     heredoc ? "unterminated heredoc" : st.kind == QR_STR_REGEX ? "unterminated regexp" : "unterminated string");
         }
-        /* #{ code } */
         interp = 1;
+        if (r == 2) {
+            /* "#@name": lex the variable, then go on reading the string after it */
+            qr_ruby_node *e = node_at(p, QR_RUBY_EVSTR, p->lx.pos - 1);
+            p->lx.state = QR_LEX_BEG;
+            advance(p);
+            qr_ruby_node *v = node(p, p->tok.type == QR_T_IVAR ? QR_RUBY_IVAR : p->tok.type == QR_T_CVAR ? QR_RUBY_CVAR : QR_RUBY_GVAR);
+            uint32_t vn;
+            const char *vs = tok_text(p, &vn);
+            set_str(p, v, vs, vn);
+            e->a = seq_of(p, v);
+            push(p, d, e);
+            p->lx.pos = p->tok.end;
+            part_pos = p->lx.pos;
+            continue;
+        }
+        /* #{ code } */
         qr_ruby_node *e = node_at(p, QR_RUBY_EVSTR, p->lx.pos - 2);
         p->lx.state = QR_LEX_BEG;
         advance(p);
@@ -1928,6 +1993,7 @@ qr_ruby_ast *qr_ruby_parse(const char *src, size_t len, const char *path, qr_rub
         free(p);
         return NULL;
     }
+    for (int i = 0; i < LOCAL_BUCKETS; i++) p->buckets[i] = -1;
     p->lx.is_local = is_local;
     p->lx.ctx = p;
     p->ast = qr__ruby_ast_new(path);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The chaos suite (issue 6). `tests/chaos/run.sh` injects every fault 100 times (make chaos);
 # `tests/chaos/run.sh --ci` injects each 20 times and finishes within 3 minutes (tests/run.sh).
-# Runs node --test on tests/chaos/chaos.test.mjs against $QUICKRAIL_BIN (default build/quickrail),
+# Runs node --test on tests/chaos/chaos.test.mjs and retire.test.mjs (20 rounds of worker retirement,
+# crash and spare kill under full-rate load, CHAOS_RETIRE_ROUNDS) against $QUICKRAIL_BIN (default build/quickrail),
 # prints node:test's "# pass/# fail" counts and the measured table (also in test-artifacts/chaos/).
 # Environment knobs: CHAOS_N, CHAOS_CABLES, CHAOS_RPS, CHAOS_DEADLINE_MS, CHAOS_ONLY=a,b, CHAOS_KEEP=1.
 set -uo pipefail
@@ -23,7 +24,7 @@ ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 mkdir -p test-artifacts/chaos
 rm -f test-artifacts/chaos/server-pids test-artifacts/chaos/server-*.log
 start=$(date +%s)
-timeout -k 10 "$timeout_s" node --test --test-concurrency=1 --test-reporter=tap tests/chaos/chaos.test.mjs \
+timeout -k 10 "$timeout_s" node --test --test-concurrency=1 --test-reporter=tap tests/chaos/chaos.test.mjs tests/chaos/retire.test.mjs \
   2>&1 | tee test-artifacts/chaos/node-test.log
 rc=${PIPESTATUS[0]}
 # servers run in their own process groups: if the test process was killed, stop what it left

@@ -270,6 +270,8 @@ static const struct { const char *src, *sexp; } cases[] = {
      "(seq (lasgn x (not (call y [vcall]))))"},
     {"f(\n  a: 1,\n  b: 2\n)\ng(\n  1\n)",
      "(seq (call f [parens] _ (hash (pair [label] (sym a) (int 1)) (pair [label] (sym b) (int 2)))) (call g [parens] _ (int 1)))"},
+    {"\"#@a-#@@b-#$1-#{c} #x\"",
+     "(seq (dstr (evstr (seq (ivar @a))) (str \"-\") (evstr (seq (cvar @@b))) (str \"-\") (evstr (seq (gvar $1))) (str \"-\") (evstr (seq (call c [vcall]))) (str \" #x\")))"},
     {"foo.map { |x| x }.select { |y| y }",
      "(seq (call select (call map (call foo [vcall]) (block [brace] (args (arg x)) (seq (lvar x)))) (block [brace] (args (arg y)) (seq (lvar y)))))"},
 };
@@ -368,6 +370,8 @@ static void test_positions(void **state)
 
 static const struct { const char *src; int line, col; const char *msg, *hint; } errors[] = {
     {"class Foo\n  def bar\n  end\n", 4, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)", "every `class` needs a matching `end`"},
+    {"class A\n  def show\n    if x\n      y\n  end\nend\n", 7, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)",
+     "the `end` at line 5 closes the `if` at line 3 but is not indented like it: is that `if`'s own `end` missing?"},
     {"def x\n  foo(1, 2\nend\n", 3, 1, "unexpected `end`; expected `)` or `,`", ""},
     {"end\n", 1, 1, "unexpected `end`; expected end of file", "this `end` has nothing to close"},
     {"x = \"abc\n", 1, 5, "unterminated string", "close it"},

@@ -1,5 +1,5 @@
 /* test_signed_stream.c — signed_stream.c against the test vectors of turbo-rails /
- * ActiveSupport (shared/notes/action-cable.md): raw key and PBKDF2-derived key, round trips,
+ * ActiveSupport (docs/architecture.md, "Action Cable"): raw key and PBKDF2-derived key, round trips,
  * forged, truncated, re-encoded and malformed tokens. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -8,7 +8,6 @@ import { frameworkHelpers } from "./helpers.js";
 import { turboStreamBuilder } from "../turbo.js";
 import { jbuilderTemplate } from "./jbuilder.js";
 import * as rubyRuntime from "../ruby/index.js";
-import { registry } from "../model/base.js";
 
 function isRecord(v) { return v && typeof v === "object" && typeof v.toPartialPath === "function"; }
 function isCollection(v) { return Array.isArray(v) || (v && typeof v === "object" && typeof v.load === "function" && typeof v.toArray === "function"); }
@@ -33,9 +32,9 @@ export class Views {
     this.helpers.__escape = escapeHTML; // one argument, same function: no wrapper call per output
     this.helpers.__raw = (v) => (v === null || v === undefined ? "" : String(v));
     this.helpers.__templateError = (err, name, line) => (err instanceof TemplateError ? err : new TemplateError(err, name, line));
-    // what templates compiled from Ruby use (docs/ruby.md): the Ruby core helpers, app constants
+    // what templates compiled from Ruby use (docs/ruby.md): the Ruby core helpers; app constants
+    // (__const) are set by the application, which knows the models
     this.helpers.__rb = rubyRuntime;
-    this.helpers.__const = (name) => { const c = registry[name.split("::").pop()]; if (c) return c; throw Object.assign(new Error("uninitialized constant " + name), { name: "NameError" }); };
     this.helpers.render = function (what, locals) { return views.renderInView(currentContext(), what, locals); };
     // `turboStream.replace(record)` in *.turbo_stream.erb views (Rails' turbo_stream builder)
     Object.defineProperty(this.helpers, "turboStream", { enumerable: true, get() {

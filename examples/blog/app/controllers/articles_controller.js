@@ -65,7 +65,7 @@ export default class ArticlesController extends ApplicationController {
   // ---- private ----
   setArticle() { this.article = Article.find(this.params.id); }
 
-  articleParams() { return this.params.require("article").permit("title", "body"); }
+  articleParams() { return this.params.expect({ article: ["title", "body"] }); }
 
   // What the scaffold's _article.json.jbuilder renders.
   articleJson(article) {

@@ -22,7 +22,7 @@ export default class CommentsController extends ApplicationController {
   // ---- private ----
   setArticle() { this.article = Article.find(this.params.article_id); }
 
-  commentParams() { return this.params.require("comment").permit("commenter", "body"); }
+  commentParams() { return this.params.expect({ comment: ["commenter", "body"] }); }
 }
 
 CommentsController.beforeAction("setArticle");

@@ -1,4 +1,4 @@
-/* test_http_static.c — unit tests of static.c: URL path -> file under public/ (exact, .html,
+/* test_static.c — unit tests of static.c: URL path -> file under public/ (exact, .html,
  * index.html), traversal and NUL refused, symlinks out of the root refused, MIME types, ETag
  * matching for If-None-Match. Works in a temporary folder it removes afterwards. */
 #include <setjmp.h>
@@ -97,11 +97,15 @@ static void test_traversal_refused(void **state)
     (void)state;
     qr_static_file_t f;
     const char *bad[] = {"/../secret.txt", "/docs/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
-                         "/..", "/./hello.txt", "/a%00b", "/..\\secret.txt", "/%zz", "relative", "/link.txt"};
+                         "/..", "/./hello.txt", "/a%00b", "/..\\secret.txt", "relative", "/link.txt"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int r = qr_static_lookup(root, bad[i], 1, &f);
         if (r != QR_STATIC_REFUSED) fail_msg("%s: expected refused, got %d", bad[i], r);
     }
+    /* a malformed escape is the client's error (400), not a refused path (404) */
+    const char *malformed[] = {"/%zz", "/%f", "/a%", "/%g0"};
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++)
+        assert_int_equal(qr_static_lookup(root, malformed[i], 1, &f), QR_STATIC_BAD_ESCAPE);
 }
 
 static void test_mime(void **state)
