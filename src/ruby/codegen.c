@@ -948,9 +948,11 @@ static void emit_call(gen *g, const node *n)
         emit_recv(g, n, safe);
     } else if (!strcmp(m, "class") && noargs) {
         emit_recv(g, n, safe); out(g, ".constructor");
-    } else if ((!strcmp(m, "now") || !strcmp(m, "current")) && noargs && n->a->kind == N(CONST) && (name_is(n->a, "Time") || name_is(n->a, "DateTime"))) {
-        out(g, "new Date()");
-    } else if (!strcmp(m, "today") && noargs && n->a->kind == N(CONST) && name_is(n->a, "Date")) {
+    } else if ((!strcmp(m, "now") || !strcmp(m, "current")) && noargs &&
+               ((n->a->kind == N(CONST) && (name_is(n->a, "Time") || name_is(n->a, "DateTime"))) ||
+                (n->a->kind == N(CALL) && name_is(n->a, "zone") && n->a->a && n->a->a->kind == N(CONST) && name_is(n->a->a, "Time")))) {
+        out(g, "new Date()"); /* Time.now, Time.current, Time.zone.now */
+    } else if ((!strcmp(m, "today") || !strcmp(m, "current")) && noargs && n->a->kind == N(CONST) && name_is(n->a, "Date")) {
         g->need_rb = 1; out(g, "$rb.today()");
     } else {
         const core_t *core = NULL;

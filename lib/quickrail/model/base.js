@@ -8,10 +8,10 @@ import { tableize, underscore, humanize, pluralize } from "../support/inflector.
 import { connection, transaction, afterCommit, afterRollback, inTransaction } from "../db/connection.js";
 import { Relation, CollectionProxy, RecordNotFound } from "./relation.js";
 import { Errors } from "./errors.js";
-import { runValidation, isBlank, validators } from "./validations.js";
+import { runValidation, isBlank, validators, checkValidationOptions } from "./validations.js";
 import { meta, chain, hasOwn, registry } from "./meta.js";
 import { CALLBACKS, ABORT, abort, addCallback, runCallbacks } from "./callbacks.js";
-import { UnknownAttributeError, loadSchema, castDefault, castInput, sameValue } from "./attributes.js";
+import { UnknownAttributeError, loadSchema, castDefault, castInput, castDate, sameValue } from "./attributes.js";
 import * as associations from "./associations.js";
 
 export { registry, abort, castInput, UnknownAttributeError };
@@ -28,7 +28,7 @@ export class Base {
     cls.loadSchema();
     this._a = {};
     for (const col of cls.__qrMeta.columns) this._a[col.name] = col.default === undefined ? null : cls.castDefault(col);
-    this._new = true; this._destroyed = false; this._changed = {}; this._assoc = {}; this._errors = null;
+    this._raw = null; this._new = true; this._destroyed = false; this._changed = {}; this._assoc = {}; this._errors = null;
     if (attrs) this.assignAttributes(attrs);
     cls.runCallbacks(this, "afterInitialize");
   }
@@ -62,13 +62,14 @@ export class Base {
   static instantiate(row) {
     const r = Object.create(this.prototype);
     const m = this.__qrMeta;
-    const dates = m.dateColumns, bools = m.boolColumns;
-    if (dates.length || bools.length) {
+    const dates = m.dateColumns, bools = m.boolColumns, days = m.dayColumns;
+    if (dates.length || bools.length || days.length) {
       const db = connection();
       for (let i = 0; i < dates.length; i++) { const c = dates[i], v = row[c]; if (v !== null && v !== undefined) row[c] = db.castFromDb("datetime", v); }
       for (let i = 0; i < bools.length; i++) { const c = bools[i], v = row[c]; if (v !== null && v !== undefined) row[c] = db.castFromDb("boolean", v); }
+      for (let i = 0; i < days.length; i++) { const c = days[i], v = row[c]; if (v !== null && v !== undefined) row[c] = castDate(v) || String(v); }
     }
-    r._a = row; r._new = false; r._destroyed = false; r._changed = {}; r._assoc = {}; r._errors = null;
+    r._a = row; r._raw = null; r._new = false; r._destroyed = false; r._changed = {}; r._assoc = {}; r._errors = null;
     if (m.callbacks.afterFind || m.callbacks.afterInitialize) { this.runCallbacks(r, "afterFind"); this.runCallbacks(r, "afterInitialize"); }
     return r;
   }
@@ -110,6 +111,7 @@ export class Base {
   // validates("title", "body", { presence: true, length: { minimum: 10 } })
   static validates(...args) {
     const options = typeof args[args.length - 1] === "object" ? args.pop() : {};
+    checkValidationOptions(this.name, args, options);
     meta(this).validations.push({ attributes: args.map((a) => this.columnFor(a)), options });
     return this;
   }
@@ -126,8 +128,11 @@ export class Base {
   // ---- associations --------------------------------------------------------------------
   static reflectOnAssociation(name) { return associations.reflectOnAssociation(this, name); }
   static get reflections() { return associations.reflections(this); }
-  // hasMany("comments", { dependent: "destroy" })
-  static hasMany(name, options) { return associations.hasMany(this, name, options); }
+  // hasMany("comments", { dependent: "destroy" }); hasMany("comments", function () { return this.order(...) }, {...})
+  static hasMany(name, scopeOrOptions, options) { return associations.hasMany(this, name, scopeOrOptions, options); }
+  // scope("published", function () { return this.where({ published: true }); }) — Rails' scope
+  // :published, -> { where(published: true) }: Article.published() and relation.published().
+  static scope(name, body) { return associations.defineScope(this, name, body); }
   static hasOne(name, options) { return associations.hasOne(this, name, options); }
   // belongsTo("article") — required unless { optional: true } ("Article must exist")
   static belongsTo(name, options) { return associations.belongsTo(this, name, options); }
@@ -144,12 +149,18 @@ export class Base {
     if (hasOwn(this._a, col)) return this._a[col];
     return this[name];
   }
+  readAttributeBeforeTypeCast(name) {
+    const col = this.constructor.columnFor(name);
+    return this._raw && hasOwn(this._raw, col) ? this._raw[col] : this._a[col];
+  }
   writeAttribute(name, value) {
     const cls = this.constructor;
     const col = cls.columnFor(name);
     const type = cls.__qrMeta.columnTypes[col];
     if (type === undefined) throw new UnknownAttributeError(cls.name, name);
     const v = castInput(type, value);
+    if (v !== value) (this._raw || (this._raw = {}))[col] = value; // read_attribute_before_type_cast
+    else if (this._raw) delete this._raw[col];
     const old = this._a[col];
     if (!sameValue(old, v)) { if (!hasOwn(this._changed, col)) this._changed[col] = old; }
     this._a[col] = v;

@@ -300,7 +300,7 @@ export function idx(x, k, len) {
 export function idxSet(x, k, v) {
   if (Array.isArray(x) && k < 0) x[x.length + k] = v;
   else if (x instanceof Map) x.set(k, v);
-  else if (!(k in x) && typeof x.set === "function" && !isHash(x)) x.set(k, v);
+  else if (!isHash(x) && !Array.isArray(x) && typeof x.set === "function") x.set(k, v); // session, flash
   else x[k] = v;
   return v;
 }
@@ -345,6 +345,19 @@ export function raise(a, msg) {
   if (typeof a === "function") { const e = msg === undefined ? new a() : new a(msg); if (msg !== undefined && e.message !== msg) e.message = msg; return e; }
   return a;
 }
+// ActiveSupport durations: 2.days.ago, 5.minutes.from_now, 1.hour (in ms for arithmetic)
+export class Duration {
+  constructor(ms) { this.ms = ms; }
+  ago(from) { return new Date((from ? from.getTime() : Date.now()) - this.ms); }
+  since(from) { return new Date((from ? from.getTime() : Date.now()) + this.ms); }
+  get fromNow() { return this.since(); }
+  get inSeconds() { return this.ms / 1000; }
+  valueOf() { return this.ms / 1000; }
+  toString() { return String(this.ms / 1000); }
+}
+Duration.prototype.after = Duration.prototype.since;
+Duration.prototype.before = Duration.prototype.ago;
+const UNIT = { second: 1e3, minute: 6e4, hour: 36e5, day: 864e5, week: 6048e5, month: 2592e6, year: 31536e6 };
 export function today() { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())); }
 
 // The template line of an error thrown in a compiled template body (new Function puts the body
@@ -377,6 +390,7 @@ const CORE0 = {
   squish: (x) => s(x).trim().replace(/\s+/g, " "), toJson: (x) => JSON.stringify(x), html_safe: (x) => x, htmlSafe: (x) => x,
   pluralize: (x) => s(x) + "s", singularize: (x) => s(x).replace(/s$/, ""), underscore: (x) => s(x).replace(/([a-z\d])([A-Z])/g, "$1_$2").toLowerCase(),
   parameterize: (x) => s(x).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""),
+  ...Object.fromEntries(Object.keys(UNIT).flatMap((u) => [[u, (n) => new Duration(n * UNIT[u])], [u + "s", (n) => new Duration(n * UNIT[u])]])),
   succ: (x) => x + 1, pred: (x) => x - 1, isFrozen: () => false, freeze: (x) => x, itself: (x) => x, hash: (x) => s(x).length,
 };
 const CORE = {
