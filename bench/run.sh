@@ -109,7 +109,7 @@ wrk_bench() {
 BLOG_APP=$WORK/blog            # examples/blog (JavaScript)
 BLOG_RUBY_APP=$WORK/blog-ruby  # examples/blog-ruby (the same blog in Ruby)
 BLOG_PATHS=/articles,/articles/1,/articles/new,/articles.json,/articles/1.json
-blog_env() { export QUICKRAIL_ENV=production RAILS_ENV=production NODE_ENV=production; }
+blog_env() { export QUICKRAIL_ENV=production RAILS_ENV=production NODE_ENV=production SECRET_KEY_BASE=${SECRET_KEY_BASE:-$(openssl rand -hex 64)}; }
 # blog_prepare [ruby]: copies examples/blog (or examples/blog-ruby), creates its schema with
 # quickrail's own db:migrate, then seeds 20 articles x 3 comments over HTTP through quickrail.
 # Done once per session and blog.

@@ -1634,6 +1634,10 @@ static qr_ruby_node *parse_words(P *p)
             p->lx.pos++;
         uint32_t pos = p->lx.pos;
         int r = qr__ruby_lex_word(&p->lx, &st, &b);
+        if (r == -2) {
+            qr_buf_free(&b);
+            fail_at(p, p->lx.pos, "write an array instead: [\"a\", \"#{x}\"]", "interpolation in %%W[] / %%I[] is not supported");
+        }
         if (r < 0) { qr_buf_free(&b); fail_at(p, p->tok.start, "close the list with its delimiter", "unterminated word list"); }
         if (r == 0) break;
         qr_ruby_node *w = node_at(p, st.kind == QR_STR_SYMBOLS ? QR_RUBY_SYM : QR_RUBY_STR, pos);

@@ -272,6 +272,10 @@ static const struct { const char *src, *sexp; } cases[] = {
      "(seq (call f [parens] _ (hash (pair [label] (sym a) (int 1)) (pair [label] (sym b) (int 2)))) (call g [parens] _ (int 1)))"},
     {"\"#@a-#@@b-#$1-#{c} #x\"",
      "(seq (dstr (evstr (seq (ivar @a))) (str \"-\") (evstr (seq (cvar @@b))) (str \"-\") (evstr (seq (gvar $1))) (str \"-\") (evstr (seq (call c [vcall]))) (str \" #x\")))"},
+    {"\xEF\xBB\xBFputs 1", "(seq (call puts _ (int 1)))"},
+    {"x = a ? b: c", "(seq (lasgn x (if [ternary] (call a [vcall]) (call b [vcall]) (call c [vcall]))))"},
+    {"f(a ? 1: 2, k: 3)", "(seq (call f [parens] _ (if [ternary] (call a [vcall]) (int 1) (int 2)) (hash (pair [label] (sym k) (int 3)))))"},
+    {"%W[a b]", "(seq (array [words] (str \"a\") (str \"b\")))"},
     {"foo.map { |x| x }.select { |y| y }",
      "(seq (call select (call map (call foo [vcall]) (block [brace] (args (arg x)) (seq (lvar x)))) (block [brace] (args (arg y)) (seq (lvar y)))))"},
 };
@@ -389,6 +393,7 @@ static const struct { const char *src; int line, col; const char *msg, *hint; } 
     {"@\n", 1, 1, "`@` must be followed by a name", ""},
     {"__FILE__\n", 1, 1, "`__FILE__` is not supported", "Rails.root"},
     {"%w[a b\n", 1, 1, "unterminated word list", "close the list"},
+    {"x = %W[a #{b}]\n", 1, 10, "interpolation in %W[] / %I[] is not supported", "write an array"},
     {"x = 1 2\n", 1, 7, "unexpected integer `2`; expected end of line", "one statement per line"},
     {"foo(1))\n", 1, 7, "unexpected `)`; expected end of file", "brackets"},
     {"validates :a, presence: true,\n", 2, 1, "unexpected end of file; expected an expression", ""},
