@@ -5,7 +5,7 @@
  * qr_pool_cable. Subscriptions live in hub.c. Runs on the supervisor's loop; never blocks.
  *
  * Cable operations sent to a worker (op_json) and their answers (result_json), handled in JS by
- * globalThis.__quickrailCable (lib/quickrail/cable):
+ * the cable entry of the app module's default export, cable.handle(op_json) (lib/quickrail/cable.js):
  *   {"op":"connect","url":"/cable?x=1","headers":{"cookie":"...","origin":"..."}}
  *     -> {"ok":true,"identifiers":{...}}   or {"ok":false}  (-> disconnect unauthorized)
  *   {"op":"subscribe","identifiers":{...},"identifier":"<id string>"}

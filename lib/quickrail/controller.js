@@ -5,7 +5,7 @@
 // Instance properties an action sets (this.articles = ...) become the view's assigns.
 import { ViewContext, withContext } from "./view/context.js";
 import { domId, turboStreamBuilder } from "./turbo.js";
-import { polymorphicPath, urlFor } from "./view/helpers.js";
+import { polymorphicPath, urlFor } from "./view/url_helpers.js";
 import { SafeString } from "./support/html.js";
 import { underscore, camelize } from "./support/inflector.js";
 

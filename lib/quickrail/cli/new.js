@@ -2,9 +2,10 @@
 // --demo, an empty Ruby app (lib/quickrail/cli/skeleton: routes, a home page, the layout with
 // csrf_meta_tags / action_cable_meta_tag / turbo, plus the demo's public/ pages and assets);
 // --demo blog copies the Ruby blog (examples/blog-ruby), --demo blog-js the same blog written
-// in JavaScript (examples/blog). Quickrail.readDir/readFile see the binary's embedded lib/ and
+// in JavaScript (examples/blog). host.readDir/readFile see the binary's embedded lib/ and
 // examples/ files, so this needs nothing but the binary.
 import { argv, exists, exit, fail, mkdirp } from "./common.js";
+import * as host from "../host.js";
 
 const USAGE = "usage: quickrail new NAME [--demo blog|blog-js]";
 const DEMOS = { blog: "examples/blog-ruby", "blog-js": "examples/blog" };
@@ -16,14 +17,14 @@ function copyTree(from, to, subst, skip = null, rel = "") {
   const src = from + (rel ? "/" + rel : "");
   let count = 0;
   mkdirp(to + (rel ? "/" + rel : ""));
-  for (const name of Quickrail.readDir(src)) {
+  for (const name of host.readDir(src)) {
     const r = rel ? rel + "/" + name : name;
     if (SKIP.test(r) || (skip && skip.test(r))) continue;
-    const st = Quickrail.stat(from + "/" + r);
+    const st = host.stat(from + "/" + r);
     if (st && st.isDirectory) { count += copyTree(from, to, subst, skip, r); continue; }
-    let data = Quickrail.readFile(from + "/" + r);
+    let data = host.readFile(from + "/" + r);
     if (subst && /\.(rb|erb)$/.test(name)) data = subst(String(data));
-    Quickrail.writeFile(to + "/" + r, data);
+    host.writeFile(to + "/" + r, data);
     count++;
   }
   return count;

@@ -6,8 +6,10 @@ import { underscore, camelize, singularize } from "../support/inflector.js";
 import { CollectionProxy, Relation } from "./relation.js";
 import { meta, chain, hasOwn, registry } from "./meta.js";
 
+// The model class named className: among the owner's application's models first, then by name.
 function lookup(className, owner, name) {
-  const k = registry[className];
+  const app = owner.__qrMeta && owner.__qrMeta.app;
+  const k = (app && app.models && app.models[className]) || registry[className];
   if (!k) throw new Error("quickrail: " + owner.name + "." + name + " needs model " + className + ", which is not loaded (is app/models/" + underscore(className) + ".js imported?)");
   return k;
 }

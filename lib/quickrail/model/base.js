@@ -13,6 +13,7 @@ import { meta, chain, hasOwn, registry } from "./meta.js";
 import { CALLBACKS, ABORT, abort, addCallback, runCallbacks } from "./callbacks.js";
 import { UnknownAttributeError, loadSchema, castDefault, castInput, castDate, sameValue } from "./attributes.js";
 import * as associations from "./associations.js";
+import * as broadcasts from "./broadcasts.js";
 
 export { registry, abort, castInput, UnknownAttributeError };
 
@@ -45,7 +46,11 @@ export class Base {
     return (m.modelName = Object.freeze({ name: this.name, singular, plural: pluralize(singular), paramKey: singular, routeKey: pluralize(singular),
       element: singular, human: humanize(singular), collection: pluralize(singular) }));
   }
-  static register() { meta(this); registry[this.name] = this; return this; }
+  // register() / register(app): known by name (associations, the console, cable identifiers);
+  // with an application, the model belongs to it: broadcasts render with its views and
+  // associations resolve class names among its models first.
+  static register(app) { const m = meta(this); registry[this.name] = this; if (app !== undefined) m.app = app; return this; }
+  static get application() { const m = this.__qrMeta; return (m && m.app) || null; }
   static quote(ident) { return connection().quote(ident); }
   static humanAttributeName(attr) { return humanize(attr); }
   static columnFor(k) {
@@ -138,6 +143,13 @@ export class Base {
   static belongsTo(name, options) { return associations.belongsTo(this, name, options); }
   static preloadAssociations(records, names) { return associations.preloadAssociations(this, records, names); }
   static preloadOne(records, name, nested) { return associations.preloadOne(this, records, name, nested); }
+
+  // ---- broadcasts (Turbo::Broadcastable) ------------------------------------------------
+  // broadcastsTo((article) => "articles", { insertsBy: "prepend" }) — Rails' broadcasts_to
+  static broadcastsTo(stream, options) { return broadcasts.broadcastsTo(this, stream, options); }
+  // broadcasts() — Rails' `broadcasts`: to the record's own stream.
+  static broadcasts(options = {}) { return this.broadcastsTo((r) => r, options); }
+  static broadcastsRefreshesTo(stream) { return broadcasts.broadcastsRefreshesTo(this, stream); }
 
   // ---- instance: attributes ------------------------------------------------------------
   get id() { const m = this.constructor.__qrMeta; return this._a[m !== undefined && m.owner === this.constructor ? m.primaryKey : this.constructor.primaryKey]; }
@@ -336,6 +348,24 @@ export class Base {
   }
   destroyBang() { if (this.destroy() === false) throw Object.assign(new Error("Failed to destroy the record"), { name: "RecordNotDestroyed" }); return this; }
   delete() { const cls = this.constructor, db = connection(); db.run("DELETE FROM " + db.quote(cls.tableName) + " WHERE " + db.quote(cls.primaryKey) + " = ?", [this.id]); this._destroyed = true; return this; }
+  // ---- instance: broadcasts -------------------------------------------------------------
+  broadcastActionTo(action, ...a) { broadcasts.broadcastActionTo(this, action, a); }
+  broadcastReplaceTo(...a) { broadcasts.broadcastActionTo(this, "replace", a); }
+  broadcastUpdateTo(...a) { broadcasts.broadcastActionTo(this, "update", a); }
+  broadcastAppendTo(...a) { broadcasts.broadcastActionTo(this, "append", a); }
+  broadcastPrependTo(...a) { broadcasts.broadcastActionTo(this, "prepend", a); }
+  broadcastBeforeTo(...a) { broadcasts.broadcastActionTo(this, "before", a); }
+  broadcastAfterTo(...a) { broadcasts.broadcastActionTo(this, "after", a); }
+  broadcastRemoveTo(...a) { broadcasts.broadcastActionTo(this, "remove", a); }
+  broadcastRefreshTo(...streamables) { broadcasts.broadcastRefreshTo(streamables); }
+  // Rails' *_later_to variants render in a job; here they render after commit, in-process.
+  broadcastReplaceLaterTo(...a) { this.broadcastReplaceTo(...a); }
+  broadcastAppendLaterTo(...a) { this.broadcastAppendTo(...a); }
+  broadcastPrependLaterTo(...a) { this.broadcastPrependTo(...a); }
+  broadcastActionLaterTo(action, ...a) { this.broadcastActionTo(action, ...a); }
+  broadcastReplace(opts = {}) { this.broadcastReplaceTo(this, opts); }
+  broadcastRemove() { this.broadcastRemoveTo(this); }
+
   reload() {
     const fresh = this.constructor.find(this.id);
     this._a = fresh._a; this._changed = {}; this._assoc = {}; this._errors = null;
