@@ -579,52 +579,30 @@ static int cmd_ruby_ast(int argc, char **argv)
         size_t n;
         while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) qr_buf_append(&src, chunk, n);
         fclose(f);
-        size_t plen = strlen(argv[i]);
-        char *ruby = NULL;
-        size_t rlen = src.len;
+        const char *text = src.data ? src.data : "";
+        size_t tlen = src.len;
         qr_ruby_error err;
-        if (plen > 4 && strcmp(argv[i] + plen - 4, ".erb") == 0) {
-            qr_ruby_erb *e = NULL;
-            if (qr_ruby_erb_compile(src.data ? src.data : "", src.len, argv[i], &e, &err) < 0) {
-                char *m = qr_ruby_error_format(&err, src.data, src.len);
-                fputs(m, stderr);
-                free(m);
-                qr_buf_free(&src);
-                rc = 1;
-                continue;
-            }
-            ruby = qr_xstrndup(e->ruby, e->len);
-            rlen = e->len;
-            printf("# %s as Ruby:\n%s\n", argv[i], ruby);
-            qr_ruby_ast *ast = qr_ruby_parse(ruby, rlen, argv[i], &err);
-            if (ast) {
-                char *d = qr_ruby_sexp(ast->root);
-                printf("%s\n", d);
-                free(d);
-                qr_ruby_ast_free(ast);
-            } else {
-                qr_ruby_erb_map(e, src.data, src.len, &err);
-                char *m = qr_ruby_error_format(&err, src.data, src.len);
-                fputs(m, stderr);
-                free(m);
-                rc = 1;
-            }
-            qr_ruby_erb_free(e);
-            free(ruby);
-        } else {
-            qr_ruby_ast *ast = qr_ruby_parse(src.data ? src.data : "", rlen, argv[i], &err);
-            if (ast) {
-                char *d = qr_ruby_sexp(ast->root);
-                printf("%s\n", d);
-                free(d);
-                qr_ruby_ast_free(ast);
-            } else {
-                char *m = qr_ruby_error_format(&err, src.data, src.len);
-                fputs(m, stderr);
-                free(m);
-                rc = 1;
-            }
+        qr_ruby_erb *e = NULL;
+        size_t plen = strlen(argv[i]);
+        int erb = plen > 4 && strcmp(argv[i] + plen - 4, ".erb") == 0;
+        qr_ruby_ast *ast = NULL;
+        if (!erb || qr_ruby_erb_compile(text, tlen, argv[i], &e, &err) == 0) {
+            if (e) printf("# %s as Ruby:\n%s\n", argv[i], e->ruby);
+            ast = e ? qr_ruby_parse(e->ruby, e->len, argv[i], &err) : qr_ruby_parse(text, tlen, argv[i], &err);
+            if (!ast && e) qr_ruby_erb_map(e, src.data, src.len, &err);
         }
+        if (ast) {
+            char *d = qr_ruby_sexp(ast->root);
+            printf("%s\n", d);
+            free(d);
+            qr_ruby_ast_free(ast);
+        } else {
+            char *m = qr_ruby_error_format(&err, src.data, src.len);
+            fputs(m, stderr);
+            free(m);
+            rc = 1;
+        }
+        qr_ruby_erb_free(e);
         qr_buf_free(&src);
     }
     return rc;

@@ -29,6 +29,7 @@ typedef struct {
     qr_ruby_lexer lx;
     qr_ruby_tok tok;          /* the current token */
     uint32_t prev_end;        /* end offset of the previous token */
+    qr_ruby_toktype prev_type; /* and its type */
     qr_ruby_ast *ast;
     qr_ruby_error *err;
     const char *path;
@@ -182,6 +183,7 @@ static void pop_scope(P *p)
 static void advance(P *p)
 {
     p->prev_end = p->tok.end;
+    p->prev_type = p->tok.type;
     qr__ruby_lex_next(&p->lx, &p->tok);
     if (p->tok.type == QR_T_ERROR) {
         const char *hint = NULL;
@@ -761,14 +763,8 @@ static qr_ruby_node *unary(P *p, int cmd)
         qr__ruby_lex_pos(&p->lx, pos, &n->line, &n->col);
         return n;
     }
-    case QR_T_SPLAT: case QR_T_STAR:
-        n = node(p, QR_RUBY_SPLAT);
-        advance(p);
-        n->a = arg(p, PREC_RANGE, 0);
-        finish(p, n);
-        return n;
-    case QR_T_DSPLAT: case QR_T_POW:
-        n = node(p, QR_RUBY_DSPLAT);
+    case QR_T_SPLAT: case QR_T_STAR: case QR_T_DSPLAT: case QR_T_POW:
+        n = node(p, t == QR_T_SPLAT || t == QR_T_STAR ? QR_RUBY_SPLAT : QR_RUBY_DSPLAT);
         advance(p);
         n->a = arg(p, PREC_RANGE, 0);
         finish(p, n);
@@ -867,6 +863,62 @@ static qr_ruby_node *arg(P *p, int min, int cmd)
 /* Arguments of a call up to closer (RPAREN / RBRACK), or without parentheses when closer is
  * QR_T_EOF (then they end at the first token that is not `,`). Trailing `key: v` / `k => v`
  * pairs collect into one HASH argument; `&blk` must come last. */
+/* The value of `key:` at the current token: an expression, or nothing (`f(x:)`, `{ x: }`):
+ * then the value is the local or method named like the key. */
+static qr_ruby_node *label_value(P *p, qr_ruby_node *key, qr_ruby_toktype closer, int stop_at_nl)
+{
+    if (p->tok.type == QR_T_COMMA || p->tok.type == closer || (stop_at_nl && p->tok.type == QR_T_NL)) {
+        int local = is_local(p, key->str, key->len);
+        qr_ruby_node *v = qr__ruby_node(p->ast, local ? QR_RUBY_LVAR : QR_RUBY_CALL, key->line, key->col);
+        v->str = key->str;
+        v->len = key->len;
+        if (!local) v->flags = QR_RUBY_F_VCALL;
+        return v;
+    }
+    return arg(p, 0, 0);
+}
+
+/* One hash entry at the current token: `key: v`, `"key": v`, `k => v` (a PAIR) or `**h` (a
+ * DSPLAT). With positional set (call arguments), a value not followed by `=>` / `:` is
+ * returned as it is: the caller's positional argument. nl: newlines may separate the parts. */
+static qr_ruby_node *hash_entry(P *p, qr_ruby_toktype closer, int nl, int positional)
+{
+    if (p->tok.type == QR_T_DSPLAT || p->tok.type == QR_T_POW) return unary(p, 0);
+    qr_ruby_node *pair = node(p, QR_RUBY_PAIR);
+    if (p->tok.type == QR_T_LABEL) {
+        uint32_t n;
+        const char *s = tok_text(p, &n);
+        qr_ruby_node *key = node(p, QR_RUBY_SYM);
+        set_str(p, key, s, n);
+        advance(p);
+        if (nl) skip_nl(p);
+        pair->flags = QR_RUBY_F_LABEL;
+        pair->a = key;
+        pair->b = label_value(p, key, closer, !nl);
+        finish(p, pair);
+        return pair;
+    }
+    qr_ruby_node *k = arg(p, 0, positional);
+    if (nl) skip_nl(p);
+    int label = p->tok.type == QR_T_COLON && !p->tok.space_before && (k->kind == QR_RUBY_STR || k->kind == QR_RUBY_DSTR);
+    if (!label && p->tok.type != QR_T_ASSOC) {
+        if (positional) return k;
+        unexpected(p, "`=>` or `key:` in the hash", "write `{ key: value }` or `{ \"key\" => value }`");
+    }
+    if (label) { /* "key": value */
+        k->kind = k->kind == QR_RUBY_STR ? QR_RUBY_SYM : QR_RUBY_DSYM;
+        pair->flags = QR_RUBY_F_LABEL;
+    }
+    advance(p);
+    skip_nl(p);
+    pair->line = k->line;
+    pair->col = k->col;
+    pair->a = k;
+    pair->b = arg(p, 0, 0);
+    finish(p, pair);
+    return pair;
+}
+
 static void call_args(P *p, qr_ruby_node *call, qr_ruby_toktype closer)
 {
     int parens = closer != QR_T_EOF;
@@ -877,83 +929,23 @@ static void call_args(P *p, qr_ruby_node *call, qr_ruby_toktype closer)
     for (;;) {
         if (parens) skip_nl(p);
         if (parens && p->tok.type == closer) break;
-        qr_ruby_node *a = NULL, *key = NULL;
-        if (p->tok.type == QR_T_LABEL) {
-            key = node(p, QR_RUBY_SYM);
-            uint32_t n;
-            const char *s = tok_text(p, &n);
-            set_str(p, key, s, n);
-            advance(p);
+        if (p->tok.type == QR_T_BLOCKAMP || p->tok.type == QR_T_AMPER) {
+            push(p, call, unary(p, 0));
             if (parens) skip_nl(p);
-            qr_ruby_node *pair = qr__ruby_node(p->ast, QR_RUBY_PAIR, key->line, key->col);
-            pair->flags = QR_RUBY_F_LABEL;
-            pair->a = key;
-            if (p->tok.type == QR_T_COMMA || p->tok.type == closer || (!parens && p->tok.type == QR_T_NL)) {
-                /* `f(x:)` shorthand: the value is the local or method `x` */
-                qr_ruby_node *v = qr__ruby_node(p->ast, is_local(p, s, n) ? QR_RUBY_LVAR : QR_RUBY_CALL, key->line, key->col);
-                v->str = key->str;
-                v->len = key->len;
-                if (v->kind == QR_RUBY_CALL) v->flags = QR_RUBY_F_VCALL;
-                pair->b = v;
-            } else {
-                pair->b = arg(p, 0, 0);
-            }
-            finish(p, pair);
+            break;
+        }
+        qr_ruby_node *e = hash_entry(p, closer, parens, 1);
+        if (e->kind == QR_RUBY_PAIR || e->kind == QR_RUBY_DSPLAT) {
             if (!hash) {
-                hash = qr__ruby_node(p->ast, QR_RUBY_HASH, key->line, key->col);
+                hash = qr__ruby_node(p->ast, QR_RUBY_HASH, e->line, e->col);
                 push(p, call, hash);
             }
-            push(p, hash, pair);
-        } else if (p->tok.type == QR_T_DSPLAT || p->tok.type == QR_T_POW) {
-            a = unary(p, 0);
-            if (!hash) {
-                hash = qr__ruby_node(p->ast, QR_RUBY_HASH, a->line, a->col);
-                push(p, call, hash);
-            }
-            push(p, hash, a);
+            push(p, hash, e);
         } else {
-            if (p->tok.type == QR_T_BLOCKAMP || p->tok.type == QR_T_AMPER) {
-                a = unary(p, 0);
-                push(p, call, a);
-                if (parens) skip_nl(p);
-                break;
-            }
-            a = arg(p, 0, 1);
-            if (parens) skip_nl(p);
-            if (p->tok.type == QR_T_ASSOC) {
-                advance(p);
-                skip_nl(p);
-                qr_ruby_node *pair = qr__ruby_node(p->ast, QR_RUBY_PAIR, a->line, a->col);
-                pair->a = a;
-                pair->b = arg(p, 0, 0);
-                finish(p, pair);
-                if (!hash) {
-                    hash = qr__ruby_node(p->ast, QR_RUBY_HASH, a->line, a->col);
-                    push(p, call, hash);
-                }
-                push(p, hash, pair);
-            } else if (p->tok.type == QR_T_COLON && !p->tok.space_before &&
-                       (a->kind == QR_RUBY_STR || a->kind == QR_RUBY_DSTR)) {
-                /* "key": value */
-                advance(p);
-                skip_nl(p);
-                qr_ruby_node *pair = qr__ruby_node(p->ast, QR_RUBY_PAIR, a->line, a->col);
-                pair->flags = QR_RUBY_F_LABEL;
-                a->kind = a->kind == QR_RUBY_STR ? QR_RUBY_SYM : QR_RUBY_DSYM;
-                pair->a = a;
-                pair->b = arg(p, 0, 0);
-                finish(p, pair);
-                if (!hash) {
-                    hash = qr__ruby_node(p->ast, QR_RUBY_HASH, a->line, a->col);
-                    push(p, call, hash);
-                }
-                push(p, hash, pair);
-            } else {
-                if (hash && a->kind != QR_RUBY_BLOCK_PASS)
-                    fail_at(p, p->prev_end, "put positional arguments before the `key: value` ones",
-                            "a positional argument after keyword arguments");
-                push(p, call, a);
-            }
+            if (hash)
+                fail_at(p, p->prev_end, "put positional arguments before the `key: value` ones",
+                        "a positional argument after keyword arguments");
+            push(p, call, e);
         }
         if (parens) skip_nl(p);
         if (p->tok.type != QR_T_COMMA) break;
@@ -1168,6 +1160,21 @@ static qr_ruby_node *params(P *p, qr_ruby_toktype closer, int block_params)
     return args;
 }
 
+/* The body of a block or lambda after its `{` / `do` (and parameters), through its `}` / `end`. */
+static qr_ruby_node *block_body(P *p, int brace, uint32_t opened, const char *closer)
+{
+    qr_ruby_node *body;
+    if (brace) {
+        body = stmts(p);
+        if (p->tok.type != QR_T_RBRACE) unexpected(p, closer, NULL);
+        advance(p);
+    } else {
+        body = bodystmt(p, opened);
+        expect_end(p, "do", opened);
+    }
+    return body;
+}
+
 /* A block { |x| ... } or do |x| ... end attached to call (which may be a lambda node). */
 static qr_ruby_node *block(P *p, qr_ruby_node *call)
 {
@@ -1189,14 +1196,7 @@ static qr_ruby_node *block(P *p, qr_ruby_node *call)
         b->a = node(p, QR_RUBY_ARGS);
         advance(p);
     }
-    if (brace) {
-        b->b = stmts(p);
-        if (p->tok.type != QR_T_RBRACE) unexpected(p, "`}` closing the block", NULL);
-        advance(p);
-    } else {
-        b->b = bodystmt(p, opened);
-        expect_end(p, "do", opened);
-    }
+    b->b = block_body(p, brace, opened, "`}` closing the block");
     p->no_do = saved_no_do;
     pop_scope(p);
     finish(p, b);
@@ -1222,19 +1222,12 @@ static qr_ruby_node *lambda(P *p)
     uint32_t opened = p->tok.start;
     int saved_no_do = p->no_do;
     p->no_do = 0;
-    if (p->tok.type == QR_T_LBRACE) {
-        l->flags = QR_RUBY_F_BRACE;
-        advance(p);
-        l->b = stmts(p);
-        if (p->tok.type != QR_T_RBRACE) unexpected(p, "`}` closing the lambda", NULL);
-        advance(p);
-    } else if (p->tok.type == QR_T_DO) {
-        advance(p);
-        l->b = bodystmt(p, opened);
-        expect_end(p, "do", opened);
-    } else {
+    if (p->tok.type != QR_T_LBRACE && p->tok.type != QR_T_DO)
         unexpected(p, "`{` or `do` (the lambda's body)", "write `->(x) { ... }`");
-    }
+    int brace = p->tok.type == QR_T_LBRACE;
+    if (brace) l->flags = QR_RUBY_F_BRACE;
+    advance(p);
+    l->b = block_body(p, brace, opened, "`}` closing the lambda");
     p->no_do = saved_no_do;
     pop_scope(p);
     finish(p, l);
@@ -1688,46 +1681,7 @@ static qr_ruby_node *parse_hash(P *p)
     p->no_do = 0;
     skip_nl(p);
     while (p->tok.type != QR_T_RBRACE) {
-        if (p->tok.type == QR_T_DSPLAT || p->tok.type == QR_T_POW) {
-            push(p, h, unary(p, 0));
-        } else {
-            qr_ruby_node *pair = node(p, QR_RUBY_PAIR);
-            if (p->tok.type == QR_T_LABEL) {
-                uint32_t n;
-                const char *s = tok_text(p, &n);
-                qr_ruby_node *k = node(p, QR_RUBY_SYM);
-                set_str(p, k, s, n);
-                pair->a = k;
-                pair->flags = QR_RUBY_F_LABEL;
-                advance(p);
-                skip_nl(p);
-                if (p->tok.type == QR_T_COMMA || p->tok.type == QR_T_RBRACE) {
-                    qr_ruby_node *v = qr__ruby_node(p->ast, is_local(p, s, n) ? QR_RUBY_LVAR : QR_RUBY_CALL, k->line, k->col);
-                    v->str = k->str;
-                    v->len = k->len;
-                    if (v->kind == QR_RUBY_CALL) v->flags = QR_RUBY_F_VCALL;
-                    pair->b = v;
-                } else {
-                    pair->b = arg(p, 0, 0);
-                }
-            } else {
-                qr_ruby_node *k = arg(p, 0, 0);
-                skip_nl(p);
-                if (p->tok.type == QR_T_COLON && !p->tok.space_before &&
-                    (k->kind == QR_RUBY_STR || k->kind == QR_RUBY_DSTR)) {
-                    k->kind = k->kind == QR_RUBY_STR ? QR_RUBY_SYM : QR_RUBY_DSYM;
-                    pair->flags = QR_RUBY_F_LABEL;
-                } else if (p->tok.type != QR_T_ASSOC) {
-                    unexpected(p, "`=>` or `key:` in the hash", "write `{ key: value }` or `{ \"key\" => value }`");
-                }
-                advance(p);
-                skip_nl(p);
-                pair->a = k;
-                pair->b = arg(p, 0, 0);
-            }
-            finish(p, pair);
-            push(p, h, pair);
-        }
+        push(p, h, hash_entry(p, QR_T_RBRACE, 1, 0));
         skip_nl(p);
         if (!accept(p, QR_T_COMMA)) break;
         skip_nl(p);
@@ -1967,6 +1921,10 @@ static qr_ruby_node *primary(P *p, int cmd)
     case QR_T_DOT2: case QR_T_DOT3:
         return unary(p, 0);
     case QR_T_END:
+        if (p->prev_type == QR_T_COMMA)
+            unexpected(p, "an expression", "the line before ends with `,`: add the missing argument, or remove the comma");
+        if (binprec(p->prev_type) || p->prev_type == QR_T_ASSIGN || p->prev_type == QR_T_OP_ASGN)
+            unexpected(p, "an expression", "the expression before it is not finished");
         unexpected(p, "an expression", "this `end` has nothing to close: remove it, or check the `if`/`do`/`def` above");
     case QR_T_RBRACE: case QR_T_RPAREN: case QR_T_RBRACK:
         unexpected(p, "an expression", "check the brackets above: this one closes nothing");

@@ -195,3 +195,27 @@ test("-e production is the environment everywhere: the app's workers and the db 
   assert.match(st.stdout, /db\/production\.sqlite3/);
   assert.doesNotMatch(st.stdout, /development/);
 });
+
+test("db:drop, db:reset, db:migrate:redo and db:version, as in Rails", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "qr-dbtasks-"));
+  assert.equal((await runCli(["new", "blog", "--demo", "blog"], { cwd: root, timeoutMs: 30000 })).code, 0);
+  const cwd = path.join(root, "blog");
+  const env = { QUICKRAIL_ENV: "development", RAILS_ENV: "" };
+  const run = (...args) => runCli(args, { cwd, env, timeoutMs: 30000 });
+  assert.equal((await run("db:prepare")).code, 0);
+  let r = await run("db:version");
+  assert.match(r.stdout, /^Current version: 20250101000002$/m);
+  r = await run("db:migrate:redo");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /20250101000002 create_comments: reverted[\s\S]*20250101000002 create_comments: migrated/);
+  r = await run("db:drop");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match((await run("db:migrate:status")).stdout, /down\s+20250101000001/);
+  r = await run("db:reset");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Seeded the database[\s\S]*was reset/);
+  assert.match((await run("db:migrate:status")).stdout, /up\s+20250101000002/);
+  r = await run("db:drop", "-e", "production");
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /refusing to drop the production database .*DISABLE_DATABASE_ENVIRONMENT_CHECK=1/);
+});

@@ -172,6 +172,6 @@ test("compiled Ruby keeps Ruby's semantics (the values Ruby 3 answers for calc.r
     strings: ["hello!", 6, true, true, "HELLO!", false, true], interp: "v=5 n= a=2", ranges: [1, 2, 3, 4, 10, 20],
     hash: [1, 2, true, 9, 3, 6], loops: [0, 1, 2, 0, 2, 4], intDiv: [3, -4, 1, 2, 3.5, 1024],
     ternary: ["big", "small", "none"], multi: [2, 1], zero: "0 is true", lam: [9, 3, 16],
-    presence: [true, true, false, false, true, "x"], limit: 3,
+    presence: [true, true, false, false, true, "x"], limit: 3, label: ["L", "L", "yes", "z", "Q"],
   });
 });

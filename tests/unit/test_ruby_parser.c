@@ -18,6 +18,7 @@
 #include "ruby/ast.h"
 #include "ruby/erb.h"
 #include "ruby/parser.h"
+#include "ruby_test.h"
 
 static const struct { const char *src, *sexp; } cases[] = {
     {"render :new, status: :unprocessable_entity",
@@ -378,6 +379,8 @@ static const struct { const char *src; int line, col; const char *msg, *hint; } 
      "the `end` at line 5 closes the `if` at line 3 but is not indented like it: is that `if`'s own `end` missing?"},
     {"def x\n  foo(1, 2\nend\n", 3, 1, "unexpected `end`; expected `)` or `,`", ""},
     {"end\n", 1, 1, "unexpected `end`; expected end of file", "this `end` has nothing to close"},
+    {"def a\n  f 1,\nend\n", 3, 1, "unexpected `end`; expected an expression", "the line before ends with `,`"},
+    {"def a\n  x = 1 +\nend\n", 3, 1, "unexpected `end`; expected an expression", "not finished"},
     {"x = \"abc\n", 1, 5, "unterminated string", "close it"},
     {"if x\n  y\nelse\n  z\nend\nend\n", 6, 1, "unexpected `end`; expected end of file", "nothing to close"},
     {"x = <<~EOS\n  body\n", 1, 5, "unterminated heredoc: its closing identifier line is missing", "identifier alone on a line"},
@@ -470,12 +473,6 @@ typedef struct {
     size_t n, cap;
 } files_t;
 
-static int ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
 /* A template is Ruby ERB when its app folder is a Ruby app (has config/routes.rb). */
 static int ruby_app_file(const char *path)
 {
@@ -516,20 +513,6 @@ static void walk(const char *dir, files_t *f)
         f->paths[f->n++] = strdup(path);
     }
     closedir(d);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    qr_buf_t b = QR_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) qr_buf_append(&b, chunk, n);
-    fclose(fp);
-    *len = b.len;
-    if (!b.data) return strdup("");
-    return qr_buf_steal(&b);
 }
 
 /* Parses a .rb / .jbuilder file, or an .erb template through erb.c. Returns 0 or -1 (err set). */
@@ -595,69 +578,33 @@ static void test_repo_files_parse(void **state)
 
 /* ---- seeded mutation loop ---- */
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return n ? (uint32_t)(rng % n) : 0;
-}
-
 static void test_mutations_never_crash(void **state)
 {
     (void)state;
     load_corpus();
-    static const char pieces[][8] = {"{", "}", "(", ")", "[", "]", "|", "\"", "'", "#{", "/", "%w[", "<<~E",
-                                     "\nE\n", "do", "end", "?", ":", "::", "&.", "->", "*", "**", "&", "\n",
-                                     " ", "if ", "rescue", "=", "||=", "`", "\\", "<%", "%>", "\0", "\xff", ".."};
+    static const char *const pieces[] = {"{", "}", "(", ")", "[", "]", "|", "\"", "'", "#{", "/", "%w[", "<<~E",
+                                         "\nE\n", "do", "end", "?", ":", "::", "&.", "->", "*", "**", "&", "\n",
+                                         " ", "if ", "rescue", "=", "||=", "`", "\\", "<%", "%>", "", "\xff", ".."};
+    uint64_t rng = 0x9E3779B97F4A7C15ull;
     int parsed = 0, rejected = 0;
     const int N = 20000;
     for (int iter = 0; iter < N; iter++) {
         const char *path;
         char *src;
         size_t len;
-        if (corpus.n && rnd(4) != 0) {
-            path = corpus.paths[rnd((uint32_t)corpus.n)];
+        if (corpus.n && rnd(&rng, 4) != 0) {
+            path = corpus.paths[rnd(&rng, (uint32_t)corpus.n)];
             src = read_all(path, &len);
         } else {
-            size_t c = rnd(sizeof cases / sizeof *cases);
+            size_t c = rnd(&rng, sizeof cases / sizeof *cases);
             path = "case.rb";
             src = strdup(cases[c].src);
             len = strlen(src);
         }
         qr_buf_t b = QR_BUF_INIT;
         qr_buf_append(&b, src, len);
-        int nmut = 1 + (int)rnd(4);
-        for (int m = 0; m < nmut; m++) {
-            uint32_t at = rnd((uint32_t)b.len + 1);
-            switch (rnd(5)) {
-            case 0: { /* delete a range */
-                uint32_t n = rnd(16);
-                if (at + n > b.len) n = (uint32_t)b.len - at;
-                memmove(b.data + at, b.data + at + n, b.len - at - n);
-                b.len -= n;
-                break;
-            }
-            case 1: case 2: { /* insert a piece of syntax */
-                const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
-                size_t n = p[0] ? strlen(p) : 1;
-                qr_buf_t t = QR_BUF_INIT;
-                qr_buf_append(&t, b.data, at);
-                qr_buf_append(&t, p, n);
-                qr_buf_append(&t, b.data + at, b.len - at);
-                qr_buf_free(&b);
-                b = t;
-                break;
-            }
-            case 3: /* flip a byte */
-                if (b.len) b.data[rnd((uint32_t)b.len)] = (char)rnd(256);
-                break;
-            default: /* truncate */
-                b.len = at;
-                break;
-            }
-        }
+        int nmut = 1 + (int)rnd(&rng, 4);
+        for (int m = 0; m < nmut; m++) mutate(&b, &rng, pieces, sizeof pieces / sizeof *pieces);
         /* parse as Ruby, and as an ERB template */
         qr_ruby_error err;
         qr_ruby_ast *ast = qr_ruby_parse(b.data ? b.data : "", b.len, path, &err);

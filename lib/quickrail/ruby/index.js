@@ -28,6 +28,20 @@ export function call(obj, name, ...args) {
   if (alt) return alt(obj, ...args);
   throw noMethod(name, obj);
 }
+// obj.send(name, ...args) with a computed name: Ruby's name mapped as the compiler maps it
+export function jsName(name) {
+  let n = String(name), pre = "", post = "";
+  if (n.endsWith("?")) { n = n.slice(0, -1); pre = "is"; }
+  else if (n.endsWith("!")) { n = n.slice(0, -1); post = "Bang"; }
+  n = n.replace(/(?!^)_+([a-z0-9])/g, (m, c) => c.toUpperCase());
+  if (pre) n = pre + n.charAt(0).toUpperCase() + n.slice(1);
+  return n + post;
+}
+export function send(obj, name, ...args) {
+  const js = jsName(name);
+  if (args.length === 0) return g(obj, js);
+  return call(obj, js, ...args);
+}
 function noMethod(name, obj) {
   const what = obj === null || obj === undefined ? "nil" : (obj.constructor && obj.constructor.name) || typeof obj;
   const e = new TypeError("undefined method '" + rubyName(name) + "' for " + (what === "nil" ? "nil" : "an instance of " + what));
@@ -379,6 +393,11 @@ export class Duration {
 Duration.prototype.after = Duration.prototype.since;
 Duration.prototype.before = Duration.prototype.ago;
 const UNIT = { second: 1e3, minute: 6e4, hour: 36e5, day: 864e5, week: 6048e5, month: 2592e6, year: 31536e6 };
+// ActionCable.server.broadcast(stream, data): data goes out as the Action Cable message (JSON)
+export function cableBroadcast(stream, data) {
+  if (typeof globalThis.broadcast === "function") globalThis.broadcast(String(stream), data);
+  return null;
+}
 export function today() { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())); }
 
 // The template line of an error thrown in a compiled template body (new Function puts the body
