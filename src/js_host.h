@@ -18,7 +18,7 @@
  *     `Beam.callSync('__broadcast', stream, html)` does the same.
  *   - globalThis.Quickrail: { version, env (object of environment variables), appDir, workerId,
  *     readFile(path) -> string, readDir(path) -> [names], stat(path) -> {isFile, isDirectory,
- *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), signStreamName(name) -> Turbo
+ *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), remove(path) -> removed? (a file or empty dir), signStreamName(name) -> Turbo
  *     token, verifyStreamName(token) -> name | null, hmacSha256Hex(data) -> hex (key derived from
  *     SECRET_KEY_BASE), exit(code) (scripts only), crash() (SIGSEGV; only when
  *     QUICKRAIL_TEST_CRASH=1, else throws) }. Also (jsrt extensions): argv (script arguments),
