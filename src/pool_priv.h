@@ -77,6 +77,7 @@ typedef struct {
     /* reloads */
     uint32_t gen;
     int rolling, roll_all, hold;
+    int one_first;  /* development reload: fork one new worker, the rest once it is ready */
     uint64_t roll_start_ns;
     size_t roll_replaced;
     uint64_t reloaded_workers;

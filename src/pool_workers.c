@@ -199,6 +199,8 @@ void qr__pool_worker_ready(worker_t *w, uint64_t pid)
     if (w->state != W_FORKING) return;
     w->pid = (int)pid;
     w->state = W_IDLE;
+    int forked_alone = P.one_first && w->gen == P.gen;
+    if (forked_alone) P.one_first = 0;
     uint64_t now = qr_now_ns();
     sample(&P.ready_ns, now - w->t_fork);
     if (count_active() < P.cfg->workers) {
@@ -217,6 +219,7 @@ void qr__pool_worker_ready(worker_t *w, uint64_t pid)
         w->role = ROLE_SPARE;
         qr_debug("w%u (pid %d) ready as the spare in %.2f ms", w->id, w->pid, (double)(now - w->t_fork) / 1e6);
     }
+    if (forked_alone) qr_pool_refill(); /* the others now */
     qr__pool_roll();
 }
 
@@ -261,6 +264,7 @@ void qr_pool_new_generation(int all_at_once)
     P.gen++;
     P.rolling = 1;
     P.roll_all = all_at_once;
+    P.one_first = all_at_once;
     P.roll_start_ns = qr_now_ns();
     P.roll_replaced = 0;
     qr__pool_roll();
@@ -313,6 +317,14 @@ void qr_pool_refill(void)
 {
     if (P.shutdown) return;
     while (count_live() < P.cfg->workers + QR_SPARES) {
+        /* after a development reload the waiting request needs one worker: it is forked alone
+         * (concurrent forks of a large zygote slow each other), the others once it is ready */
+        if (P.one_first) {
+            int forking = 0;
+            for (worker_t *w = P.workers; w; w = w->next)
+                if (w->state == W_FORKING && w->gen == P.gen) forking++;
+            if (forking) return;
+        }
         uint32_t id = P.next_worker_id + 1;
         int fd = P.ops.fork_worker(P.ops.ud, id);
         if (fd < 0) return;
