@@ -183,7 +183,8 @@ function devErrorPage(err, req, status, app) {
   let tpl = "";
   if (err && err.template) {
     const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
-    tpl = "<h2>Template app/views/" + escapeHTML(err.template) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line) + "</pre>";
+    const where = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template; // Ruby templates are named app-relative
+    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line) + "</pre>";
   } else {
     // compiled Ruby is line-aligned: the first .rb frame of the stack is the Ruby line that failed
     const m = /\(([^()\s]+\.rb):(\d+)\)/.exec(String((err && err.stack) || ""));
