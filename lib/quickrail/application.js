@@ -66,6 +66,8 @@ export class Application {
     globalThis.__quickrailCable = function (opJson) { return self.cable.handle(opJson); };
     // No Connection class: every connect is accepted with no identifiers, so the server skips asking.
     globalThis.__quickrailCable.needsConnect = !!this.opts.connection;
+    // The channel classes, so the server answers a subscribe to any other name itself.
+    globalThis.__quickrailCable.channels = Object.keys(self.cable.channels);
     this.preloadSchema();
     return this;
   }
