@@ -107,7 +107,7 @@ wrk_bench() {
 # ---------------------------------------------------------------- the blog app copy
 BLOG_APP=$WORK/blog
 BLOG_PATHS=/articles,/articles/1,/articles/new,/articles.json,/articles/1.json
-blog_env() { export QUICKRAIL_ENV=production RAILS_ENV=production NODE_ENV=production; }
+blog_env() { export QUICKRAIL_ENV=production RAILS_ENV=production NODE_ENV=production SECRET_KEY_BASE=${SECRET_KEY_BASE:-$(openssl rand -hex 64)}; }
 # Copies examples/blog, creates its schema with quickrail's own db:migrate, then seeds
 # 20 articles x 3 comments over HTTP through quickrail. Done once per session.
 blog_prepare() {

@@ -5,7 +5,7 @@
  * qr_pool_cable. Subscriptions live in hub.c. Runs on the supervisor's loop; never blocks.
  *
  * Cable operations sent to a worker (op_json) and their answers (result_json), handled in JS by
- * globalThis.__quickrailCable (lib/quickrail/cable):
+ * the cable entry of the app module's default export, cable.handle(op_json) (lib/quickrail/cable.js):
  *   {"op":"connect","url":"/cable?x=1","headers":{"cookie":"...","origin":"..."}}
  *     -> {"ok":true,"identifiers":{...}}   or {"ok":false}  (-> disconnect unauthorized)
  *   {"op":"subscribe","identifiers":{...},"identifier":"<id string>"}
@@ -15,7 +15,8 @@
  *     -> {"transmit":[...],"streams":[...],"stopStreams":[...]}
  *   {"op":"unsubscribe","identifiers":{...},"identifier":"<id>"} -> {}
  * An app without app/channels answers connect with {"ok":true,"identifiers":{}} and subscribe
- * with "ok":null; Turbo::StreamsChannel never reaches a worker. An app without a connect hook
+ * with "ok":null (when the workers declared the app's channel names in READY, a subscribe to
+ * any other channel is answered here, "Subscription class not found", with no worker op); Turbo::StreamsChannel never reaches a worker. An app without a connect hook
  * (qr_pool_cable_needs_connect() == 0, from the workers' READY) is never asked to connect: the
  * welcome follows the handshake at once, with identifiers {}. */
 #ifndef QR_CABLE_H

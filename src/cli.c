@@ -1,10 +1,12 @@
-/* cli.c — the command line (cli.h): a table of subcommands (serve, up, run, the hidden
- * __zygote, and JavaScript tasks that others add as lib/quickrail/cli/ modules), option
- * parsing for serve, --help and --version. A usage error says what was wrong and how to do it
- * right, and exits 2. Runs first in every process (the zygote is this binary exec'd again).
+/* cli.c — the command line (cli.h): a table of subcommands (serve, up and its aliases server/s,
+ * reload, run, the hidden __zygote, and JavaScript tasks that others add as lib/quickrail/cli/
+ * modules), option parsing for serve, -e for tasks, --help and --version. A usage error says
+ * what was wrong and how to do it right (an unknown command names the closest one), and exits
+ * 2. Runs first in every process (the zygote is this binary exec'd again).
  * Calls config.c, log.c, supervisor.c, zygote.c, js_host.c. */
 #include "cli.h"
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@ typedef struct {
 static int cmd_serve(int argc, char **argv);
 static int cmd_up(int argc, char **argv);
 static int cmd_run(int argc, char **argv);
+static int cmd_reload(int argc, char **argv);
 static int cmd_zygote(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -46,9 +49,12 @@ static int cmd_ruby_ast(int argc, char **argv);
 static const command_t commands[] = {
     {"serve", "APP_DIR [options]", "serve the app in APP_DIR over HTTP", cmd_serve, NULL, 0, 0},
     {"up", "[options]", "serve the app in the current directory (serve .)", cmd_up, NULL, 0, 0},
+    {"server", "[options]", "same as up (Rails' name; also s)", cmd_up, NULL, 0, 0},
+    {"s", "[options]", "same as up", cmd_up, NULL, 1, 0},
+    {"reload", "[APP_DIR] [-P FILE]", "zero-downtime reload of the running server (SIGHUP)", cmd_reload, NULL, 0, 0},
     {"run", "FILE.js [args...]", "run a JavaScript file in a quickrail runtime", cmd_run, NULL, 0, 0},
     {"new", "NAME [--demo blog]", "create a new app in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
-    {"db:", "", "db:create|migrate|rollback|seed|prepare, from the app folder", NULL, "lib/quickrail/cli/db.js", 0, 1},
+    {"db:", "[-e ENV]", "database tasks (below), from the app folder", NULL, "lib/quickrail/cli/db.js", 0, 1},
     {"routes", "[-g PATTERN]", "print the app's routes", NULL, "lib/quickrail/cli/routes.js", 0, 0},
     {"build", "[DIR] [--out OUT]", "compile the app's Ruby to JavaScript (DIR/tmp/quickrail-build)", NULL, "lib/quickrail/cli/build.js", 0, 0},
     {"console", "", "an interactive JavaScript console with the app loaded", NULL, "lib/quickrail/cli/console.js", 0, 0},
@@ -56,6 +62,13 @@ static const command_t commands[] = {
     {"version", "", "print the version", cmd_version, NULL, 0, 0},
     {"__zygote", "FD serve|up ...", "internal: the zygote process", cmd_zygote, NULL, 1, 0},
     {"ruby-ast", "FILE...", "debugging: print the Ruby syntax tree of .rb / .erb files", cmd_ruby_ast, NULL, 1, 0},
+};
+
+/* The db: tasks lib/quickrail/cli/db.js runs (a task missing here is refused with the closest
+ * name: add new tasks here too). */
+static const char *const db_tasks[] = {
+    "db:create", "db:drop", "db:migrate", "db:rollback", "db:seed", "db:prepare", "db:reset",
+    "db:migrate:status", "db:migrate:redo", "db:version",
 };
 
 static void print_usage(FILE *f)
@@ -70,7 +83,10 @@ static void print_usage(FILE *f)
                     commands[i].args, commands[i].summary);
     fprintf(f,
             "  quickrail --help | --version\n\n"
-            "Options for serve / up:\n"
+            "Database tasks (-e ENV picks the environment, as for up):\n"
+            "  db:create db:drop db:migrate [VERSION=n] db:rollback [STEP=n] db:migrate:redo [STEP=n]\n"
+            "  db:migrate:status db:version db:seed db:prepare db:reset\n\n"
+            "Options for serve / up / server:\n"
             "  -p, --port PORT        port to listen on (default 3000; env PORT; 0 = any free port)\n"
             "  -b, --bind ADDR        address to bind (default 0.0.0.0)\n"
             "  -w, --workers N        worker processes (default: number of cores; env WEB_CONCURRENCY)\n"
@@ -80,13 +96,19 @@ static void print_usage(FILE *f)
             "      --deadline MS      per-request deadline in ms (default 15000)\n"
             "      --idle-timeout MS  keep-alive idle / slow-client timeout in ms (default 30000)\n"
             "  -d, --database DB      postgres (DATABASE_URL, else postgresql:///<app>_<env>), sqlite or a URL\n"
+            "  -P, --pid FILE         pid file (default APP_DIR/tmp/pids/server.pid; quickrail reload reads it)\n"
             "      --cable URL        cluster broadcasts: redis://..., postgres://..., redis or postgres\n"
             "                         (postgres = LISTEN/NOTIFY on DATABASE_URL; env CABLE_URL, CABLE_PREFIX)\n"
             "\n"
             "Environment: PORT, WEB_CONCURRENCY, QUICKRAIL_ENV, QUICKRAIL_DEADLINE_MS,\n"
             "  QUICKRAIL_KILL_GRACE_MS, QUICKRAIL_MEMORY_LIMIT, QUICKRAIL_MAX_BODY, QUICKRAIL_IDLE_TIMEOUT_MS,\n"
             "  QUICKRAIL_QUEUE_MAX, QUICKRAIL_RESTART_MAX, QUICKRAIL_RESTART_PERIOD_MS, QUICKRAIL_LOG_LEVEL,\n"
-            "  QUICKRAIL_STATS=1 (GET /__quickrail/stats), SECRET_KEY_BASE, DATABASE_URL, CABLE_URL.\n"
+            "  QUICKRAIL_STATS=1 (GET /__quickrail/stats), QUICKRAIL_METRICS=1 (GET /metrics),\n"
+            "  SECRET_KEY_BASE (required in production), DATABASE_URL, CABLE_URL.\n"
+            "\n"
+            "Signals: SIGHUP (or quickrail reload) = zero-downtime reload of the code on disk;\n"
+            "  SIGTERM / SIGINT = graceful stop. In development, edits under app/, config/, db/ and\n"
+            "  lib/ reload the app by themselves.\n"
             "\n"
             "Example:\n"
             "  quickrail serve examples/blog -p 3000 -w 4\n");
@@ -102,7 +124,7 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
     return QR_ECONFIG;
 }
 
-#define SERVE_USAGE "serve APP_DIR [-p PORT] [-b ADDR] [-w N] [--log-level L] [--max-body BYTES] [--deadline MS]"
+#define SERVE_USAGE "serve APP_DIR [-p PORT] [-b ADDR] [-w N] [-e ENV] [-P FILE] [--log-level L] [--max-body BYTES] [--deadline MS]"
 
 /* Takes the value of an option given as "--opt=value", "--opt value", "-p3000" or "-p 3000". */
 static const char *opt_value(int argc, char **argv, int *i, const char *arg, size_t optlen, const char **err_opt)
@@ -194,7 +216,7 @@ static int apply_database(const char *v, qr_config_t *cfg)
 
 int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_config_t *cfg)
 {
-    const char *app_dir = NULL, *database = NULL;
+    const char *app_dir = NULL, *database = NULL, *pid_file = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *missing = NULL;
@@ -242,6 +264,11 @@ int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_co
             if (qr_config_parse_uint(v, 86400000, &u) != 0 || u == 0)
                 return usage_error(SERVE_USAGE, "invalid --idle-timeout '%s': expected milliseconds, e.g. 30000", v);
             cfg->idle_timeout_ms = (unsigned)u;
+        } else if (match_opt(a, "-P", "--pid", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
+            if (!*v || strlen(v) >= sizeof cfg->pid_file - 1)
+                return usage_error(SERVE_USAGE, "invalid pid file '%s': expected a path, e.g. tmp/pids/server.pid", v);
+            pid_file = v;
         } else if (match_opt(a, NULL, "--cable", &ol)) {
             if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
             if (strlen(v) >= sizeof cfg->cable_url)
@@ -267,6 +294,31 @@ int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_co
     int r = check_app_dir(app_dir, cfg);
     if (r != 0) return r;
     if (database && (r = apply_database(database, cfg)) != 0) return r;
+    /* the one environment everywhere: the zygote, the workers and the app's JS read these */
+    setenv("QUICKRAIL_ENV", cfg->env, 1);
+    setenv("RAILS_ENV", cfg->env, 1);
+    if (strcmp(cfg->env, "production") == 0 && !cfg->secret_key_base[0]) {
+        fprintf(stderr,
+                "quickrail: refusing to start in production without SECRET_KEY_BASE.\n"
+                "  Sessions, CSRF tokens and signed stream names are signed with it, so it must be\n"
+                "  secret and the same on every restart and every node. Generate one once, keep it\n"
+                "  with your deployment's secrets, and export it before starting, e.g.\n"
+                "    export SECRET_KEY_BASE=$(openssl rand -hex 64)\n"
+                "    quickrail up -e production\n");
+        return QR_ECONFIG;
+    }
+    if (pid_file) {
+        if (pid_file[0] == '/') snprintf(cfg->pid_file, sizeof cfg->pid_file, "%s", pid_file);
+        else {
+            char cwd[PATH_MAX];
+            if (!getcwd(cwd, sizeof cwd) || strlen(cwd) + strlen(pid_file) + 2 > sizeof cfg->pid_file)
+                return usage_error(SERVE_USAGE, "pid file path '%s' is too long", pid_file);
+            size_t n = strlen(cwd);
+            memcpy(cfg->pid_file, cwd, n);
+            cfg->pid_file[n] = '/';
+            memcpy(cfg->pid_file + n + 1, pid_file, strlen(pid_file) + 1);
+        }
+    }
     qr_log_set_level((qr_log_level_t)cfg->log_level);
     if (qr_config_finish(cfg) != 0) qr_warn("could not create %s/tmp/secret_key_base; using a per-process secret", cfg->app_dir);
     return 0;
@@ -306,13 +358,109 @@ static int cmd_zygote(int argc, char **argv)
     }
     qr_config_t cfg;
     qr_config_defaults(&cfg);
-    const char *def = strcmp(argv[2], "up") == 0 ? "." : NULL;
+    const char *def = strcmp(argv[2], "serve") != 0 ? "." : NULL; /* up, server, s */
     if (qr_cli_parse_serve(argc - 3, argv + 3, def, &cfg) != 0) return EXIT_USAGE;
     return qr_zygote_main(&cfg, (int)fd);
 }
 
+/* Levenshtein distance of two short names (the suggestion for a mistyped command). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return (size_t)-1;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The closest command or db task to `name`, or NULL when nothing is close. */
+static const char *closest_command(const char *name)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (size_t i = 0; i < QR_ARRAY_LEN(commands) + QR_ARRAY_LEN(db_tasks); i++) {
+        const char *c = i < QR_ARRAY_LEN(commands) ? commands[i].name : db_tasks[i - QR_ARRAY_LEN(commands)];
+        if (i < QR_ARRAY_LEN(commands) && (commands[i].prefix || commands[i].name[0] == '_' || strlen(c) < 2)) continue;
+        size_t d = edit_distance(name, c);
+        if (d < bestd) { bestd = d; best = c; }
+    }
+    size_t len = strlen(name);
+    size_t allowed = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    return bestd <= allowed ? best : NULL;
+}
+
+/* Checks a db: task's name and its NAME=value arguments before the JS task runs. */
+static int check_db_task(int argc, char **argv)
+{
+    int known = 0;
+    for (size_t i = 0; i < QR_ARRAY_LEN(db_tasks); i++)
+        if (strcmp(argv[0], db_tasks[i]) == 0) known = 1;
+    if (!known) {
+        const char *near = closest_command(argv[0]);
+        fprintf(stderr, "quickrail: unknown database task '%s'", argv[0]);
+        if (near) fprintf(stderr, "; did you mean `%s`?", near);
+        fprintf(stderr, "\nDatabase tasks: db:create db:drop db:migrate db:rollback db:migrate:redo db:migrate:status\n"
+                        "  db:version db:seed db:prepare db:reset (run 'quickrail --help' for all commands)\n");
+        return EXIT_USAGE;
+    }
+    for (int i = 1; i < argc; i++) {
+        unsigned long u;
+        if (strncmp(argv[i], "STEP=", 5) == 0 && (qr_config_parse_uint(argv[i] + 5, 1000000, &u) != 0 || u == 0)) {
+            fprintf(stderr, "quickrail: invalid %s: STEP must be a whole number of migrations, 1 or more\n"
+                            "Usage: quickrail %s STEP=2\n", argv[i], argv[0]);
+            return EXIT_USAGE;
+        }
+        if (strncmp(argv[i], "VERSION=", 8) == 0 && qr_config_parse_uint(argv[i] + 8, (unsigned long)-1, &u) != 0) {
+            fprintf(stderr, "quickrail: invalid %s: VERSION is a migration's timestamp, e.g. VERSION=20260101120000\n"
+                            "Usage: quickrail %s VERSION=20260101120000\n", argv[i], argv[0]);
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* Takes -e ENV / --environment ENV out of a task's arguments and makes it the environment
+ * the task's JavaScript sees (QUICKRAIL_ENV and RAILS_ENV). Returns the new argc, or -1. */
+static int take_env_option(int argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < argc; i++) {
+        size_t ol;
+        const char *missing = NULL, *v;
+        if (i > 0 && match_opt(argv[i], "-e", "--environment", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, argv[i], ol, &missing)) || !*v) {
+                usage_error("db:migrate -e production", "option '%s' needs a value: development, production or test", argv[i]);
+                return -1;
+            }
+            setenv("QUICKRAIL_ENV", v, 1);
+            setenv("RAILS_ENV", v, 1);
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    return out;
+}
+
 static int run_js(const char *module, int argc, char **argv)
 {
+    if ((argc = take_env_option(argc, argv)) < 0) return EXIT_USAGE;
+    if (argc > 0 && strncmp(argv[0], "db:", 3) == 0) {
+        int r = check_db_task(argc, argv);
+        if (r) return r;
+    }
     qr_config_t cfg;
     qr_config_defaults(&cfg);
     qr_log_set_level((qr_log_level_t)cfg.log_level);
@@ -341,6 +489,58 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     return run_js(file, argc - 2, argv + 2);
+}
+
+#define RELOAD_USAGE "reload [APP_DIR] [-P FILE]"
+
+/* quickrail reload: SIGHUP to the server whose pid is in APP_DIR/tmp/pids/server.pid. */
+static int cmd_reload(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) { print_usage(stdout); return 0; }
+    const char *dir = ".", *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        size_t ol;
+        const char *missing = NULL, *v;
+        if (match_opt(argv[i], "-P", "--pid", &ol)) {
+            if (!(v = opt_value(argc, argv, &i, argv[i], ol, &missing)) || !*v) {
+                usage_error(RELOAD_USAGE, "option '%s' needs a value", argv[i]);
+                return EXIT_USAGE;
+            }
+            file = v;
+        } else if (argv[i][0] == '-') {
+            usage_error(RELOAD_USAGE, "unknown option '%s'", argv[i]);
+            return EXIT_USAGE;
+        } else if (dir[0] == '.' && dir[1] == 0) {
+            dir = argv[i];
+        } else {
+            usage_error(RELOAD_USAGE, "unexpected argument '%s' (the app directory is already given)", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    char path[PATH_MAX + 32];
+    if (file) snprintf(path, sizeof path, "%s", file);
+    else snprintf(path, sizeof path, "%.*s/tmp/pids/server.pid", PATH_MAX - 1, dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "quickrail: no server pid file at %s (%s).\n"
+                        "  Is the server running from this folder? `quickrail up` writes it at start;\n"
+                        "  give the app folder (quickrail reload APP_DIR) or the file (-P FILE).\n",
+                path, strerror(errno));
+        return 1;
+    }
+    long pid = 0;
+    int ok = fscanf(f, "%ld", &pid) == 1 && pid > 1;
+    fclose(f);
+    if (!ok) { fprintf(stderr, "quickrail: %s does not hold a process id\n", path); return 1; }
+    if (kill((pid_t)pid, SIGHUP) != 0) {
+        fprintf(stderr, "quickrail: cannot signal the server (pid %ld from %s): %s\n"
+                        "  It is not running any more (a stale pid file?); start it with `quickrail up`.\n",
+                pid, path, strerror(errno));
+        return 1;
+    }
+    printf("Sent SIGHUP to quickrail (pid %ld): it boots the code on disk and replaces its workers one\n"
+           "at a time; the old code keeps serving if the new one fails to boot (see the server's log).\n", pid);
+    return 0;
 }
 
 static int cmd_help(int argc, char **argv)
@@ -379,52 +579,30 @@ static int cmd_ruby_ast(int argc, char **argv)
         size_t n;
         while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) qr_buf_append(&src, chunk, n);
         fclose(f);
-        size_t plen = strlen(argv[i]);
-        char *ruby = NULL;
-        size_t rlen = src.len;
+        const char *text = src.data ? src.data : "";
+        size_t tlen = src.len;
         qr_ruby_error err;
-        if (plen > 4 && strcmp(argv[i] + plen - 4, ".erb") == 0) {
-            qr_ruby_erb *e = NULL;
-            if (qr_ruby_erb_compile(src.data ? src.data : "", src.len, argv[i], &e, &err) < 0) {
-                char *m = qr_ruby_error_format(&err, src.data, src.len);
-                fputs(m, stderr);
-                free(m);
-                qr_buf_free(&src);
-                rc = 1;
-                continue;
-            }
-            ruby = qr_xstrndup(e->ruby, e->len);
-            rlen = e->len;
-            printf("# %s as Ruby:\n%s\n", argv[i], ruby);
-            qr_ruby_ast *ast = qr_ruby_parse(ruby, rlen, argv[i], &err);
-            if (ast) {
-                char *d = qr_ruby_sexp(ast->root);
-                printf("%s\n", d);
-                free(d);
-                qr_ruby_ast_free(ast);
-            } else {
-                qr_ruby_erb_map(e, src.data, src.len, &err);
-                char *m = qr_ruby_error_format(&err, src.data, src.len);
-                fputs(m, stderr);
-                free(m);
-                rc = 1;
-            }
-            qr_ruby_erb_free(e);
-            free(ruby);
-        } else {
-            qr_ruby_ast *ast = qr_ruby_parse(src.data ? src.data : "", rlen, argv[i], &err);
-            if (ast) {
-                char *d = qr_ruby_sexp(ast->root);
-                printf("%s\n", d);
-                free(d);
-                qr_ruby_ast_free(ast);
-            } else {
-                char *m = qr_ruby_error_format(&err, src.data, src.len);
-                fputs(m, stderr);
-                free(m);
-                rc = 1;
-            }
+        qr_ruby_erb *e = NULL;
+        size_t plen = strlen(argv[i]);
+        int erb = plen > 4 && strcmp(argv[i] + plen - 4, ".erb") == 0;
+        qr_ruby_ast *ast = NULL;
+        if (!erb || qr_ruby_erb_compile(text, tlen, argv[i], &e, &err) == 0) {
+            if (e) printf("# %s as Ruby:\n%s\n", argv[i], e->ruby);
+            ast = e ? qr_ruby_parse(e->ruby, e->len, argv[i], &err) : qr_ruby_parse(text, tlen, argv[i], &err);
+            if (!ast && e) qr_ruby_erb_map(e, src.data, src.len, &err);
         }
+        if (ast) {
+            char *d = qr_ruby_sexp(ast->root);
+            printf("%s\n", d);
+            free(d);
+            qr_ruby_ast_free(ast);
+        } else {
+            char *m = qr_ruby_error_format(&err, src.data, src.len);
+            fputs(m, stderr);
+            free(m);
+            rc = 1;
+        }
+        qr_ruby_erb_free(e);
         qr_buf_free(&src);
     }
     return rc;
@@ -446,8 +624,10 @@ int qr_cli_main(int argc, char **argv)
         if (c->run) return c->run(argc - 1, argv + 1);
         return run_js(c->js_module, argc - 1, argv + 1); /* Quickrail.argv = [task, args...] */
     }
+    const char *near = cmd[0] == '-' ? NULL : closest_command(cmd);
     if (cmd[0] == '-') fprintf(stderr, "quickrail: unknown option '%s'\n", cmd);
+    else if (near) fprintf(stderr, "quickrail: unknown command '%s'; did you mean `%s`?\n", cmd, near);
     else fprintf(stderr, "quickrail: unknown command '%s'\n", cmd);
-    fprintf(stderr, "Usage: quickrail serve APP_DIR [options]   (run 'quickrail --help' for everything)\n");
+    fprintf(stderr, "Usage: quickrail up [options]   (run 'quickrail --help' for every command)\n");
     return EXIT_USAGE;
 }

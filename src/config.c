@@ -186,6 +186,8 @@ static int load_secret(qr_config_t *cfg)
 
 int qr_config_finish(qr_config_t *cfg)
 {
+    if (!cfg->pid_file[0] && cfg->app_dir[0])
+        snprintf(cfg->pid_file, sizeof cfg->pid_file, "%s/tmp/pids/server.pid", cfg->app_dir);
     if (!cfg->secret_key_base[0] && cfg->app_dir[0]) return load_secret(cfg);
     return 0;
 }

@@ -13,6 +13,7 @@ typedef struct {
     /* app */
     char app_dir[4096];        /* absolute path of the app folder */
     char env[32];              /* "development" (default), "production", "test" (QUICKRAIL_ENV/RAILS_ENV) */
+    char pid_file[4200];       /* -P / --pid; default APP_DIR/tmp/pids/server.pid (quickrail reload reads it) */
     /* http */
     char bind[64];             /* -b, default "0.0.0.0" */
     int port;                  /* -p / PORT, default 3000 */
@@ -48,7 +49,7 @@ typedef struct {
 /* Fills defaults, then applies the environment. Never fails. */
 void qr_config_defaults(qr_config_t *cfg);
 
-/* After app_dir is set (cli.c): fills secret_key_base from APP_DIR/tmp/secret_key_base,
+/* After app_dir is set (cli.c): fills pid_file when not given; fills secret_key_base from APP_DIR/tmp/secret_key_base,
  * generating that file when SECRET_KEY_BASE is unset and the file is missing. 0 or -errno. */
 int qr_config_finish(qr_config_t *cfg);
 

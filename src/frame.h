@@ -32,6 +32,8 @@
  *   RETIRING   w->s  []                                      sent just before the last answer of
  *                                                            a worker that exits after it: the
  *                                                            supervisor hands it nothing more
+ *   BOOT_ERROR z->s  [message]                               the app failed to load (the zygote
+ *                                                            exits next); message has file:line
  */
 #ifndef QR_FRAME_H
 #define QR_FRAME_H
@@ -52,6 +54,7 @@ enum {
     QR_F_FORKED,
     QR_F_EXITED,
     QR_F_RETIRING,
+    QR_F_BOOT_ERROR,
 };
 
 #define QR_FRAME_HEADER 12u

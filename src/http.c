@@ -629,8 +629,14 @@ static void write_response(qr_conn_t *c, int status, const qr_header_t *headers,
 
 static void log_request(qr_conn_t *c, int status, const char *who)
 {
+    uint64_t dur = qr_now_ns() - c->t_start;
+    if (g_handler.on_answered) {
+        const char *q = c->url_len ? memchr(c->hdr.data, '?', c->url_len) : NULL;
+        g_handler.on_answered(g_handler.ud, c->method ? c->method : "-", c->url_len ? c->hdr.data : "",
+                              q ? (size_t)(q - c->hdr.data) : c->url_len, status, dur);
+    }
     if (qr_log_get_level() > QR_LOG_INFO) return;
-    double ms = (double)(qr_now_ns() - c->t_start) / 1e6;
+    double ms = (double)dur / 1e6;
     qr_info("%s \"%s\" %d %s in %.2fms (%s) for %s", c->method ? c->method : "-",
             c->url_len ? c->hdr.data : "-", status, reason_phrase(status), ms, who, c->remote);
 }

@@ -8,6 +8,7 @@
 #define QR_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 #include "config.h"
 #include "message.h"
@@ -23,6 +24,11 @@ typedef struct qr_conn_s qr_conn_t;
 typedef struct {
     void (*on_request)(void *ud, qr_conn_t *c, const qr_request_t *req);
     void (*on_abort)(void *ud, qr_conn_t *c);
+    /* Optional (may be NULL): every answered request as it is logged (metrics): the method and
+     * path (without the query; borrowed for the call, path not NUL-terminated), the status,
+     * and the time from the request's first byte to its answer being queued. */
+    void (*on_answered)(void *ud, const char *method, const char *path, size_t path_len, int status,
+                        uint64_t duration_ns);
     void *ud;
 } qr_http_handler_t;
 

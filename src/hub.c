@@ -311,8 +311,11 @@ static uint64_t cpu_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static uint64_t g_broadcasts; /* outside H: survives qr_hub_shutdown, as a counter should */
+
 void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *message_json, size_t message_len)
 {
+    g_broadcasts++;
     stream_t *st = stream_find(stream, stream_len, hash_bytes(stream, stream_len));
     if (!st || !H.deliver) return;
     uint64_t t0 = st->nsubs >= 1000 ? qr_now_ns() : 0, c0 = t0 ? cpu_ns() : 0;
@@ -346,6 +349,9 @@ void qr_hub_publish(const char *stream, size_t stream_len, const char *message_j
         return; /* comes back through qr_hub_deliver_local */
     qr_hub_deliver_local(stream, stream_len, message_json, message_len);
 }
+
+uint64_t qr_hub_broadcast_count(void) { return g_broadcasts; }
+int qr_hub_bridge_state(void) { return H.bridge ? qr_bridge_connected() != 0 : -1; }
 
 size_t qr_hub_stream_count(void) { return H.initialised ? H.streams.n : 0; }
 size_t qr_hub_subscription_count(void) { return H.nsubs; }

@@ -6,6 +6,7 @@
 #define QR_HUB_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 #include "config.h"
 
@@ -44,5 +45,9 @@ void qr_hub_shutdown(void);
 
 size_t qr_hub_stream_count(void);
 size_t qr_hub_subscription_count(void);
+/* Broadcasts delivered to this node's subscribers since start (local and from the bridge). */
+uint64_t qr_hub_broadcast_count(void);
+/* The cluster bridge: -1 none configured, 0 configured but disconnected, 1 connected. */
+int qr_hub_bridge_state(void);
 
 #endif

@@ -33,6 +33,7 @@ int qr__js_in_zygote;
 static JSValue g_app_this;  /* default export of the entry, or Router */
 static JSValue g_app_fetch; /* its fetch / dispatch function */
 static int g_app_is_router;
+static JSValue g_app_cable; /* the default export's `cable` ({ handle(op), needsConnect }), or undefined */
 static JSValue g_hooks; /* lib/web's internal hooks object */
 static JSValue g_make_request;
 static JSValue g_response_parts;
@@ -453,16 +454,26 @@ int qr_js_host_fetch(const qr_request_t *req, uint32_t id, qr_buf_t *out)
     return end_call(failed) ? QR_EJS : 0;
 }
 
+/* The cable entry's handle function (owned), or JS_UNDEFINED when the app has none. */
+static JSValue cable_handler(void)
+{
+    JSContext *ctx = qr__js.ctx;
+    if (!JS_IsObject(g_app_cable)) return JS_UNDEFINED;
+    JSValue fn = JS_GetPropertyStr(ctx, g_app_cable, "handle");
+    if (JS_IsFunction(ctx, fn)) return fn;
+    if (JS_IsException(fn)) JS_FreeValue(ctx, JS_GetException(ctx));
+    JS_FreeValue(ctx, fn);
+    return JS_UNDEFINED;
+}
+
 int qr_js_host_cable_needs_connect(void)
 {
     JSContext *ctx = qr__js.ctx;
     if (!ctx) return 1;
-    JSValue global = JS_GetGlobalObject(ctx);
-    JSValue fn = JS_GetPropertyStr(ctx, global, "__quickrailCable");
-    JS_FreeValue(ctx, global);
+    JSValue fn = cable_handler();
     int needs = 0;
     if (JS_IsFunction(ctx, fn)) {
-        JSValue flag = JS_GetPropertyStr(ctx, fn, "needsConnect");
+        JSValue flag = JS_GetPropertyStr(ctx, g_app_cable, "needsConnect");
         needs = !(JS_IsBool(flag) && !JS_ToBool(ctx, flag));
         if (JS_IsException(flag)) JS_FreeValue(ctx, JS_GetException(ctx));
         JS_FreeValue(ctx, flag);
@@ -475,11 +486,7 @@ char *qr_js_host_cable_channels(void)
 {
     JSContext *ctx = qr__js.ctx;
     if (!ctx) return NULL;
-    JSValue global = JS_GetGlobalObject(ctx);
-    JSValue fn = JS_GetPropertyStr(ctx, global, "__quickrailCable");
-    JS_FreeValue(ctx, global);
-    JSValue list = JS_IsFunction(ctx, fn) ? JS_GetPropertyStr(ctx, fn, "channels") : JS_UNDEFINED;
-    JS_FreeValue(ctx, fn);
+    JSValue list = JS_IsObject(g_app_cable) ? JS_GetPropertyStr(ctx, g_app_cable, "channelNames") : JS_UNDEFINED;
     char *out = NULL;
     if (JS_IsArray(ctx, list) > 0) {
         qr_buf_t b = QR_BUF_INIT;
@@ -526,9 +533,7 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
     begin_call();
     JSContext *ctx = qr__js.ctx;
     char *err = NULL;
-    JSValue global = JS_GetGlobalObject(ctx);
-    JSValue fn = JS_GetPropertyStr(ctx, global, "__quickrailCable");
-    JS_FreeValue(ctx, global);
+    JSValue fn = cable_handler();
     if (!JS_IsFunction(ctx, fn)) {
         JS_FreeValue(ctx, fn);
         /* No cable handler in the app: the defaults of cable.h. */
@@ -540,7 +545,7 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
         return 0;
     }
     JSValue arg = JS_NewStringLen(ctx, op_json, len);
-    JSValue ret = JS_Call(ctx, fn, JS_UNDEFINED, 1, &arg);
+    JSValue ret = JS_Call(ctx, fn, g_app_cable, 1, &arg);
     JS_FreeValue(ctx, arg);
     JS_FreeValue(ctx, fn);
     JSValue value;
@@ -738,6 +743,11 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     if (JS_IsFunction(qr__js.ctx, fetch)) {
         g_app_this = def;
         g_app_fetch = fetch;
+        g_app_cable = JS_GetPropertyStr(qr__js.ctx, def, "cable");
+        if (JS_IsException(g_app_cable)) {
+            JS_FreeValue(qr__js.ctx, JS_GetException(qr__js.ctx));
+            g_app_cable = JS_UNDEFINED;
+        }
     } else {
         JS_FreeValue(qr__js.ctx, fetch);
         JS_FreeValue(qr__js.ctx, def);
@@ -793,7 +803,7 @@ static void runtime_free(void)
 {
     qr__js_keys_wait();
     qr__js_loop_free();
-    JSValue *vals[] = {&g_app_this, &g_app_fetch, &qr__js.env_obj, &g_hooks, &g_make_request,
+    JSValue *vals[] = {&g_app_this, &g_app_fetch, &g_app_cable, &qr__js.env_obj, &g_hooks, &g_make_request,
                        &g_response_parts};
     for (size_t i = 0; i < QR_ARRAY_LEN(vals); i++) {
         JS_FreeValue(qr__js.ctx, *vals[i]);

@@ -35,7 +35,8 @@
  *     Response or a promise of one; or the bundle sets globalThis.Router.dispatch(request).
  *     No entry but config/routes.rb (or .js): the app is loaded by convention through
  *     lib/quickrail/autoload.js (loadApp(APP_DIR), a promise awaited at boot).
- *     Cable operations call globalThis.__quickrailCable(opJson) -> resultJson (see cable.h).
+ *     Cable operations call the default export's cable.handle(opJson) -> resultJson (see
+ *     cable.h); `cable` is { handle(opJson), needsConnect } (lib/quickrail: the Application's).
  */
 #ifndef QR_JS_HOST_H
 #define QR_JS_HOST_H
@@ -68,19 +69,19 @@ void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
  * longer usable (the worker should exit after sending the response). */
 int qr_js_host_fetch(const qr_request_t *req, uint32_t id, qr_buf_t *out);
 
-/* Runs one cable operation: calls globalThis.__quickrailCable(op_json) (a JSON string or object,
+/* Runs one cable operation: calls the app's cable.handle(op_json) (a JSON string or object,
  * or a promise of one) under the same deadline. *result is owned (free()); when the app throws,
  * times out or returns nothing usable, *result is {"error":"<message>"}. Returns 0, or QR_EJS
  * when the runtime is no longer usable (answer, then exit the worker, as for fetch). */
 int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *result_len);
 
-/* 0 when the app's connect hook has nothing to decide — no globalThis.__quickrailCable (the
+/* 0 when the app's connect hook has nothing to decide — no cable entry (the
  * default answer of cable.h is then {"ok":true,"identifiers":{}}) or one whose needsConnect
  * property is false (the framework sets it when the app has no Connection class) — so the
  * supervisor may welcome a cable connection without asking a worker; else 1. */
 int qr_js_host_cable_needs_connect(void);
-/* The app's channel class names, one per line (owned, free()), from
- * globalThis.__quickrailCable.channels; NULL when the app does not declare them. */
+/* The app's channel class names, one per line (owned, free()), from the `channelNames` array of
+ * the default export's `cable`; NULL when the app does not declare them. */
 char *qr_js_host_cable_channels(void);
 
 /* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does

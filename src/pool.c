@@ -3,6 +3,9 @@
  * to idle active workers, a deadline watchdog per busy worker (deadline + grace -> SIGKILL),
  * and what happens when a worker dies: its started job gets a 500 (never replayed), a job it
  * had not read yet is re-dispatched, the spare is promoted at once and a new spare is forked.
+ * Reloads: each worker belongs to a generation (the zygote it came from); a new generation
+ * retires the older workers after their current request (their channel is closed: they exit)
+ * while workers of the new code take their places.
  * Worker channels are uv_pipe_t over the supervisor's end of each socketpair. Runs on the
  * supervisor's loop; never blocks. Calls hub.c (broadcasts), frame.c; reaches the supervisor
  * only through the qr_pool_ops_t it was given (forks, restart budget). */
@@ -55,6 +58,8 @@ typedef struct worker_s {
     qr_buf_t in;
     uint64_t t_fork;
     uint64_t requests;
+    uint32_t gen;        /* the reload generation of the zygote it came from */
+    int retired;         /* closed by a reload, not dead: no restart, no replacement count */
     struct worker_s *next;
 } worker_t;
 
@@ -83,8 +88,16 @@ static samples_t g_replace_ns, g_ready_ns;
 static uint64_t g_restarts, g_served, g_retried, g_killed, g_crashed_jobs;
 static qr_slice_t g_fields[QR_POOL_MAX_FIELDS];
 static qr_header_t g_headers[QR_POOL_MAX_FIELDS / 2];
+/* reloads */
+static uint32_t g_gen;
+static int g_rolling, g_roll_all, g_hold;
+static uint64_t g_roll_start_ns;
+static size_t g_roll_replaced;
+static uint64_t g_reloaded_workers;
+static samples_t g_reload_ns;
 
 static void dispatch_queue(void);
+static void roll(void);
 
 static void sample(samples_t *s, uint64_t v) { s->v[s->n++ % QR_SAMPLES] = v; }
 
@@ -217,6 +230,22 @@ static void remember_exit(const worker_t *w)
     g_nrecent++;
 }
 
+/* Closes the channel of an idle (or not yet ready) worker of older code: it reads EOF and
+ * exits. Not a death: nothing is counted toward the restart budget. */
+static void retire(worker_t *w)
+{
+    if (w->state == W_DEAD || w->state == W_BUSY) return;
+    w->retired = 1;
+    w->state = W_DEAD;
+    remember_exit(w);
+    uv_timer_stop(&w->timer);
+    uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
+    uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
+    g_roll_replaced++;
+    g_reloaded_workers++;
+    qr_debug("w%u (pid %d) retired by the reload", w->id, w->pid);
+}
+
 /* The active worker w is leaving (dead, or retiring): the spare takes its place at once, or
  * the next worker that becomes ready does. */
 static void replace_active(worker_t *w, uint64_t t_seen)
@@ -275,6 +304,7 @@ static void worker_died(worker_t *w, int read_status)
         qr_info("w%u (pid %d) %s", w->id, w->pid, w->retiring ? "retired" : was_ready ? "died while idle" : "died before it was ready");
     }
     qr_pool_refill();
+    roll();
     dispatch_queue();
     flush_if_unavailable();
 }
@@ -332,12 +362,21 @@ static void send_job(worker_t *w, job_t *j)
     if (uv_write(&w->wreq, (uv_stream_t *)&w->pipe, &b, 1, on_worker_write) != 0) w->write_pending = 0;
 }
 
+void qr_pool_hold(int hold)
+{
+    g_hold = hold;
+    if (!hold) dispatch_queue();
+}
+
 static void dispatch_queue(void)
 {
-    while (g_qhead) {
+    while (g_qhead && !g_hold) {
         worker_t *idle = NULL;
         for (worker_t *w = g_workers; w; w = w->next)
-            if (w->role == ROLE_ACTIVE && w->state == W_IDLE && !w->write_pending) { idle = w; break; }
+            if (w->role == ROLE_ACTIVE && w->state == W_IDLE && !w->write_pending && (!g_roll_all || w->gen == g_gen)) {
+                idle = w;
+                break;
+            }
         if (!idle) return;
         send_job(idle, dequeue());
     }
@@ -366,6 +405,7 @@ static void worker_ready(worker_t *w, uint64_t pid)
         w->role = ROLE_SPARE;
         qr_debug("w%u (pid %d) ready as the spare in %.2f ms", w->id, w->pid, (double)(now - w->t_fork) / 1e6);
     }
+    roll();
 }
 
 static void worker_frame(worker_t *w, const qr_frame_t *f)
@@ -432,7 +472,10 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
                 job_free(j);
             }
         }
-        if (w->state == W_IDLE) dispatch_queue();
+        if (w->state == W_IDLE) {
+            roll(); /* a worker of older code leaves now, between two requests */
+            dispatch_queue();
+        }
         return;
     }
     case QR_F_BROADCAST: {
@@ -482,6 +525,61 @@ static void on_worker_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (w->state != W_DEAD) qr_buf_consume(&w->in, off);
 }
 
+int qr_pool_rolling(void) { return g_rolling; }
+
+void qr_pool_new_generation(int all_at_once)
+{
+    g_gen++;
+    g_rolling = 1;
+    g_roll_all = all_at_once;
+    g_roll_start_ns = qr_now_ns();
+    g_roll_replaced = 0;
+    roll();
+}
+
+/* Makes the next step of a reload's worker replacement; called whenever a worker becomes
+ * idle or ready or dies. */
+static void roll(void)
+{
+    if (!g_rolling || g_shutdown) return;
+    int stale_active = 0;
+    for (worker_t *w = g_workers; w; w = w->next) {
+        if (w->state == W_DEAD || w->gen == g_gen) continue;
+        if (w->role != ROLE_ACTIVE) retire(w); /* an old spare or a fork not ready yet */
+        else stale_active++;
+    }
+    if (g_roll_all) {
+        for (worker_t *w = g_workers; w; w = w->next)
+            if (w->state == W_IDLE && w->gen != g_gen && w->role == ROLE_ACTIVE) { retire(w); stale_active--; }
+    } else if (stale_active > 0) {
+        /* one at a time: a ready spare of the new code takes the place of an idle old worker */
+        worker_t *spare = NULL, *old = NULL;
+        for (worker_t *w = g_workers; w; w = w->next) {
+            if (w->state == W_IDLE && w->gen == g_gen && w->role == ROLE_SPARE && !spare) spare = w;
+            if (w->state == W_IDLE && w->gen != g_gen && w->role == ROLE_ACTIVE && !w->write_pending && !old) old = w;
+        }
+        if (spare && old) {
+            spare->role = ROLE_ACTIVE;
+            retire(old);
+            stale_active--;
+        }
+    }
+    /* new workers fill the active places the old ones left */
+    for (worker_t *w = g_workers; w && count_active() < g_cfg->workers; w = w->next)
+        if (w->state == W_IDLE && w->role == ROLE_SPARE && w->gen == g_gen) w->role = ROLE_ACTIVE;
+    qr_pool_refill();
+    if (stale_active == 0) {
+        g_rolling = 0;
+        g_roll_all = 0;
+        uint64_t dt = qr_now_ns() - g_roll_start_ns;
+        sample(&g_reload_ns, dt);
+        qr_info("* Reload done: %zu worker%s replaced in %.1f ms; every worker runs the new code", g_roll_replaced,
+                g_roll_replaced == 1 ? "" : "s", (double)dt / 1e6);
+        if (g_ops.rolled) g_ops.rolled(g_ops.ud);
+    }
+    dispatch_queue();
+}
+
 void qr_pool_refill(void)
 {
     if (g_shutdown) return;
@@ -492,6 +590,7 @@ void qr_pool_refill(void)
         g_next_worker_id = id;
         worker_t *w = qr_xcalloc(1, sizeof *w);
         w->id = id;
+        w->gen = g_gen;
         w->state = W_FORKING;
         w->t_fork = qr_now_ns();
         uv_pipe_init(g_loop, &w->pipe, 0);
@@ -657,6 +756,38 @@ void qr__proc_mem(int pid, long *rss_kb, long *pss_kb)
     fclose(f);
 }
 
+static uint64_t samples_p99(const samples_t *s)
+{
+    size_t n = s->n < QR_SAMPLES ? s->n : QR_SAMPLES;
+    if (!n) return 0;
+    uint64_t *v = qr_xmalloc(n * sizeof *v);
+    memcpy(v, s->v, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t i99 = (n * 99 + 99) / 100;
+    if (i99 > 0) i99--;
+    if (i99 >= n) i99 = n - 1;
+    uint64_t r = v[i99];
+    free(v);
+    return r;
+}
+
+void qr_pool_metrics(qr_pool_metrics_t *m)
+{
+    memset(m, 0, sizeof *m);
+    m->queued = g_qlen;
+    for (worker_t *w = g_workers; w; w = w->next) {
+        if (w->state == W_FORKING) m->starting++;
+        else if (w->state == W_BUSY) m->busy++;
+        else if (w->state == W_IDLE && w->role == ROLE_SPARE) m->spare++;
+        else if (w->state == W_IDLE) m->idle++;
+    }
+    m->restarts = g_restarts;
+    m->watchdog_kills = g_killed;
+    m->failed = g_crashed_jobs;
+    m->last_replacement_ns = g_replace_ns.n ? g_replace_ns.v[(g_replace_ns.n - 1) % QR_SAMPLES] : 0;
+    m->p99_replacement_ns = samples_p99(&g_replace_ns);
+}
+
 void qr_pool_stats_json(qr_buf_t *b)
 {
     static const char *states[] = {"forking", "idle", "busy", "dead"};
@@ -678,6 +809,10 @@ void qr_pool_stats_json(qr_buf_t *b)
                    g_cfg->workers, QR_SPARES, g_qlen, g_busy, (unsigned long long)g_served,
                    (unsigned long long)g_restarts, (unsigned long long)g_retried,
                    (unsigned long long)g_killed, (unsigned long long)g_crashed_jobs, g_npending);
+    qr_buf_appendf(b, "\"generation\":%u,\"rolling\":%s,\"reloaded_workers\":%llu,", g_gen,
+                   g_rolling ? "true" : "false", (unsigned long long)g_reloaded_workers);
+    samples_json(b, "reload_roll_ns", &g_reload_ns);
+    qr_buf_append_str(b, ",");
     samples_json(b, "replacement_ns", &g_replace_ns);
     qr_buf_append_str(b, ",");
     samples_json(b, "fork_to_ready_ns", &g_ready_ns);

@@ -63,6 +63,8 @@ typedef struct {
     void (*note_restart)(void *ud);
     /* 1 while the restart budget is exhausted and no new worker will come for a while. */
     int (*backing_off)(void *ud);
+    /* A reload's worker replacement is done: every worker runs the newest code (may be NULL). */
+    void (*rolled)(void *ud);
     void *ud;
 } qr_pool_ops_t;
 
@@ -78,8 +80,27 @@ size_t qr_pool_inflight(void);
 int qr_pool_live_workers(void);
 /* Active workers that are ready (idle or busy). */
 int qr_pool_ready_workers(void);
+/* A reload's new zygote is ready (it forks from now on): replace every worker of the older
+ * code. all_at_once = 0 (production): one at a time, each after its current request, a ready
+ * new spare taking its place first, so capacity never drops. all_at_once = 1 (development):
+ * no new job goes to old code; idle old workers go at once, busy ones after their request.
+ * Calls ops->rolled when done. */
+void qr_pool_new_generation(int all_at_once);
+/* 1 while a reload's worker replacement is under way. */
+int qr_pool_rolling(void);
 /* Closes every worker channel and SIGKILLs the workers (shutdown). */
 void qr_pool_shutdown(void);
+typedef struct {
+    size_t queued;
+    int busy, idle, spare, starting;
+    uint64_t restarts, watchdog_kills, failed;
+    uint64_t last_replacement_ns, p99_replacement_ns;
+} qr_pool_metrics_t;
+/* Fills the pool's counters for /metrics. */
+void qr_pool_metrics(qr_pool_metrics_t *m);
+/* Development: hold = 1 keeps queued jobs from being dispatched (a change was seen and its
+ * reload is booting, so the next request waits for the new code); 0 releases them. */
+void qr_pool_hold(int hold);
 /* Appends the pool's part of the stats JSON (an object's members, no braces). */
 void qr_pool_stats_json(qr_buf_t *b);
 /* Reads Rss and Pss in kB of a process from /proc (-1 when unknown); shared with supervisor.c. */

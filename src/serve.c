@@ -1,10 +1,11 @@
 /* serve.c — the supervisor's router (serve.h): the one qr_http_handler_t. For each request, in
  * order: a WebSocket upgrade to the cable path goes to cable.c; the server's own endpoints
- * (the ENDPOINTS table below: GET /__quickrail/stats, and where /up and /metrics belong); a
- * GET/HEAD that names a file under the app's public/ goes to static.c; everything else is
- * queued for a worker (pool.c), whose answer (or the server's 500/503 instead) goes back
- * through qr_http_respond. Calls http.c, cable.c, static.c, pool.c; never supervisor.c (it
- * gets what it needs through qr_serve_ops_t). Runs on the supervisor's loop; never blocks
+ * (the ENDPOINTS table below: GET /__quickrail/stats, GET /up, GET /metrics); a GET/HEAD that
+ * names a file under the app's public/ goes to static.c; in development after a reload that
+ * failed to boot, the error page (ops.c); everything else is queued for a worker (pool.c),
+ * whose answer (or the server's 500/503 instead) goes back through qr_http_respond. Every
+ * answer is counted for /metrics (ops.c). Calls http.c, cable.c, static.c, pool.c, ops.c;
+ * never supervisor.c (it gets what it needs through qr_serve_ops_t). Runs on the supervisor's loop; never blocks
  * apart from static.c's page-cache reads and the small public/NNN.html error pages. */
 #include "serve.h"
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "cable.h"
 #include "common.h"
 #include "log.h"
+#include "ops.h"
 #include "pool.h"
 #include "static.h"
 
@@ -68,12 +70,59 @@ static int ep_stats(qr_conn_t *c, const qr_request_t *req)
     return 1;
 }
 
+static int is_get(const qr_request_t *req) { return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0; }
+
+/* Rails 7.1's health check: 200 once the app booted and an active worker is ready, else 503. */
+static int ep_up(qr_conn_t *c, const qr_request_t *req)
+{
+    if (!is_get(req)) return 0;
+    int ok = g_ops.app_booted(g_ops.ud) && qr_pool_ready_workers() > 0;
+    qr_buf_t b = QR_BUF_INIT;
+    qr_ops_up_page(&b, ok);
+    qr_http_response_t res = {.status = ok ? 200 : 503, .content_type = "text/html; charset=utf-8",
+                              .extra = "Cache-Control: no-store\r\n", .body = b.data, .body_len = b.len, .via = "up"};
+    qr_http_respond(c, &res);
+    qr_buf_free(&b);
+    return 1;
+}
+
+static int ep_metrics(qr_conn_t *c, const qr_request_t *req)
+{
+    if (!is_get(req) || !qr_ops_metrics_enabled()) return 0;
+    qr_ops_sup_metrics_t sm;
+    memset(&sm, 0, sizeof sm);
+    g_ops.metrics(g_ops.ud, &sm);
+    qr_buf_t b = QR_BUF_INIT;
+    qr_ops_metrics_text(&b, &sm);
+    qr_http_response_t res = {.status = 200, .content_type = "text/plain; version=0.0.4; charset=utf-8",
+                              .extra = "Cache-Control: no-store\r\n", .body = b.data, .body_len = b.len, .via = "metrics"};
+    qr_http_respond(c, &res);
+    qr_buf_free(&b);
+    return 1;
+}
+
 static const struct {
     const char *path; /* exact match on the path (without the query) */
     endpoint_fn fn;
 } ENDPOINTS[] = {
     {"/__quickrail/stats", ep_stats},
+    {"/up", ep_up},
+    {"/metrics", ep_metrics},
 };
+
+/* Development, after a reload that did not boot: every app request gets the error. */
+static int serve_boot_error(qr_conn_t *c)
+{
+    const char *err = g_ops.boot_error ? g_ops.boot_error(g_ops.ud) : NULL;
+    if (!err) return 0;
+    qr_buf_t b = QR_BUF_INIT;
+    qr_ops_boot_error_page(&b, err);
+    qr_http_response_t res = {.status = 500, .content_type = "text/html; charset=utf-8",
+                              .extra = "Cache-Control: no-store\r\n", .body = b.data, .body_len = b.len, .via = "reload"};
+    qr_http_respond(c, &res);
+    qr_buf_free(&b);
+    return 1;
+}
 
 static int serve_endpoint(qr_conn_t *c, const qr_request_t *req)
 {
@@ -159,7 +208,14 @@ static void on_request(void *ud, qr_conn_t *c, const qr_request_t *req)
     }
     if (serve_endpoint(c, req)) return;
     if (serve_static(c, req)) return;
+    if (serve_boot_error(c)) return;
     serve_app(c, req);
+}
+
+static void on_answered(void *ud, const char *method, const char *path, size_t path_len, int status, uint64_t dur_ns)
+{
+    (void)ud;
+    qr_ops_observe(method, path, path_len, status, dur_ns);
 }
 
 static void on_abort(void *ud, qr_conn_t *c)
@@ -168,11 +224,13 @@ static void on_abort(void *ud, qr_conn_t *c)
     qr_pool_cancel(c);
 }
 
-static const qr_http_handler_t g_handler = {on_request, on_abort, NULL};
+static qr_http_handler_t g_handler = {.on_request = on_request, .on_abort = on_abort};
 
 int qr_serve_init(const qr_config_t *cfg, const qr_serve_ops_t *ops)
 {
     g_ops = *ops;
+    qr_ops_init(cfg);
+    g_handler.on_answered = qr_ops_metrics_enabled() ? on_answered : NULL;
     snprintf(g_public, sizeof g_public, "%s/public", cfg->app_dir);
     return 0;
 }

@@ -1,12 +1,15 @@
 /* supervisor.c — the serving process (supervisor.h): owns the libuv loop, SIGCHLD reaping
  * (it is a child subreaper, so workers orphaned by a dead zygote come back to it), SIGTERM/
  * SIGINT graceful shutdown, the zygote (fork + exec of /proc/self/exe `__zygote FD ...`, its
- * SOCK_SEQPACKET control socket watched with uv_poll, restarted when it dies), the restart
+ * SOCK_SEQPACKET control socket watched with uv_poll, restarted when it dies), reloads (SIGHUP:
+ * a new zygote boots the code on disk; on READY it replaces the old one and pool.c replaces the
+ * workers; if it fails the old ones keep serving), the pid file, the restart
  * budget (more than restart_max restarts in restart_period -> exponential backoff, one log
  * line per step) and the stats document. It wires the layers: http.c gets serve.c's handler,
- * pool.c gets an ops table (fork a worker, note a restart, backing off?) instead of calling up.
- * Runs no JavaScript and never blocks the loop. Calls serve.c, http.c, pool.c, cable.c,
- * frame.c, log.c. */
+ * pool.c gets an ops table (fork a worker, note a restart, backing off?, rolled) instead of
+ * calling up, serve.c gets one (stats, the failed reload's error, booted?, counters). In
+ * development, watch.c's file events trigger the same reload as SIGHUP. Runs no JavaScript and
+ * never blocks the loop. Calls serve.c, http.c, pool.c, cable.c, watch.c, frame.c, log.c. */
 #include "supervisor.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <uv.h>
@@ -25,6 +29,7 @@
 #include "log.h"
 #include "pool.h"
 #include "serve.h"
+#include "watch.h"
 
 #define QR_BACKOFF_BASE_MS 100
 #define QR_BACKOFF_MAX_MS 30000
@@ -32,19 +37,27 @@
 
 enum { Z_DOWN, Z_STARTING, Z_READY };
 
+/* One zygote process and its control socket. g_z forks the workers; g_zcand is a reload's
+ * new zygote while it boots (promoted to g_z on READY, dropped if it fails). */
+typedef struct {
+    int fd;
+    int pid;
+    int state;
+    uint64_t start_ns;
+    uv_poll_t poll;
+} zyg_t;
+
 static uv_loop_t *g_loop;
 static qr_config_t *g_cfg;
 static int g_zargc;
 static char **g_zargv;
-static uv_signal_t g_sigchld, g_sigterm, g_sigint;
-static uv_poll_t g_zpoll;
+static uv_signal_t g_sigchld, g_sigterm, g_sigint, g_sighup;
 static uv_timer_t g_backoff_timer, g_shutdown_timer, g_zrestart_timer;
-static int g_zfd = -1;
-static int g_zpid;
-static int g_zstate = Z_DOWN;
+static zyg_t *g_z, *g_zcand;
 static int g_zever_ready;
-static uint64_t g_zstart_ns;
 static uint64_t g_zygote_restarts;
+static int g_old_zpids[16];
+static size_t g_nold_zpids;
 static int g_backing_off;
 static int g_backoff_step;
 static uint64_t g_backoff_started_ms, g_backoff_ended_ms;
@@ -55,8 +68,18 @@ static uint64_t g_shutdown_deadline;
 static int g_exit_code;
 static int g_stats;
 static int g_announced;
+static int g_quiet_stop;
+static int g_pid_written;
+/* reloads */
+static int g_reload_again;         /* a reload was asked for while one was booting */
+static char *g_reload_reason;      /* what asked for the pending reload (log line) */
+static char *g_boot_error;         /* the last failed reload's error, until one succeeds */
+static int g_change_pending;       /* development: a change was seen, its reload is not done */
+static uint64_t g_reloads, g_reload_failures, g_last_reload_ns;
 
 static void start_zygote(void);
+static void start_reload(const char *why);
+static void op_rolled(void *ud);
 
 /* ---------------------------------------------------------------- restart budget */
 
@@ -67,7 +90,7 @@ static void on_backoff_over(uv_timer_t *t)
     g_backoff_ended_ms = qr_now_ms();
     if (g_shutting_down) return;
     qr_info("restart backoff step %d over; starting workers again", g_backoff_step);
-    if (g_zstate == Z_DOWN) start_zygote();
+    if (!g_z) start_zygote();
     else qr_pool_refill();
 }
 
@@ -108,7 +131,7 @@ static void note_restart(void)
 static int fork_worker(void *ud, uint32_t worker_id)
 {
     (void)ud;
-    if (g_zstate != Z_READY || g_backing_off || g_shutting_down) return -EAGAIN;
+    if (!g_z || g_z->state != Z_READY || g_backing_off || g_shutting_down) return -EAGAIN;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         qr_error("socketpair: %s", strerror(errno));
@@ -132,7 +155,7 @@ static int fork_worker(void *ud, uint32_t worker_id)
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &sv[1], sizeof(int));
     ssize_t n;
-    do n = sendmsg(g_zfd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+    do n = sendmsg(g_z->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     qr_buf_free(&b);
     close(sv[1]);
@@ -144,18 +167,80 @@ static int fork_worker(void *ud, uint32_t worker_id)
     return sv[0];
 }
 
-static void zygote_lost(void);
+static void zyg_lost(zyg_t *z);
 
-static void zygote_frame(const qr_frame_t *f)
+static void on_zyg_closed(uv_handle_t *h)
+{
+    zyg_t *z = h->data;
+    close(z->fd);
+    free(z);
+}
+
+/* Stops watching z and frees it once libuv let go of its poll handle (z must no longer be
+ * g_z or g_zcand). kill_it: SIGKILL the process too (a retired zygote exits by itself when
+ * its control socket closes, its workers living on). */
+static void zyg_drop(zyg_t *z, int kill_it)
+{
+    uv_poll_stop(&z->poll);
+    if (kill_it && z->pid > 0) kill(z->pid, SIGKILL);
+    if (z->pid > 0) g_old_zpids[g_nold_zpids++ % QR_ARRAY_LEN(g_old_zpids)] = z->pid;
+    z->state = Z_DOWN;
+    uv_close((uv_handle_t *)&z->poll, on_zyg_closed);
+}
+
+static void set_boot_error(const char *msg, size_t len)
+{
+    free(g_boot_error);
+    g_boot_error = qr_xstrndup(msg, len);
+}
+
+/* A reload's new zygote said READY: it becomes the one that forks, the old one is retired
+ * and the pool replaces its workers (one at a time in production, all at once in development). */
+static void reload_promote(void)
+{
+    zyg_t *old = g_z;
+    g_z = g_zcand;
+    g_zcand = NULL;
+    if (old) zyg_drop(old, 0);
+    free(g_boot_error);
+    g_boot_error = NULL;
+    g_reloads++;
+    g_last_reload_ns = qr_now_ns() - g_z->start_ns;
+    qr_info("* Reloaded%s%s: new code booted in %.1f ms; replacing the workers", g_reload_reason ? " after " : "",
+            g_reload_reason ? g_reload_reason : "", (double)g_last_reload_ns / 1e6);
+    qr_pool_new_generation(strcmp(g_cfg->env, "development") == 0);
+}
+
+static void reload_finished(void)
+{
+    free(g_reload_reason);
+    g_reload_reason = NULL;
+    if (!g_reload_again) {
+        g_change_pending = 0;
+        qr_pool_hold(0);
+    }
+    if (g_reload_again && !g_shutting_down) {
+        g_reload_again = 0;
+        start_reload("more changes");
+    }
+}
+
+static void zygote_frame(zyg_t *z, const qr_frame_t *f)
 {
     uint64_t a = 0, b = 0;
     switch (f->type) {
     case QR_F_READY:
-        g_zstate = Z_READY;
-        if (f->nfields >= 1 && qr_slice_to_u64(f->fields[0], &a) == 0) g_zpid = (int)a;
-        qr_debug("zygote (pid %d) ready in %.1f ms", g_zpid, (double)(qr_now_ns() - g_zstart_ns) / 1e6);
+        z->state = Z_READY;
+        if (f->nfields >= 1 && qr_slice_to_u64(f->fields[0], &a) == 0) z->pid = (int)a;
+        qr_debug("zygote (pid %d) ready in %.1f ms", z->pid, (double)(qr_now_ns() - z->start_ns) / 1e6);
+        if (z == g_zcand) {
+            reload_promote();
+            reload_finished();
+            break;
+        }
         g_zever_ready = 1;
         if (!g_backing_off) qr_pool_refill();
+        op_rolled(NULL); /* a reload asked for while it booted */
         break;
     case QR_F_FORKED:
         if (f->nfields >= 2 && qr_slice_to_u64(f->fields[0], &a) == 0 && qr_slice_to_u64(f->fields[1], &b) == 0)
@@ -165,6 +250,9 @@ static void zygote_frame(const qr_frame_t *f)
         if (f->nfields >= 2 && qr_slice_to_u64(f->fields[0], &a) == 0 && qr_slice_to_u64(f->fields[1], &b) == 0)
             qr_pool_worker_exited((int)a, (int)b);
         break;
+    case QR_F_BOOT_ERROR:
+        if (f->nfields >= 1) set_boot_error(f->fields[0].ptr, f->fields[0].len);
+        break;
     default:
         qr_error("unexpected frame type %u from the zygote", f->type);
     }
@@ -172,71 +260,36 @@ static void zygote_frame(const qr_frame_t *f)
 
 static void on_zygote_readable(uv_poll_t *h, int status, int events)
 {
-    (void)h;
+    zyg_t *z = h->data;
     (void)events;
-    char msg[4096];
+    static char msg[65536];
     for (;;) {
-        ssize_t n = recv(g_zfd, msg, sizeof msg, MSG_DONTWAIT);
+        ssize_t n = recv(z->fd, msg, sizeof msg, MSG_DONTWAIT);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && status >= 0) return;
-        if (n <= 0) { zygote_lost(); return; }
+        if (n <= 0) { zyg_lost(z); return; }
         qr_slice_t fields[4];
         qr_frame_t f;
         size_t used;
-        if (qr_frame_parse(msg, (size_t)n, &f, fields, 4, &used) == 1) zygote_frame(&f);
+        if (qr_frame_parse(msg, (size_t)n, &f, fields, 4, &used) == 1) zygote_frame(z, &f);
         else qr_error("malformed message from the zygote");
+        if (z != g_z && z != g_zcand) return; /* dropped while handling the frame */
     }
 }
 
 static void on_zrestart(uv_timer_t *t)
 {
     (void)t;
-    if (!g_shutting_down && g_zstate == Z_DOWN && !g_backing_off) start_zygote();
+    if (!g_shutting_down && !g_z && !g_backing_off) start_zygote();
 }
 
-static void on_zpoll_closed(uv_handle_t *h)
+/* Forks and execs a zygote on a new control socket; NULL when that failed (logged). */
+static zyg_t *zyg_spawn(void)
 {
-    (void)h;
-    close(g_zfd);
-    g_zfd = -1;
-    /* the control socket is released: a new zygote can be started */
-    if (!g_shutting_down && !g_backing_off) uv_timer_start(&g_zrestart_timer, on_zrestart, 0, 0);
-}
-
-static void zygote_lost(void)
-{
-    if (g_zstate == Z_DOWN) return;
-    int was_ready = g_zstate == Z_READY;
-    g_zstate = Z_DOWN;
-    uv_poll_stop(&g_zpoll);
-    if (g_zpid > 0) kill(g_zpid, SIGKILL);
-    if (g_shutting_down) { uv_close((uv_handle_t *)&g_zpoll, NULL); close(g_zfd); g_zfd = -1; return; }
-    if (!g_zever_ready) {
-        qr_error("the app could not be loaded (see the error above); stopping");
-        uv_close((uv_handle_t *)&g_zpoll, NULL);
-        close(g_zfd);
-        g_zfd = -1;
-        g_exit_code = 1;
-        g_shutting_down = 1;
-        qr_http_stop_accepting();
-        qr_pool_shutdown();
-        uv_stop(g_loop);
-        return;
-    }
-    g_zygote_restarts++;
-    qr_warn("the zygote (pid %d) %s; starting a new one (workers keep serving)", g_zpid,
-            was_ready ? "died" : "died while loading the app");
-    note_restart();
-    uv_close((uv_handle_t *)&g_zpoll, on_zpoll_closed);
-}
-
-static void start_zygote(void)
-{
-    if (g_zstate != Z_DOWN || g_zfd >= 0) return;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
         qr_error("socketpair: %s", strerror(errno));
-        return;
+        return NULL;
     }
     char fdstr[16];
     snprintf(fdstr, sizeof fdstr, "%d", sv[1]);
@@ -245,10 +298,14 @@ static void start_zygote(void)
     argv[1] = "__zygote";
     argv[2] = fdstr;
     for (int i = 0; i < g_zargc; i++) argv[3 + i] = g_zargv[i];
-    g_zstart_ns = qr_now_ns();
+    uint64_t t0 = qr_now_ns();
     pid_t pid = fork();
     if (pid == 0) {
         fcntl(sv[1], F_SETFD, 0);
+        /* Ctrl-C in a terminal signals the whole process group: only the supervisor handles
+         * it (it stops the zygote and the workers itself); they ignore it (kept across exec
+         * and fork) */
+        signal(SIGINT, SIG_IGN);
         execv("/proc/self/exe", argv);
         _exit(127);
     }
@@ -257,18 +314,155 @@ static void start_zygote(void)
     if (pid < 0) {
         qr_error("fork: %s", strerror(errno));
         close(sv[0]);
+        return NULL;
+    }
+    zyg_t *z = qr_xcalloc(1, sizeof *z);
+    z->pid = pid;
+    z->fd = sv[0];
+    z->state = Z_STARTING;
+    z->start_ns = t0;
+    fcntl(z->fd, F_SETFL, fcntl(z->fd, F_GETFL) | O_NONBLOCK);
+    uv_poll_init(g_loop, &z->poll, z->fd);
+    z->poll.data = z;
+    uv_poll_start(&z->poll, UV_READABLE | UV_DISCONNECT, on_zygote_readable);
+    qr_debug("zygote started (pid %d)", pid);
+    return z;
+}
+
+static void start_zygote(void)
+{
+    if (g_z) return;
+    g_z = zyg_spawn();
+}
+
+static void zyg_lost(zyg_t *z)
+{
+    if (z == g_zcand) {
+        /* a reload's new code did not boot: the old zygote and workers keep serving */
+        uint64_t dt = qr_now_ns() - z->start_ns;
+        g_zcand = NULL;
+        zyg_drop(z, 1);
+        g_reload_failures++;
+        if (!g_boot_error) set_boot_error("the new code did not boot (see the log)", 39);
+        if (g_shutting_down) return;
+        qr_error("reload failed after %.1f ms: the new code did not boot (the error is above); the old workers "
+                 "keep serving%s", (double)dt / 1e6,
+                 strcmp(g_cfg->env, "development") == 0 ? "; every page shows the error until it is fixed" : "");
+        reload_finished();
         return;
     }
-    g_zpid = pid;
-    g_zfd = sv[0];
-    g_zstate = Z_STARTING;
-    fcntl(g_zfd, F_SETFL, fcntl(g_zfd, F_GETFL) | O_NONBLOCK);
-    uv_poll_init(g_loop, &g_zpoll, g_zfd);
-    uv_poll_start(&g_zpoll, UV_READABLE | UV_DISCONNECT, on_zygote_readable);
-    qr_debug("zygote started (pid %d)", pid);
+    if (z != g_z) return;
+    int was_ready = z->state == Z_READY;
+    int pid = z->pid;
+    g_z = NULL;
+    zyg_drop(z, 1);
+    if (g_shutting_down) return;
+    if (!g_zever_ready) {
+        qr_error("the app could not be loaded (see the error above); stopping");
+        g_exit_code = 1;
+        g_shutting_down = 1;
+        qr_http_stop_accepting();
+        qr_pool_shutdown();
+        uv_stop(g_loop);
+        return;
+    }
+    g_zygote_restarts++;
+    qr_warn("the zygote (pid %d) %s; starting a new one (workers keep serving)", pid,
+            was_ready ? "died" : "died while loading the app");
+    note_restart();
+    if (!g_backing_off) uv_timer_start(&g_zrestart_timer, on_zrestart, 0, 0);
+}
+
+/* Boots the code on disk in a new zygote; see reload_promote and zyg_lost for the outcomes. */
+static void start_reload(const char *why)
+{
+    if (g_shutting_down) return;
+    if (g_zcand || !g_z || g_z->state != Z_READY || qr_pool_rolling()) {
+        /* one reload at a time: this one starts when the current one (or the first boot) is done */
+        g_reload_again = 1;
+        if (!g_z && !g_zcand) start_zygote();
+        return;
+    }
+    free(g_reload_reason);
+    g_reload_reason = why ? qr_xstrdup(why) : NULL;
+    g_zcand = zyg_spawn();
+    if (!g_zcand) {
+        qr_error("reload failed: cannot start a new zygote; the old workers keep serving");
+        reload_finished();
+    }
+}
+
+/* serve ops: the failed reload's error (development only), NULL while a reload is under way */
+static const char *op_boot_error(void *ud)
+{
+    (void)ud;
+    return g_zcand || g_change_pending ? NULL : g_boot_error;
+}
+
+/* pool ops: every worker runs the newest code; a reload asked for meanwhile starts now */
+static void op_rolled(void *ud)
+{
+    (void)ud;
+    if (g_reload_again && !g_zcand) {
+        g_reload_again = 0;
+        start_reload("more changes");
+    }
+}
+
+/* ---------------------------------------------------------------- pid file */
+
+static void write_pid_file(void)
+{
+    char dir[sizeof g_cfg->pid_file];
+    snprintf(dir, sizeof dir, "%s", g_cfg->pid_file);
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        mkdir(dir, 0755);
+        *p = '/';
+    }
+    FILE *f = fopen(g_cfg->pid_file, "r");
+    if (f) {
+        long other = 0;
+        if (fscanf(f, "%ld", &other) == 1 && other > 1 && other != getpid() && kill((pid_t)other, 0) == 0)
+            qr_warn("%s names another running server (pid %ld); it now names this one (quickrail reload "
+                    "signals the server the file names)", g_cfg->pid_file, other);
+        fclose(f);
+    }
+    char tmp[sizeof g_cfg->pid_file + 16];
+    snprintf(tmp, sizeof tmp, "%.*s.%d", (int)sizeof g_cfg->pid_file - 1, g_cfg->pid_file, (int)getpid());
+    f = fopen(tmp, "w");
+    if (!f) { qr_warn("cannot write the pid file %s: %s", g_cfg->pid_file, strerror(errno)); return; }
+    fprintf(f, "%d\n", (int)getpid());
+    fclose(f);
+    if (rename(tmp, g_cfg->pid_file) != 0) {
+        qr_warn("cannot write the pid file %s: %s", g_cfg->pid_file, strerror(errno));
+        unlink(tmp);
+        return;
+    }
+    g_pid_written = 1;
+}
+
+/* Removes the pid file if it still names this process. */
+static void remove_pid_file(void)
+{
+    if (!g_pid_written) return;
+    FILE *f = fopen(g_cfg->pid_file, "r");
+    if (!f) return;
+    long pid = 0;
+    int ours = fscanf(f, "%ld", &pid) == 1 && pid == getpid();
+    fclose(f);
+    if (ours) unlink(g_cfg->pid_file);
 }
 
 /* ---------------------------------------------------------------- signals */
+
+static int is_old_zygote(int pid)
+{
+    for (size_t i = 0; i < QR_ARRAY_LEN(g_old_zpids); i++)
+        if (g_old_zpids[i] == pid) return 1;
+    return 0;
+}
 
 static void on_sigchld(uv_signal_t *h, int sig)
 {
@@ -277,13 +471,15 @@ static void on_sigchld(uv_signal_t *h, int sig)
     int st;
     pid_t pid;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        if (pid == g_zpid) {
+        if ((g_z && pid == g_z->pid) || (g_zcand && pid == g_zcand->pid)) {
             if (WIFSIGNALED(st) && !g_shutting_down)
                 qr_warn("the zygote (pid %d) was killed by signal %d (%s)", pid, WTERMSIG(st), strsignal(WTERMSIG(st)));
-            else if (WIFEXITED(st) && WEXITSTATUS(st) != 0 && !g_shutting_down)
+            else if (WIFEXITED(st) && WEXITSTATUS(st) != 0 && !g_shutting_down && !(g_zcand && pid == g_zcand->pid))
                 qr_warn("the zygote (pid %d) exited with status %d", pid, WEXITSTATUS(st));
+        } else if (is_old_zygote(pid)) {
+            qr_debug("retired zygote (pid %d) exited", pid);
         } else {
-            /* an orphaned worker of a dead zygote (we are its subreaper) */
+            /* an orphaned worker of a dead or retired zygote (we are its subreaper) */
             qr_pool_worker_exited(pid, st);
         }
     }
@@ -293,8 +489,8 @@ static void finish_shutdown(void)
 {
     uv_timer_stop(&g_shutdown_timer);
     qr_pool_shutdown();
-    if (g_zpid > 0 && g_zstate != Z_DOWN) kill(g_zpid, SIGKILL);
-    g_zstate = Z_DOWN;
+    if (g_z) { zyg_t *z = g_z; g_z = NULL; zyg_drop(z, 1); }
+    if (g_zcand) { zyg_t *z = g_zcand; g_zcand = NULL; zyg_drop(z, 1); }
     /* reap the zygote and every worker (they come back to us as their subreaper) before
      * exiting, so nothing outlives the server; bounded to one second */
     uint64_t until = qr_now_ms() + 1000;
@@ -308,7 +504,9 @@ static void finish_shutdown(void)
             usleep(1000);
         }
     }
-    qr_info("Goodbye");
+    remove_pid_file();
+    if (g_quiet_stop) qr_debug("Goodbye");
+    else qr_info("Goodbye");
     uv_stop(g_loop);
 }
 
@@ -333,12 +531,43 @@ static void on_stop_signal(uv_signal_t *h, int sig)
         return;
     }
     g_shutting_down = 1;
-    qr_info("- Gracefully stopping (%s), waiting for requests to finish", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    if (sig == SIGINT) {
+        /* Ctrl-C: one line, as Puma and Rails print */
+        g_quiet_stop = 1;
+        qr_info("- Gracefully stopping (Ctrl-C), waiting for requests to finish");
+    } else {
+        qr_info("- Gracefully stopping (SIGTERM), waiting for requests to finish");
+    }
     uv_timer_stop(&g_backoff_timer);
+    qr_watch_stop();
+    qr_pool_hold(0);
     qr_http_stop_accepting();
     qr_cable_shutdown();
     g_shutdown_deadline = qr_now_ms() + g_cfg->deadline_ms + g_cfg->kill_grace_ms;
     uv_timer_start(&g_shutdown_timer, on_shutdown_tick, 0, 20);
+}
+
+static void on_sighup(uv_signal_t *h, int sig)
+{
+    (void)h;
+    (void)sig;
+    qr_info("- SIGHUP: reloading the code on disk (zero downtime; the old workers serve until the new ones are up)");
+    start_reload("SIGHUP");
+}
+
+/* ---------------------------------------------------------------- development watcher */
+
+static void on_code_change_seen(void)
+{
+    g_change_pending = 1;
+    qr_pool_hold(1); /* the next request waits for the new code */
+}
+
+static void on_code_changed(const char *rel)
+{
+    char why[600];
+    snprintf(why, sizeof why, "%.500s changed", rel);
+    start_reload(why);
 }
 
 /* ---------------------------------------------------------------- stats */
@@ -348,13 +577,17 @@ static void stats_json(void *ud, qr_buf_t *b)
     (void)ud;
     long rss, pss, zrss = -1, zpss = -1;
     qr__proc_mem(getpid(), &rss, &pss);
-    if (g_zpid > 0 && g_zstate != Z_DOWN) qr__proc_mem(g_zpid, &zrss, &zpss);
+    if (g_z && g_z->pid > 0) qr__proc_mem(g_z->pid, &zrss, &zpss);
+    int zstate = g_z ? g_z->state : Z_DOWN;
     qr_buf_appendf(b, "{\"version\":\"%s\",\"pid\":%d,\"rss_kb\":%ld,\"pss_kb\":%ld,"
                    "\"zygote\":{\"pid\":%d,\"state\":\"%s\",\"restarts\":%llu,\"rss_kb\":%ld,\"pss_kb\":%ld},"
+                   "\"reloads\":{\"done\":%llu,\"failed\":%llu,\"booting\":%s,\"last_boot_ns\":%llu},"
                    "\"backing_off\":%s,\"backoff_step\":%d,\"connections\":%zu,",
-                   QR_VERSION, (int)getpid(), rss, pss, g_zpid,
-                   g_zstate == Z_READY ? "ready" : g_zstate == Z_STARTING ? "starting" : "down",
+                   QR_VERSION, (int)getpid(), rss, pss, g_z ? g_z->pid : 0,
+                   zstate == Z_READY ? "ready" : zstate == Z_STARTING ? "starting" : "down",
                    (unsigned long long)g_zygote_restarts, zrss, zpss,
+                   (unsigned long long)g_reloads, (unsigned long long)g_reload_failures,
+                   g_zcand ? "true" : "false", (unsigned long long)g_last_reload_ns,
                    g_backing_off ? "true" : "false", g_backoff_step, qr_http_open_connections());
     qr_pool_stats_json(b);
     qr_buf_append_str(b, "}");
@@ -364,6 +597,17 @@ static void stats_json(void *ud, qr_buf_t *b)
 
 static void op_note_restart(void *ud) { (void)ud; note_restart(); }
 static int op_backing_off(void *ud) { (void)ud; return g_backing_off; }
+static int op_app_booted(void *ud) { (void)ud; return g_zever_ready && !g_shutting_down; }
+
+static void op_metrics(void *ud, qr_ops_sup_metrics_t *m)
+{
+    (void)ud;
+    m->zygote_restarts = g_zygote_restarts;
+    m->reloads = g_reloads;
+    m->reload_failures = g_reload_failures;
+    m->last_reload_ns = g_last_reload_ns;
+    m->backing_off = g_backing_off;
+}
 
 static void on_announce(uv_timer_t *t)
 {
@@ -388,7 +632,10 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     signal(SIGPIPE, SIG_IGN);
     g_loop = uv_default_loop();
 
-    qr_serve_ops_t sops = {.stats_json = g_stats ? stats_json : NULL};
+    qr_serve_ops_t sops = {.stats_json = g_stats ? stats_json : NULL,
+                           .boot_error = strcmp(cfg->env, "development") == 0 ? op_boot_error : NULL,
+                           .app_booted = op_app_booted,
+                           .metrics = op_metrics};
     qr_serve_init(cfg, &sops);
     int r = qr_http_start(g_loop, cfg, qr_serve_handler());
     if (r != 0) {
@@ -397,7 +644,8 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
                 cfg->bind, cfg->port, uv_strerror(r));
         return 1;
     }
-    qr_pool_ops_t pops = {fork_worker, op_note_restart, op_backing_off, NULL};
+    qr_pool_ops_t pops = {.fork_worker = fork_worker, .note_restart = op_note_restart,
+                          .backing_off = op_backing_off, .rolled = op_rolled};
     qr_pool_init(g_loop, cfg, &pops);
     uv_signal_init(g_loop, &g_sigchld);
     uv_signal_start(&g_sigchld, on_sigchld, SIGCHLD);
@@ -405,6 +653,8 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     uv_signal_start(&g_sigterm, on_stop_signal, SIGTERM);
     uv_signal_init(g_loop, &g_sigint);
     uv_signal_start(&g_sigint, on_stop_signal, SIGINT);
+    uv_signal_init(g_loop, &g_sighup);
+    uv_signal_start(&g_sighup, on_sighup, SIGHUP);
     uv_timer_init(g_loop, &g_backoff_timer);
     uv_timer_init(g_loop, &g_shutdown_timer);
     uv_timer_init(g_loop, &g_zrestart_timer);
@@ -414,10 +664,19 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
 
     qr_info("quickrail %s starting in %s (pid %d)", QR_VERSION, cfg->env, (int)getpid());
     qr_info("* Listening on http://%s:%d", cfg->bind, qr_http_bound_port());
+    write_pid_file();
     start_zygote();
+    const char *w = getenv("QUICKRAIL_WATCH");
+    if (strcmp(cfg->env, "development") == 0 && !(w && strcmp(w, "0") == 0)) {
+        qr_watch_cbs_t cbs = {on_code_change_seen, on_code_changed};
+        int n = qr_watch_start(g_loop, cfg->app_dir, 15, &cbs);
+        if (n > 0) qr_debug("watching %d folders of %s for code changes", n, cfg->app_dir);
+        else qr_warn("cannot watch %s for code changes (%s); send SIGHUP to reload", cfg->app_dir, qr_strerror(n));
+    }
     /* after the zygote's fork: cable's key derivation (PBKDF2, ~7 ms) overlaps the app's boot */
     r = qr_cable_init(g_loop, cfg);
     if (r != 0) qr_error("cable failed to start: %s", qr_strerror(r));
     uv_run(g_loop, UV_RUN_DEFAULT);
+    remove_pid_file();
     return g_exit_code;
 }

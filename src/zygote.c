@@ -2,7 +2,9 @@
  * app once (qr_js_host_boot), says READY, then serves FORK frames arriving on its control
  * socket (SOCK_SEQPACKET, one frame per message, the worker's socket passed with SCM_RIGHTS):
  * fork(), and the child becomes a worker (worker.c) with the app already loaded (copy-on-write).
- * It reaps its children (signalfd) and reports each as EXITED. Blocking poll loop; runs no
+ * It reaps its children (signalfd) and reports each as EXITED; a boot failure is sent as
+ * BOOT_ERROR before exiting. A reload starts a new zygote and closes the old one's control
+ * socket: it then exits, its workers live on. Blocking poll loop; runs no
  * request. Calls js_host.c, worker.c, frame.c, log.c. */
 #include "zygote.h"
 #include <poll.h>
@@ -61,6 +63,15 @@ int qr_zygote_main(const qr_config_t *cfg, int ctl_fd)
     char *err = NULL;
     if (qr_js_host_boot(cfg, &err) != 0) {
         qr_error("the app in %s failed to load: %s", cfg->app_dir, err ? err : "unknown error");
+        /* the supervisor keeps the text: the development error page shows it after a failed reload */
+        qr_buf_t eb = QR_BUF_INIT;
+        const char *text = err ? err : "unknown error";
+        size_t n = strlen(text);
+        qr_frame_begin(&eb, QR_F_BOOT_ERROR, 0);
+        qr_frame_add(&eb, text, n > 60000 ? 60000 : n);
+        qr_frame_end(&eb);
+        send_ctl(&eb);
+        qr_buf_free(&eb);
         free(err);
         return 3;
     }

@@ -1,14 +1,15 @@
 // lib/node-host/cable.js — a minimal Action Cable server over `ws` for the Node host:
 // subprotocol actioncable-v1-json, welcome, ping every 3 s, subscribe/unsubscribe keyed by
 // the identifier string, Turbo::StreamsChannel with verified signed stream names, app
-// channels through globalThis.__quickrailCable, and broadcast fan-out.
+// channels through the app's cable entry (the `cable` of its default export), and broadcast fan-out.
 import { createRequire } from "node:module";
 import path from "node:path";
 const require = createRequire(import.meta.url);
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 function loadWs() { try { return require("ws"); } catch (e) { return require(path.join(repoRoot, "node_modules/ws")); } }
 
-export function createCableServer(server, subscribers) {
+export function createCableServer(server, subscribers, app) {
+  const entry = app && app.cable && typeof app.cable.handle === "function" ? app.cable : null;
   const { WebSocketServer } = loadWs();
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => protocols.has("actioncable-v1-json") ? "actioncable-v1-json" : false });
   const streams = new Map(); // stream -> Set of {ws, identifier}
@@ -18,8 +19,8 @@ export function createCableServer(server, subscribers) {
     for (const s of subs) if (s.ws.readyState === 1) s.ws.send('{"identifier":' + JSON.stringify(s.identifier) + ',"message":' + messageJson + "}");
   };
   const cableOp = (op) => {
-    if (typeof globalThis.__quickrailCable !== "function") return null;
-    try { return JSON.parse(globalThis.__quickrailCable(JSON.stringify(op))); } catch (e) { console.error(e); return null; }
+    if (!entry) return null;
+    try { return JSON.parse(entry.handle(JSON.stringify(op))); } catch (e) { console.error(e); return null; }
   };
   server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url, "http://x").pathname !== "/cable") { socket.destroy(); return; }

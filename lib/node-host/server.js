@@ -89,7 +89,7 @@ export async function start(opts) {
     if (!opts.quiet) console.log(req.method + " " + req.url + " " + response.status + " " + (Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1) + "ms");
   });
   server.keepAliveTimeout = 30000;
-  const cable = createCableServer(server, subscribers);
+  const cable = createCableServer(server, subscribers, app);
   if (cluster.isWorker) process.on("message", (m) => { if (m && m.qrRelay) subscribers.deliver(m.qrRelay[0], m.qrRelay[1]); });
   await new Promise((resolve) => server.listen(opts.port, opts.host, resolve));
   if (!cluster.isWorker || cluster.worker.id === 1) console.log("node-host: " + path.basename(opts.appDir) + " on http://" + opts.host + ":" + server.address().port + (cluster.isWorker ? " (cluster)" : ""));

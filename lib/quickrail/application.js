@@ -2,23 +2,23 @@
 // views compiled — once, at load time, in the zygote) and `fetch(request)`: routing with
 // _method override, params, session and flash cookie, CSRF, controller dispatch, error pages
 // (development: error, JS stack and template line; production: plain 500), 404 for unknown
-// routes and missing records. The default export of an app's app.js is `{ fetch }` from here.
+// routes and missing records. The default export of an app's app.js is the Application: the
+// server calls its `fetch` and its `cable` (app-defined channels). Booting changes nothing
+// outside the instance: the route helpers, the views, the partial renderer broadcasts use and
+// the cable entry belong to it, so several applications can live in one runtime.
 import { drawRoutes, RoutingError } from "./router.js";
 import { Views } from "./view/renderer.js";
-import { setRouteHelpers } from "./view/helpers.js";
-import { Controller } from "./controller.js";
 import { QRequest } from "./request.js";
 import { Session } from "./session.js";
 import { Parameters, parseQuery, parseBody } from "./params.js";
-import { Base, registry } from "./model/base.js";
-import { hooks } from "./support/hooks.js";
 import { escapeHTML } from "./support/html.js";
 import { underscore, camelize } from "./support/inflector.js";
 import { withContext, ViewContext, currentContext } from "./view/context.js";
 import { Cable } from "./cable.js";
 import { databaseConfig } from "./db/connection.js";
+import * as host from "./host.js";
+import { appNameFromDir } from "./turbo.js";
 
-function envName() { const e = (globalThis.Quickrail && Quickrail.env) || {}; return e.QUICKRAIL_ENV || e.RAILS_ENV || "development"; }
 function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, "")); }
 
 export class Application {
@@ -28,19 +28,16 @@ export class Application {
 
   constructor(opts) {
     this.opts = opts;
-    this.root = String(opts.root || (globalThis.Quickrail && Quickrail.appDir) || ".").replace(/\/+$/, "");
-    this.env = opts.env || envName();
+    this.root = String(opts.root || host.appDir()).replace(/\/+$/, "");
+    this.env = opts.env || host.envName();
     this.config = Object.assign({ sessionKey: "_" + underscore(this.root.split("/").pop() || "app").replace(/\W/g, "_") + "_session", showExceptions: this.env !== "production" }, opts.config || {});
     this.controllers = {};
+    this.models = {};
     this.views = new Views();
   }
 
   boot() {
-    for (const m of [].concat(this.opts.models || [])) m.register();
-    const cs = this.opts.controllers || [];
-    // An array of classes (keyed by their name), or { "admin/users": Class } as autoload.js builds.
-    if (Array.isArray(cs) || typeof cs === "function") for (const c of [].concat(cs)) this.controllers[c.controllerPath || controllerKey(c)] = c;
-    else Object.assign(this.controllers, cs);
+    for (const m of [].concat(this.opts.models || [])) { m.register(this); this.models[m.name] = m; }
     this.router = drawRoutes(this.opts.routes);
     const app = this;
     const routeHelpers = this.router.helpers(() => {
@@ -48,8 +45,12 @@ export class Application {
       return vc ? vc.baseUrl() : app.baseUrl(null);
     });
     this.routeHelpers = routeHelpers;
-    setRouteHelpers(routeHelpers);
-    Object.assign(Controller.prototype, routeHelpers);
+    // Controllers see the route helpers as methods (this.articlesPath()): each controller is
+    // served through a subclass of its own that carries this application's helpers.
+    const cs = this.opts.controllers || [];
+    // An array of classes (keyed by their name), or { "admin/users": Class } as autoload.js builds.
+    if (Array.isArray(cs) || typeof cs === "function") for (const c of [].concat(cs)) this.controllers[c.controllerPath || controllerKey(c)] = withRouteHelpers(c, routeHelpers);
+    else for (const k of Object.keys(cs)) this.controllers[k] = withRouteHelpers(cs[k], routeHelpers);
     this.views.addHelpers(routeHelpers);
     for (const h of [].concat(this.opts.helpers || [])) this.views.addHelpers(h);
     // constants named in Ruby templates (`Article.count`) resolve through the model registry
@@ -59,29 +60,24 @@ export class Application {
       throw Object.assign(new Error("uninitialized constant " + name), { name: "NameError" });
     };
     this.views.load(this.root + "/app/views");
-    hooks.renderPartial = (partial, locals) => this.views.renderPartialStandalone(partial, locals, this);
-    if (this.opts.appName) hooks.appName = this.opts.appName;
+    this.appName = this.opts.appName || appNameFromDir(this.root);
     this.cable = new Cable(this, this.opts.channels || [], this.opts.connection || null);
-    const self = this;
-    globalThis.__quickrailCable = function (opJson) { return self.cable.handle(opJson); };
-    // No Connection class: every connect is accepted with no identifiers, so the server skips asking.
-    globalThis.__quickrailCable.needsConnect = !!this.opts.connection;
-    // The channel classes, so the server answers a subscribe to any other name itself.
-    globalThis.__quickrailCable.channels = Object.keys(self.cable.channels);
     this.preloadSchema();
     return this;
   }
+  // Renders app/views/<partial> outside a request (broadcasts of this application's models).
+  renderPartial(partial, locals) { return this.views.renderPartialStandalone(partial, locals, this); }
   // Reads the columns of every model now (the zygote), when the database already exists.
   preloadSchema() {
     try {
       const cfg = databaseConfig();
-      if (cfg.adapter !== "sqlite" || !Quickrail.stat || !Quickrail.stat(cfg.file)) return;
-      for (const name of Object.keys(registry)) { try { registry[name].loadSchema(); } catch (e) { /* not migrated yet */ } }
+      if (cfg.adapter !== "sqlite" || !host.stat(cfg.file)) return;
+      for (const name of Object.keys(this.models)) { try { this.models[name].loadSchema(); } catch (e) { /* not migrated yet */ } }
     } catch (e) { /* no database yet */ }
   }
   baseUrl(req) {
     if (req) return req.baseUrl;
-    const e = (globalThis.Quickrail && Quickrail.env) || {};
+    const e = host.env();
     return e.APP_URL || "http://localhost:" + (e.PORT || 3000);
   }
 
@@ -149,13 +145,21 @@ export class Application {
     return new Response(page || statusPlain(status), { status, headers: { "content-type": page ? "text/html; charset=utf-8" : "text/plain; charset=utf-8" } });
   }
   publicPage(status) {
-    try { const f = this.root + "/public/" + status + ".html"; if (Quickrail.stat(f)) return Quickrail.readFile(f); } catch (e) { /* none */ }
+    try { const f = this.root + "/public/" + status + ".html"; if (host.stat(f)) return host.readFile(f); } catch (e) { /* none */ }
     return null;
   }
   routesTable() { return this.router.table(); }
 }
 
 function currentVc() { return currentContext(); }
+// A subclass of controller Ctrl with the route helpers as methods, named and keyed like Ctrl.
+function withRouteHelpers(Ctrl, routeHelpers) {
+  const Bound = class extends Ctrl {};
+  Object.defineProperty(Bound, "name", { value: Ctrl.name });
+  Object.defineProperty(Bound, "controllerPath", { value: Ctrl.controllerPath });
+  for (const k of Object.keys(routeHelpers)) if (!(k in Ctrl.prototype)) Object.defineProperty(Bound.prototype, k, { value: routeHelpers[k], writable: true, configurable: true });
+  return Bound;
+}
 function statusText(s) { return { 400: "Bad Request", 404: "Not Found", 406: "Not Acceptable", 422: "Unprocessable Content", 500: "Internal Server Error" }[s] || "Error"; }
 function statusPlain(s) {
   if (s === 404) return "The page you were looking for doesn't exist.\n";
@@ -183,5 +187,5 @@ function devErrorPage(err, req, status, app) {
     "<header><h1>" + escapeHTML(name) + (req ? " in " + escapeHTML(req.method + " " + req.path) : "") + "</h1></header><main>" +
     "<p><b>" + escapeHTML(msg) + "</b></p>" + tpl +
     "<h2>Stack</h2><pre>" + escapeHTML((err && err.stack) || "(no stack)") + "</pre>" + routes +
-    "<p>status " + status + " · quickrail " + escapeHTML((globalThis.Quickrail && Quickrail.version) || "") + " · development mode</p></main></body></html>";
+    "<p>status " + status + " · quickrail " + escapeHTML(host.version()) + " · development mode</p></main></body></html>";
 }

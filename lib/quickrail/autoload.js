@@ -7,13 +7,14 @@
 // "admin/users"), article defines Article. Each module is imported by its path, so any file the
 // runtime can import works (.rb once the Ruby compiler is in the loader); where a name exists in
 // several languages, .rb wins over .js over .mjs. Runs wherever the app is loaded: the zygote
-// (boot, once), CLI tasks and the Node host; reads the app folder through Quickrail.readDir/stat.
+// (boot, once), CLI tasks and the Node host; reads the app folder through the host's readDir/stat.
 import { Application } from "./application.js";
 import { camelize } from "./support/inflector.js";
+import * as host from "./host.js";
 
 export const EXTENSIONS = [".rb", ".js", ".mjs"];
 
-function stat(p) { try { return Quickrail.stat(p); } catch (e) { return null; } }
+function stat(p) { try { return host.stat(p); } catch (e) { return null; } }
 function isDir(p) { const s = stat(p); return !!(s && s.isDirectory); }
 function isFile(p) { const s = stat(p); return !!(s && s.isFile); }
 function extOf(name) { const m = /\.[^./]+$/.exec(name); return m ? m[0] : ""; }
@@ -31,7 +32,7 @@ export function listSources(dir, skip = []) {
   const walk = (sub) => {
     const full = sub ? dir + "/" + sub : dir;
     let names;
-    try { names = Quickrail.readDir(full); } catch (e) { return; }
+    try { names = host.readDir(full); } catch (e) { return; }
     for (const n of names) {
       if (n.startsWith(".")) continue;
       const rel = sub ? sub + "/" + n : n;

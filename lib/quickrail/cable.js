@@ -1,5 +1,6 @@
-// cable.js — app-defined Action Cable channels, run in workers: globalThis.__quickrailCable
-// (opJson) -> resultJson, per the op formats in src/cable.h (connect / subscribe / perform /
+// cable.js — app-defined Action Cable channels, run in workers: the application's cable entry
+// (app.cable.handle(opJson) -> resultJson; the server finds it as the `cable` of the app
+// module's default export), per the op formats in src/cable.h (connect / subscribe / perform /
 // unsubscribe). Channel classes (app/channels/*_channel.js) get subscribed/unsubscribed/
 // actions, streamFrom/streamFor/stopAllStreams, transmit and reject; the connection class
 // (app/channels/application_cable/connection.js) gets connect(), identifiedBy and
@@ -59,11 +60,13 @@ function serializeIdentifiers(conn, cls) {
   }
   return out;
 }
-function deserializeIdentifiers(ids) {
+function deserializeIdentifiers(ids, app) {
+  const models = (app && app.models) || {};
   const out = {};
   for (const k of Object.keys(ids || {})) {
     const v = ids[k];
-    if (v && typeof v === "object" && v.$model && registry[v.$model]) out[k] = registry[v.$model].findBy({ id: v.id });
+    const model = v && typeof v === "object" && v.$model ? models[v.$model] || registry[v.$model] : null;
+    if (model) out[k] = model.findBy({ id: v.id });
     else out[k] = v;
   }
   return out;
@@ -77,6 +80,10 @@ export class Cable {
     else Object.assign(this.channels, channels); // { "Chat::RoomChannel": Class }
     this.Connection = ConnectionClass || Connection;
   }
+  // No Connection class: every connect is accepted with no identifiers, so the server skips asking.
+  get needsConnect() { return this.Connection !== Connection; }
+  // The channel class names: the server answers a subscribe to any other name itself.
+  get channelNames() { return Object.keys(this.channels); }
   handle(opJson) {
     let op;
     try { op = typeof opJson === "string" ? JSON.parse(opJson) : opJson; } catch (e) { return JSON.stringify({ ok: false, error: "bad op json" }); }
@@ -87,7 +94,7 @@ export class Cable {
     }
   }
   connection(op) {
-    return new this.Connection({ url: op.url, headers: op.headers || {} }, deserializeIdentifiers(op.identifiers), this.app);
+    return new this.Connection({ url: op.url, headers: op.headers || {} }, deserializeIdentifiers(op.identifiers, this.app), this.app);
   }
   connect(op) {
     const conn = this.connection(op);

@@ -5,7 +5,7 @@
 // Instance properties an action sets (this.articles = ...) become the view's assigns.
 import { ViewContext, withContext } from "./view/context.js";
 import { domId, turboStreamBuilder } from "./turbo.js";
-import { polymorphicPath, urlFor } from "./view/helpers.js";
+import { polymorphicPath, urlFor } from "./view/url_helpers.js";
 import { SafeString } from "./support/html.js";
 import { underscore, camelize } from "./support/inflector.js";
 
@@ -182,7 +182,12 @@ export class Controller {
   // ---- rendering ------------------------------------------------------------------------
   get assigns() {
     const out = {};
-    for (const k of Object.keys(this)) if (!k.startsWith("_")) out[k] = this[k];
+    for (const k of Object.keys(this)) {
+      if (k.startsWith("_")) continue;
+      // compiled Ruby keeps `@x` of a controller that also has a method `x` in this.$x
+      if (k.charCodeAt(0) === 36 /* $ */) { if (!(k.slice(1) in out)) out[k.slice(1)] = this[k]; continue; }
+      out[k] = this[k];
+    }
     return out;
   }
   viewContext() {

@@ -2,7 +2,6 @@
 // `import { ApplicationRecord, Controller, Application, Migration } from "quickrail"`.
 export { Base, ApplicationRecord, RecordInvalid, RecordNotFound, Relation, CollectionProxy, abort, registry } from "./model/base.js";
 export { Errors } from "./model/errors.js";
-import "./model/broadcasts.js"; // Turbo::Broadcastable on Base
 export { streamName, domId, turboStreamTag, toGlobalIdParam } from "./turbo.js";
 export { connection, establishConnection, closeConnection, transaction, afterCommit, registerAdapter, databaseConfig } from "./db/connection.js";
 export { sqliteAdapter } from "./db/sqlite_adapter.js";

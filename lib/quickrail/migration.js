@@ -5,6 +5,7 @@
 import { connection, transaction } from "./db/connection.js";
 import { pluralize } from "./support/inflector.js";
 import { registry } from "./model/base.js";
+import * as host from "./host.js";
 
 class TableDefinition {
   constructor(name, db, opts) { this.name = name; this.db = db; this.columns = []; this.indexes = []; this.foreignKeys = []; this.opts = opts; }
@@ -105,7 +106,7 @@ Migration.prototype.add_column = Migration.prototype.addColumn;
 Migration.prototype.add_index = Migration.prototype.addIndex;
 
 export class Migrator {
-  constructor(dir) { this.dir = dir || ((globalThis.Quickrail && Quickrail.appDir) || ".") + "/db/migrate"; }
+  constructor(dir) { this.dir = dir || host.appDir() + "/db/migrate"; }
   ensureTable() {
     const db = connection();
     if (!db.tableExists("schema_migrations")) db.exec("CREATE TABLE " + db.quote("schema_migrations") + " (" + db.quote("version") + " varchar NOT NULL PRIMARY KEY)");
@@ -117,7 +118,7 @@ export class Migrator {
   }
   files() {
     let names = [];
-    try { names = Quickrail.readDir(this.dir); } catch (e) { return []; }
+    try { names = host.readDir(this.dir); } catch (e) { return []; }
     // NNN_name.rb, .js or .mjs; where one migration exists in two languages, .rb wins over .js.
     const rank = (n) => [".rb", ".js", ".mjs"].indexOf(/\.[a-z]+$/.exec(n)[0]);
     const best = new Map();

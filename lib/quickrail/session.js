@@ -1,5 +1,5 @@
 // session.js — the cookie session store (base64 JSON + "--" + HMAC-SHA256 hex keyed by
-// SECRET_KEY_BASE through Quickrail.hmacSha256Hex), the flash (notice/alert for the next
+// SECRET_KEY_BASE through the host's hmacSha256Hex), the flash (notice/alert for the next
 // request) and the CSRF authenticity token (masked per render, as Rails does).
 function b64encode(str) { return btoa(unescape(encodeURIComponent(str))); }
 function b64decode(b64) { return decodeURIComponent(escape(atob(b64))); }
@@ -7,10 +7,11 @@ function bytesToB64(bytes) { let s = ""; for (let i = 0; i < bytes.length; i++) 
 function b64ToBytes(b64) { const s = atob(b64); const out = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i); return out; }
 // Random bytes from a pool refilled with crypto.getRandomValues (one call per 4 KB instead of one
 // per token). The pool belongs to one worker: it is created lazily and dropped when
-// Quickrail.workerId changes, so forked workers never share bytes.
+// the host's workerId changes, so forked workers never share bytes.
+import { workerId, hmacSha256Hex } from "./host.js";
 let pool = null, poolPos = 0, poolOwner = null;
 function randomBytes(n) {
-  const owner = globalThis.Quickrail ? Quickrail.workerId : null;
+  const owner = workerId();
   if (!pool || poolOwner !== owner || poolPos + n > pool.length) {
     pool = new Uint8Array(4096); crypto.getRandomValues(pool); poolPos = 0; poolOwner = owner;
   }
@@ -26,7 +27,7 @@ export function secureCompare(a, b) {
   for (let i = 0; i < a.length; i++) r |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return r === 0;
 }
-function sign(data) { return Quickrail.hmacSha256Hex(data); }
+function sign(data) { return hmacSha256Hex(data); }
 
 export function parseCookies(header) {
   const out = {};

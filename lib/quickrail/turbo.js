@@ -4,7 +4,7 @@
 // and the view helpers turboStreamFrom (a signed stream name) and turboFrameTag.
 import { escapeHTML, raw, tagAttributes, SafeString } from "./support/html.js";
 import { underscore } from "./support/inflector.js";
-import { hooks } from "./support/hooks.js";
+import { appDir as hostAppDir, signStreamName } from "./host.js";
 import { capture } from "./view/context.js";
 
 // A model instance (anything with a model name that knows whether it is persisted).
@@ -14,16 +14,22 @@ function base64url(s) {
   const b = typeof btoa === "function" ? btoa(unescape(encodeURIComponent(s))) : Buffer.from(s, "utf8").toString("base64");
   return b.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
-function appName() {
-  if (hooks.appName) return hooks.appName;
-  const q = globalThis.Quickrail || {};
-  const dir = String(q.appDir || "app").replace(/\/+$/, "");
+// The GlobalID app name of an app folder: "/srv/my_blog" -> "MyBlog".
+export function appNameFromDir(dir) {
+  dir = String(dir || "app").replace(/\/+$/, "");
   const base = dir.slice(dir.lastIndexOf("/") + 1) || "app";
   return base.replace(/(^|[_-])([a-z])/g, (m, a, c) => c.toUpperCase());
 }
+// The record's application's name, or (a model outside an application) the host's app folder's.
+function appName(record) {
+  const app = record.constructor.application;
+  if (app) return app.appName;
+  const dir = hostAppDir();
+  return appNameFromDir(dir === "." ? "app" : dir);
+}
 // GlobalID param of a record, as turbo-rails puts records in stream names.
 export function toGlobalIdParam(record) {
-  return base64url("gid://" + underscore(appName()).replace(/_/g, "-") + "/" + record.constructor.name + "/" + record.id);
+  return base64url("gid://" + underscore(appName(record)).replace(/_/g, "-") + "/" + record.constructor.name + "/" + record.id);
 }
 // streamName("articles") / streamName(article, "comments") / streamName([a, "x"]) -> "gid..:comments"
 export function streamName(...parts) {
@@ -73,7 +79,7 @@ export function turboStreamFrom(...streamables) {
   const last = streamables[streamables.length - 1];
   if (streamables.length > 1 && last && typeof last === "object" && !Array.isArray(last) && !isRecord(last)) opts = streamables.pop();
   const name = streamName(streamables);
-  const token = globalThis.Quickrail && Quickrail.signStreamName ? Quickrail.signStreamName(name) : name;
+  const token = signStreamName(name);
   const attrs = Object.assign({ channel: opts.channel || "Turbo::StreamsChannel", "signed-stream-name": token }, opts.data ? { data: opts.data } : {});
   return raw("<turbo-cable-stream-source" + tagAttributes(attrs) + "></turbo-cable-stream-source>");
 }

@@ -447,22 +447,18 @@ static int ivar_shadowed(gen *g, const char *s)
     return 0;
 }
 
-/* An ivar as an assignment target. */
-static void emit_ivar_lhs(gen *g, const char *name)
-{
-    const char *s = name && name[0] == '@' ? name + 1 : name;
-    if (g->self_mode == SELF_VIEW) outf(g, "__a.%s", s);
-    else outf(g, "this.%s%s", g->static_def ? "$" : "", s);
-}
-
+/* @x is this.x, except where it would meet a method: class-level ivars (never the class's
+ * static methods) and ivars named like one of the class's methods (`def article; @article ||=
+ * ...`) live in this.$x (a controller's assigns strip the `$`). */
 static void emit_ivar(gen *g, const char *name)
 {
     const char *s = name && name[0] == '@' ? name + 1 : name;
     if (g->self_mode == SELF_VIEW) outf(g, "__a.%s", s);
-    else if (g->static_def) outf(g, "this.$%s", s); /* class-level ivars never meet static methods */
-    else if (ivar_shadowed(g, s)) { g->need_rb = 1; outf(g, "$rb.iv(this, \"%s\")", s); }
+    else if (g->static_def || ivar_shadowed(g, s)) outf(g, "this.$%s", s);
     else outf(g, "this.%s", s);
 }
+
+static void emit_ivar_lhs(gen *g, const char *name) { emit_ivar(g, name); }
 
 static void emit_self(gen *g)
 {
@@ -691,7 +687,7 @@ static const char *const METHOD_REF_DSL[] = {"before_action", "after_action", "a
     "after_validation", "before_save", "after_save", "before_create", "after_create", "before_update",
     "after_update", "before_destroy", "after_destroy", "after_commit", "after_create_commit",
     "after_update_commit", "after_destroy_commit", "after_save_commit", "after_rollback", "helper_method",
-    "after_initialize"};
+    "after_initialize", "identified_by"};
 
 static void emit_binop(gen *g, const node *n)
 {
@@ -725,8 +721,10 @@ static void emit_binop(gen *g, const node *n)
     else if (!strcmp(op, "%")) helper = "mod";
     else if (!strcmp(op, "<=>")) helper = "cmp";
     else if (!strcmp(op, "=~")) helper = "match";
-    else if (!strcmp(op, "+") && (l->kind == N(ARRAY) || r->kind == N(ARRAY))) helper = "add";
-    else if (!strcmp(op, "-") && (l->kind == N(ARRAY) || r->kind == N(ARRAY))) helper = "sub2";
+    /* `+`/`-` are JS operators when a side is a number or string literal; otherwise they may be
+     * arrays (`a.to_a + b`), which JS would turn into a string */
+    else if (!strcmp(op, "+") && !(num || l->kind == N(STR) || l->kind == N(DSTR) || r->kind == N(STR) || r->kind == N(DSTR))) helper = "add";
+    else if (!strcmp(op, "-") && !num) helper = "sub2";
     else if (!strcmp(op, "*") && !(num && l->kind != N(STR) && l->kind != N(ARRAY))) helper = "mul";
     if (helper) {
         g->need_rb = 1;
@@ -828,6 +826,12 @@ static void emit_self_call(gen *g, const node *n)
         fail(g, n, "call methods on a class (`Article.create!(...)`) at the top of this file", "undefined method '%s' at the top level", m);
         return;
     }
+    if (!strcmp(m, "new") && g->self_mode == SELF_THIS && g->static_def) {
+        out(g, "new this(");
+        emit_args(g, n, 0, 0, 0, 0);
+        out(g, ")");
+        return;
+    }
     const char *js = jsname(m, b, sizeof b);
     if (noargs && in_list(m, KNOWN_PROP, QR_ARRAY_LEN(KNOWN_PROP)) && g->self_mode == SELF_THIS) {
         outf(g, "this.%s", js);
@@ -926,7 +930,10 @@ static void emit_call(gen *g, const node *n)
     if (safe) { out(g, "(($t = "); emit_expr(g, n->a); out(g, ") == null ? null : "); }
     int noargs = n->nkids == 0 && !n->b && !(n->flags & QR_RUBY_F_PARENS);
     int has_block = n->b || block_pass(n);
-    if (n->flags & QR_RUBY_F_ATTR_ASGN) {
+    if ((n->flags & QR_RUBY_F_ATTR_ASGN) && !strcmp(m, "[]=")) {
+        g->need_rb = 1;
+        out(g, "$rb.idxSet("); emit_recv(g, n, safe); emit_args(g, n, 1, 0, 0, 0); out(g, ")");
+    } else if (n->flags & QR_RUBY_F_ATTR_ASGN) {
         /* obj.title = v */
         out(g, "(");
         emit_recv(g, n, safe);
@@ -944,15 +951,38 @@ static void emit_call(gen *g, const node *n)
         else { out(g, "("); emit_recv(g, n, safe); out(g, ")("); }
         emit_args(g, n, 0, 0, 0, 0);
         out(g, ")");
+    } else if (!strcmp(m, "broadcast") && n->a->kind == N(CALL) && name_is(n->a, "server") && n->a->a &&
+               n->a->a->kind == N(CONST) && name_is(n->a->a, "ActionCable") && !n->a->a->a) {
+        /* ActionCable.server.broadcast("chat", message: "hi") */
+        g->need_rb = 1;
+        out(g, "$rb.cableBroadcast(");
+        emit_args(g, n, 0, 0, 0, 0);
+        out(g, ")");
     } else if ((!strcmp(m, "freeze") || !strcmp(m, "itself")) && noargs) {
         emit_recv(g, n, safe);
     } else if (!strcmp(m, "class") && noargs) {
         emit_recv(g, n, safe); out(g, ".constructor");
-    } else if ((!strcmp(m, "now") || !strcmp(m, "current")) && noargs && n->a->kind == N(CONST) && (name_is(n->a, "Time") || name_is(n->a, "DateTime"))) {
-        out(g, "new Date()");
-    } else if (!strcmp(m, "today") && noargs && n->a->kind == N(CONST) && name_is(n->a, "Date")) {
+    } else if ((!strcmp(m, "now") || !strcmp(m, "current")) && noargs &&
+               ((n->a->kind == N(CONST) && (name_is(n->a, "Time") || name_is(n->a, "DateTime"))) ||
+                (n->a->kind == N(CALL) && name_is(n->a, "zone") && n->a->a && n->a->a->kind == N(CONST) && name_is(n->a->a, "Time")))) {
+        out(g, "new Date()"); /* Time.now, Time.current, Time.zone.now */
+    } else if ((!strcmp(m, "today") || !strcmp(m, "current")) && noargs && n->a->kind == N(CONST) && name_is(n->a, "Date")) {
         g->need_rb = 1; out(g, "$rb.today()");
     } else {
+        const node *inner = n->a;
+        int chain = has_block && inner->kind == N(CALL) && inner->a && !inner->b && inner->nkids == 0 &&
+                    !(inner->flags & QR_RUBY_F_SAFE_NAV);
+        if (chain && ((!strcmp(m, "with_index") && (name_is(inner, "map") || name_is(inner, "each"))) ||
+                      (!strcmp(m, "map") && name_is(inner, "each_with_index")))) {
+            /* enumerator chains: list.map.with_index { |x, i| }, list.each_with_index.map { |x, i| } */
+            g->need_rb = 1;
+            out(g, name_is(inner, "each") ? "$rb.eachWithIndex(" : "$rb.mapWithIndex(");
+            emit_expr(g, inner->a);
+            emit_args(g, n, 1, 0, 0, 0);
+            out(g, ")");
+            if (safe) out(g, ")");
+            return;
+        }
         const core_t *core = NULL;
         for (size_t i = 0; i < QR_ARRAY_LEN(CORE); i++)
             if (!strcmp(m, CORE[i].ruby)) { core = &CORE[i]; break; }
@@ -1149,9 +1179,9 @@ static void emit_op_asgn(gen *g, const node *n)
     if (t->kind == N(LVAR) || t->kind == N(IVAR)) {
         char lhs[160], rd[200];
         if (t->kind == N(LVAR)) snprintf(lhs, sizeof lhs, "%s", lname(t->str, b, sizeof b));
-        else snprintf(lhs, sizeof lhs, "%s.%s%s", g->self_mode == SELF_VIEW ? "__a" : "this", g->static_def ? "$" : "", t->str + 1);
-        if (t->kind == N(IVAR) && !g->static_def && ivar_shadowed(g, t->str + 1)) { g->need_rb = 1; snprintf(rd, sizeof rd, "$rb.iv(this, \"%s\")", t->str + 1); }
-        else snprintf(rd, sizeof rd, "%s", lhs);
+        else if (g->self_mode == SELF_VIEW) snprintf(lhs, sizeof lhs, "__a.%s", t->str + 1);
+        else snprintf(lhs, sizeof lhs, "this.%s%s", g->static_def || ivar_shadowed(g, t->str + 1) ? "$" : "", t->str + 1);
+        snprintf(rd, sizeof rd, "%s", lhs);
         if (logical) {
             if (!strcmp(op, "||")) outf(g, "(($t = %s) != null && $t !== false ? $t : (%s = ", rd, lhs);
             else outf(g, "(($t = %s) == null || $t === false ? $t : (%s = ", rd, lhs);
@@ -2007,7 +2037,9 @@ static void emit_template(gen *g, const node *root)
     /* errors name the template and its line (the body is line-aligned with the template) */
     g->need_rb = 1;
     out(g, " } catch ($e) { throw __h.__templateError($e, ");
-    out_str_lit(g, g->path, strlen(g->path));
+    const char *name = strstr(g->path, "app/views/"); /* the template as the app names it */
+    if (!name) name = g->path;
+    out_str_lit(g, name, strlen(name));
     out(g, ", $rb.tplLine($e)); }");
     if (html) out(g, " finally { __c.o = __saved; }");
     scope_pop(g);

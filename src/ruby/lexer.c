@@ -69,6 +69,7 @@ int qr__ruby_lex_init(qr_ruby_lexer *lx, const char *src, size_t len)
     lx->src = src;
     lx->len = (uint32_t)len;
     lx->state = QR_LEX_BEG;
+    if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) lx->pos = 3; /* a UTF-8 byte order mark */
     uint32_t n = 1;
     for (uint32_t i = 0; i < lx->len; i++)
         if (src[i] == '\n') n++;
@@ -369,8 +370,8 @@ static void lex_ident(qr_ruby_lexer *lx, qr_ruby_tok *t, int prev_state)
     if (!is_const && (at(lx, i) == '?' || at(lx, i) == '!') && (at(lx, i + 1) != '=' || at(lx, i + 2) == '='))
         i++;
     uint32_t n = i - lx->pos;
-    /* label `name:` (not `name::`) */
-    if (at(lx, i) == ':' && at(lx, i + 1) != ':' && prev_state != QR_LEX_DOT) {
+    /* label `name:` (not `name::`; not `a ? b: c`) */
+    if (at(lx, i) == ':' && at(lx, i + 1) != ':' && prev_state != QR_LEX_DOT && !lx->after_qmark) {
         t->type = QR_T_LABEL;
         t->end = i;
         lx->pos = i + 1;
@@ -418,6 +419,8 @@ static void lex_ident(qr_ruby_lexer *lx, qr_ruby_tok *t, int prev_state)
 void qr__ruby_lex_next(qr_ruby_lexer *lx, qr_ruby_tok *t)
 {
     memset(t, 0, sizeof *t);
+    int after_qmark = lx->after_qmark;
+    lx->after_qmark = 0;
     int space = lx->pos == 0 || (lx->pos <= lx->len && line_start(lx, lx->pos));
     int prev = lx->state;
     uint32_t nlpos = 0;
@@ -449,7 +452,9 @@ void qr__ruby_lex_next(qr_ruby_lexer *lx, qr_ruby_tok *t)
     }
     if (is_ident_start(c)) {
         if (prev == QR_LEX_CLASS) prev = QR_LEX_BEG;
+        lx->after_qmark = after_qmark;
         lex_ident(lx, t, prev);
+        lx->after_qmark = 0;
         return;
     }
     if (is_digit(c)) { lex_number(lx, t); return; }
@@ -548,6 +553,7 @@ void qr__ruby_lex_next(qr_ruby_lexer *lx, qr_ruby_tok *t)
                 lx->pos = i; t->type = QR_T_CHAR; t->end = i; lx->state = QR_LEX_END; return;
             }
         }
+        lx->after_qmark = 1;
         OP(1, QR_T_QMARK);
     case '=':
         if (c1 == '=' && c2 == '=') OP(3, QR_T_EQQ);
@@ -806,6 +812,7 @@ int qr__ruby_lex_word(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out)
             lx->pos += 2;
             continue;
         }
+        if (st->interp && c == '#' && at(lx, lx->pos + 1) == '{') return -2;
         qr_buf_append(out, &c, 1);
         lx->pos++;
     }

@@ -79,6 +79,7 @@ typedef struct {
     uint32_t len, pos;
     int state;
     uint32_t heredoc_resume;   /* after this line's newline, continue here (0: none) */
+    int after_qmark;           /* the previous token was the ternary `?` (no label can follow) */
     uint32_t *lines;           /* offsets of line starts (malloc'ed) */
     uint32_t nlines;
     int (*is_local)(void *ctx, const char *name, size_t n);
@@ -97,7 +98,7 @@ void qr__ruby_lex_next(qr_ruby_lexer *lx, qr_ruby_tok *t);
  * -1 when the literal is unterminated (lx->pos is left at the end). */
 int qr__ruby_lex_string(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out);
 /* Reads one word of a %w / %i literal into out. Returns 1 for a word, 0 at the closing
- * delimiter (consumed), -1 when unterminated. */
+ * delimiter (consumed), -1 when unterminated, -2 at a `#{` in %W / %I (not supported). */
 int qr__ruby_lex_word(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out);
 /* 1-based line and column of byte offset pos. */
 void qr__ruby_lex_pos(const qr_ruby_lexer *lx, uint32_t pos, uint32_t *line, uint32_t *col);

@@ -20,7 +20,10 @@
 typedef struct {
     const char *name;
     uint32_t len;
+    int32_t next;             /* the previous local in the same hash bucket, or -1 */
 } local_t;
+
+#define LOCAL_BUCKETS 1024
 
 typedef struct {
     qr_ruby_lexer lx;
@@ -33,8 +36,11 @@ typedef struct {
     int depth;
     int no_do;                /* > 0: a `do` here belongs to an outer command call or loop */
     int in_interp;            /* > 0: parsing the code of a #{ } */
-    local_t *locals;
+    const char *mis_what;     /* the first `end` indented unlike its opener: what it closed, */
+    uint32_t mis_end, mis_open; /* where it is, and where its opener is */
+    local_t *locals;          /* every visible local, innermost scope last */
     uint32_t nlocals, locals_cap;
+    int32_t buckets[LOCAL_BUCKETS]; /* newest local per name hash, or -1 */
     uint32_t *scopes;         /* start index in locals of each scope; bit 31: hard scope */
     uint32_t nscopes, scopes_cap;
     qr_buf_t **bufs;          /* string buffers in use (freed here if an error unwinds them) */
@@ -119,6 +125,13 @@ static void unexpected(P *p, const char *expected, const char *hint)
 
 /* ---- locals ---- */
 
+static uint32_t name_hash(const char *name, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)name[i]) * 16777619u;
+    return h % LOCAL_BUCKETS;
+}
+
 static int is_local(void *ctx, const char *name, size_t n)
 {
     P *p = ctx;
@@ -126,7 +139,7 @@ static int is_local(void *ctx, const char *name, size_t n)
     for (uint32_t s = p->nscopes; s-- > 0;) {
         if (p->scopes[s] & HARD) { stop = p->scopes[s] & ~HARD; break; }
     }
-    for (uint32_t i = p->nlocals; i-- > stop;)
+    for (int32_t i = p->buckets[name_hash(name, n)]; i >= (int32_t)stop; i = p->locals[i].next)
         if (p->locals[i].len == n && memcmp(p->locals[i].name, name, n) == 0) return 1;
     return 0;
 }
@@ -138,8 +151,11 @@ static void declare(P *p, const char *name, size_t n)
         p->locals_cap = p->locals_cap ? p->locals_cap * 2 : 64;
         p->locals = qr_xrealloc(p->locals, p->locals_cap * sizeof *p->locals);
     }
+    uint32_t h = name_hash(name, n);
     p->locals[p->nlocals].name = name;
     p->locals[p->nlocals].len = (uint32_t)n;
+    p->locals[p->nlocals].next = p->buckets[h];
+    p->buckets[h] = (int32_t)p->nlocals;
     p->nlocals++;
 }
 
@@ -154,7 +170,11 @@ static void push_scope(P *p, int hard)
 
 static void pop_scope(P *p)
 {
-    p->nlocals = p->scopes[--p->nscopes] & ~HARD;
+    uint32_t keep = p->scopes[--p->nscopes] & ~HARD;
+    while (p->nlocals > keep) {
+        local_t *l = &p->locals[--p->nlocals];
+        p->buckets[name_hash(l->name, l->len)] = l->next; /* the newest of its bucket */
+    }
 }
 
 /* ---- tokens ---- */
@@ -226,15 +246,45 @@ static void enter(P *p)
                 "nesting too deep (more than %d levels)", MAX_DEPTH);
 }
 
+/* Column of the first non-blank byte of the line holding pos (1-based). */
+static uint32_t indent_of(P *p, uint32_t pos)
+{
+    uint32_t line, col;
+    qr__ruby_lex_pos(&p->lx, pos, &line, &col);
+    uint32_t i = p->lx.lines[line - 1], n = 1;
+    while (i < p->lx.len && (p->lx.src[i] == ' ' || p->lx.src[i] == '\t')) i++, n++;
+    return n;
+}
+
 static void expect_end(P *p, const char *what, uint32_t opened_at)
 {
-    if (p->tok.type == QR_T_END) { advance(p); return; }
     uint32_t line, col;
+    if (p->tok.type == QR_T_END) {
+        /* An `end` alone on its line but not indented like the line it closes is the usual
+         * sign of a missing `end` above it: remember the first one for the error, if any. */
+        uint32_t ecol;
+        qr__ruby_lex_pos(&p->lx, p->tok.start, &line, &ecol);
+        if (!p->mis_what && ecol == indent_of(p, p->tok.start) && ecol != indent_of(p, opened_at)) {
+            p->mis_what = what;
+            p->mis_end = p->tok.start;
+            p->mis_open = opened_at;
+        }
+        advance(p);
+        return;
+    }
     qr__ruby_lex_pos(&p->lx, opened_at, &line, &col);
     char msg[128];
     snprintf(msg, sizeof msg, "`end` (to close the `%s` at line %u)", what, line);
-    char hint[160];
-    snprintf(hint, sizeof hint, "every `%s` needs a matching `end`", what);
+    char hint[200];
+    if (p->mis_what) {
+        uint32_t el, ol;
+        qr__ruby_lex_pos(&p->lx, p->mis_end, &el, &col);
+        qr__ruby_lex_pos(&p->lx, p->mis_open, &ol, &col);
+        snprintf(hint, sizeof hint, "the `end` at line %u closes the `%s` at line %u but is not indented like it: "
+                 "is that `%s`'s own `end` missing?", el, p->mis_what, ol, p->mis_what);
+    } else {
+        snprintf(hint, sizeof hint, "every `%s` needs a matching `end`", what);
+    }
     unexpected(p, msg, hint);
 }
 
@@ -711,14 +761,8 @@ static qr_ruby_node *unary(P *p, int cmd)
         qr__ruby_lex_pos(&p->lx, pos, &n->line, &n->col);
         return n;
     }
-    case QR_T_SPLAT: case QR_T_STAR:
-        n = node(p, QR_RUBY_SPLAT);
-        advance(p);
-        n->a = arg(p, PREC_RANGE, 0);
-        finish(p, n);
-        return n;
-    case QR_T_DSPLAT: case QR_T_POW:
-        n = node(p, QR_RUBY_DSPLAT);
+    case QR_T_SPLAT: case QR_T_STAR: case QR_T_DSPLAT: case QR_T_POW:
+        n = node(p, t == QR_T_SPLAT || t == QR_T_STAR ? QR_RUBY_SPLAT : QR_RUBY_DSPLAT);
         advance(p);
         n->a = arg(p, PREC_RANGE, 0);
         finish(p, n);
@@ -817,6 +861,62 @@ static qr_ruby_node *arg(P *p, int min, int cmd)
 /* Arguments of a call up to closer (RPAREN / RBRACK), or without parentheses when closer is
  * QR_T_EOF (then they end at the first token that is not `,`). Trailing `key: v` / `k => v`
  * pairs collect into one HASH argument; `&blk` must come last. */
+/* The value of `key:` at the current token: an expression, or nothing (`f(x:)`, `{ x: }`):
+ * then the value is the local or method named like the key. */
+static qr_ruby_node *label_value(P *p, qr_ruby_node *key, qr_ruby_toktype closer, int stop_at_nl)
+{
+    if (p->tok.type == QR_T_COMMA || p->tok.type == closer || (stop_at_nl && p->tok.type == QR_T_NL)) {
+        int local = is_local(p, key->str, key->len);
+        qr_ruby_node *v = qr__ruby_node(p->ast, local ? QR_RUBY_LVAR : QR_RUBY_CALL, key->line, key->col);
+        v->str = key->str;
+        v->len = key->len;
+        if (!local) v->flags = QR_RUBY_F_VCALL;
+        return v;
+    }
+    return arg(p, 0, 0);
+}
+
+/* One hash entry at the current token: `key: v`, `"key": v`, `k => v` (a PAIR) or `**h` (a
+ * DSPLAT). With positional set (call arguments), a value not followed by `=>` / `:` is
+ * returned as it is: the caller's positional argument. nl: newlines may separate the parts. */
+static qr_ruby_node *hash_entry(P *p, qr_ruby_toktype closer, int nl, int positional)
+{
+    if (p->tok.type == QR_T_DSPLAT || p->tok.type == QR_T_POW) return unary(p, 0);
+    qr_ruby_node *pair = node(p, QR_RUBY_PAIR);
+    if (p->tok.type == QR_T_LABEL) {
+        uint32_t n;
+        const char *s = tok_text(p, &n);
+        qr_ruby_node *key = node(p, QR_RUBY_SYM);
+        set_str(p, key, s, n);
+        advance(p);
+        if (nl) skip_nl(p);
+        pair->flags = QR_RUBY_F_LABEL;
+        pair->a = key;
+        pair->b = label_value(p, key, closer, !nl);
+        finish(p, pair);
+        return pair;
+    }
+    qr_ruby_node *k = arg(p, 0, positional);
+    if (nl) skip_nl(p);
+    int label = p->tok.type == QR_T_COLON && !p->tok.space_before && (k->kind == QR_RUBY_STR || k->kind == QR_RUBY_DSTR);
+    if (!label && p->tok.type != QR_T_ASSOC) {
+        if (positional) return k;
+        unexpected(p, "`=>` or `key:` in the hash", "write `{ key: value }` or `{ \"key\" => value }`");
+    }
+    if (label) { /* "key": value */
+        k->kind = k->kind == QR_RUBY_STR ? QR_RUBY_SYM : QR_RUBY_DSYM;
+        pair->flags = QR_RUBY_F_LABEL;
+    }
+    advance(p);
+    skip_nl(p);
+    pair->line = k->line;
+    pair->col = k->col;
+    pair->a = k;
+    pair->b = arg(p, 0, 0);
+    finish(p, pair);
+    return pair;
+}
+
 static void call_args(P *p, qr_ruby_node *call, qr_ruby_toktype closer)
 {
     int parens = closer != QR_T_EOF;
@@ -827,83 +927,23 @@ static void call_args(P *p, qr_ruby_node *call, qr_ruby_toktype closer)
     for (;;) {
         if (parens) skip_nl(p);
         if (parens && p->tok.type == closer) break;
-        qr_ruby_node *a = NULL, *key = NULL;
-        if (p->tok.type == QR_T_LABEL) {
-            key = node(p, QR_RUBY_SYM);
-            uint32_t n;
-            const char *s = tok_text(p, &n);
-            set_str(p, key, s, n);
-            advance(p);
+        if (p->tok.type == QR_T_BLOCKAMP || p->tok.type == QR_T_AMPER) {
+            push(p, call, unary(p, 0));
             if (parens) skip_nl(p);
-            qr_ruby_node *pair = qr__ruby_node(p->ast, QR_RUBY_PAIR, key->line, key->col);
-            pair->flags = QR_RUBY_F_LABEL;
-            pair->a = key;
-            if (p->tok.type == QR_T_COMMA || p->tok.type == closer || (!parens && p->tok.type == QR_T_NL)) {
-                /* `f(x:)` shorthand: the value is the local or method `x` */
-                qr_ruby_node *v = qr__ruby_node(p->ast, is_local(p, s, n) ? QR_RUBY_LVAR : QR_RUBY_CALL, key->line, key->col);
-                v->str = key->str;
-                v->len = key->len;
-                if (v->kind == QR_RUBY_CALL) v->flags = QR_RUBY_F_VCALL;
-                pair->b = v;
-            } else {
-                pair->b = arg(p, 0, 0);
-            }
-            finish(p, pair);
+            break;
+        }
+        qr_ruby_node *e = hash_entry(p, closer, parens, 1);
+        if (e->kind == QR_RUBY_PAIR || e->kind == QR_RUBY_DSPLAT) {
             if (!hash) {
-                hash = qr__ruby_node(p->ast, QR_RUBY_HASH, key->line, key->col);
+                hash = qr__ruby_node(p->ast, QR_RUBY_HASH, e->line, e->col);
                 push(p, call, hash);
             }
-            push(p, hash, pair);
-        } else if (p->tok.type == QR_T_DSPLAT || p->tok.type == QR_T_POW) {
-            a = unary(p, 0);
-            if (!hash) {
-                hash = qr__ruby_node(p->ast, QR_RUBY_HASH, a->line, a->col);
-                push(p, call, hash);
-            }
-            push(p, hash, a);
+            push(p, hash, e);
         } else {
-            if (p->tok.type == QR_T_BLOCKAMP || p->tok.type == QR_T_AMPER) {
-                a = unary(p, 0);
-                push(p, call, a);
-                if (parens) skip_nl(p);
-                break;
-            }
-            a = arg(p, 0, 1);
-            if (parens) skip_nl(p);
-            if (p->tok.type == QR_T_ASSOC) {
-                advance(p);
-                skip_nl(p);
-                qr_ruby_node *pair = qr__ruby_node(p->ast, QR_RUBY_PAIR, a->line, a->col);
-                pair->a = a;
-                pair->b = arg(p, 0, 0);
-                finish(p, pair);
-                if (!hash) {
-                    hash = qr__ruby_node(p->ast, QR_RUBY_HASH, a->line, a->col);
-                    push(p, call, hash);
-                }
-                push(p, hash, pair);
-            } else if (p->tok.type == QR_T_COLON && !p->tok.space_before &&
-                       (a->kind == QR_RUBY_STR || a->kind == QR_RUBY_DSTR)) {
-                /* "key": value */
-                advance(p);
-                skip_nl(p);
-                qr_ruby_node *pair = qr__ruby_node(p->ast, QR_RUBY_PAIR, a->line, a->col);
-                pair->flags = QR_RUBY_F_LABEL;
-                a->kind = a->kind == QR_RUBY_STR ? QR_RUBY_SYM : QR_RUBY_DSYM;
-                pair->a = a;
-                pair->b = arg(p, 0, 0);
-                finish(p, pair);
-                if (!hash) {
-                    hash = qr__ruby_node(p->ast, QR_RUBY_HASH, a->line, a->col);
-                    push(p, call, hash);
-                }
-                push(p, hash, pair);
-            } else {
-                if (hash && a->kind != QR_RUBY_BLOCK_PASS)
-                    fail_at(p, p->prev_end, "put positional arguments before the `key: value` ones",
-                            "a positional argument after keyword arguments");
-                push(p, call, a);
-            }
+            if (hash)
+                fail_at(p, p->prev_end, "put positional arguments before the `key: value` ones",
+                        "a positional argument after keyword arguments");
+            push(p, call, e);
         }
         if (parens) skip_nl(p);
         if (p->tok.type != QR_T_COMMA) break;
@@ -1118,6 +1158,21 @@ static qr_ruby_node *params(P *p, qr_ruby_toktype closer, int block_params)
     return args;
 }
 
+/* The body of a block or lambda after its `{` / `do` (and parameters), through its `}` / `end`. */
+static qr_ruby_node *block_body(P *p, int brace, uint32_t opened, const char *closer)
+{
+    qr_ruby_node *body;
+    if (brace) {
+        body = stmts(p);
+        if (p->tok.type != QR_T_RBRACE) unexpected(p, closer, NULL);
+        advance(p);
+    } else {
+        body = bodystmt(p, opened);
+        expect_end(p, "do", opened);
+    }
+    return body;
+}
+
 /* A block { |x| ... } or do |x| ... end attached to call (which may be a lambda node). */
 static qr_ruby_node *block(P *p, qr_ruby_node *call)
 {
@@ -1139,14 +1194,7 @@ static qr_ruby_node *block(P *p, qr_ruby_node *call)
         b->a = node(p, QR_RUBY_ARGS);
         advance(p);
     }
-    if (brace) {
-        b->b = stmts(p);
-        if (p->tok.type != QR_T_RBRACE) unexpected(p, "`}` closing the block", NULL);
-        advance(p);
-    } else {
-        b->b = bodystmt(p, opened);
-        expect_end(p, "do", opened);
-    }
+    b->b = block_body(p, brace, opened, "`}` closing the block");
     p->no_do = saved_no_do;
     pop_scope(p);
     finish(p, b);
@@ -1172,19 +1220,12 @@ static qr_ruby_node *lambda(P *p)
     uint32_t opened = p->tok.start;
     int saved_no_do = p->no_do;
     p->no_do = 0;
-    if (p->tok.type == QR_T_LBRACE) {
-        l->flags = QR_RUBY_F_BRACE;
-        advance(p);
-        l->b = stmts(p);
-        if (p->tok.type != QR_T_RBRACE) unexpected(p, "`}` closing the lambda", NULL);
-        advance(p);
-    } else if (p->tok.type == QR_T_DO) {
-        advance(p);
-        l->b = bodystmt(p, opened);
-        expect_end(p, "do", opened);
-    } else {
+    if (p->tok.type != QR_T_LBRACE && p->tok.type != QR_T_DO)
         unexpected(p, "`{` or `do` (the lambda's body)", "write `->(x) { ... }`");
-    }
+    int brace = p->tok.type == QR_T_LBRACE;
+    if (brace) l->flags = QR_RUBY_F_BRACE;
+    advance(p);
+    l->b = block_body(p, brace, opened, "`}` closing the lambda");
     p->no_do = saved_no_do;
     pop_scope(p);
     finish(p, l);
@@ -1584,6 +1625,10 @@ static qr_ruby_node *parse_words(P *p)
             p->lx.pos++;
         uint32_t pos = p->lx.pos;
         int r = qr__ruby_lex_word(&p->lx, &st, &b);
+        if (r == -2) {
+            qr_buf_free(&b);
+            fail_at(p, p->lx.pos, "write an array instead: [\"a\", \"#{x}\"]", "interpolation in %%W[] / %%I[] is not supported");
+        }
         if (r < 0) { qr_buf_free(&b); fail_at(p, p->tok.start, "close the list with its delimiter", "unterminated word list"); }
         if (r == 0) break;
         qr_ruby_node *w = node_at(p, st.kind == QR_STR_SYMBOLS ? QR_RUBY_SYM : QR_RUBY_STR, pos);
@@ -1634,46 +1679,7 @@ static qr_ruby_node *parse_hash(P *p)
     p->no_do = 0;
     skip_nl(p);
     while (p->tok.type != QR_T_RBRACE) {
-        if (p->tok.type == QR_T_DSPLAT || p->tok.type == QR_T_POW) {
-            push(p, h, unary(p, 0));
-        } else {
-            qr_ruby_node *pair = node(p, QR_RUBY_PAIR);
-            if (p->tok.type == QR_T_LABEL) {
-                uint32_t n;
-                const char *s = tok_text(p, &n);
-                qr_ruby_node *k = node(p, QR_RUBY_SYM);
-                set_str(p, k, s, n);
-                pair->a = k;
-                pair->flags = QR_RUBY_F_LABEL;
-                advance(p);
-                skip_nl(p);
-                if (p->tok.type == QR_T_COMMA || p->tok.type == QR_T_RBRACE) {
-                    qr_ruby_node *v = qr__ruby_node(p->ast, is_local(p, s, n) ? QR_RUBY_LVAR : QR_RUBY_CALL, k->line, k->col);
-                    v->str = k->str;
-                    v->len = k->len;
-                    if (v->kind == QR_RUBY_CALL) v->flags = QR_RUBY_F_VCALL;
-                    pair->b = v;
-                } else {
-                    pair->b = arg(p, 0, 0);
-                }
-            } else {
-                qr_ruby_node *k = arg(p, 0, 0);
-                skip_nl(p);
-                if (p->tok.type == QR_T_COLON && !p->tok.space_before &&
-                    (k->kind == QR_RUBY_STR || k->kind == QR_RUBY_DSTR)) {
-                    k->kind = k->kind == QR_RUBY_STR ? QR_RUBY_SYM : QR_RUBY_DSYM;
-                    pair->flags = QR_RUBY_F_LABEL;
-                } else if (p->tok.type != QR_T_ASSOC) {
-                    unexpected(p, "`=>` or `key:` in the hash", "write `{ key: value }` or `{ \"key\" => value }`");
-                }
-                advance(p);
-                skip_nl(p);
-                pair->a = k;
-                pair->b = arg(p, 0, 0);
-            }
-            finish(p, pair);
-            push(p, h, pair);
-        }
+        push(p, h, hash_entry(p, QR_T_RBRACE, 1, 0));
         skip_nl(p);
         if (!accept(p, QR_T_COMMA)) break;
         skip_nl(p);
@@ -1943,6 +1949,7 @@ qr_ruby_ast *qr_ruby_parse(const char *src, size_t len, const char *path, qr_rub
         free(p);
         return NULL;
     }
+    for (int i = 0; i < LOCAL_BUCKETS; i++) p->buckets[i] = -1;
     p->lx.is_local = is_local;
     p->lx.ctx = p;
     p->ast = qr__ruby_ast_new(path);

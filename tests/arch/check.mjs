@@ -20,8 +20,9 @@ export const C_LAYERS = [
   { layer: 1, group: 'codec', units: ['frame', 'static', 'signed_stream', 'websocket'] },
   { layer: 1, group: 'ruby', units: ['ruby/'] }, // the Ruby compiler: a leaf over base only
   { layer: 2, group: 'transport', units: ['http', 'bridge', 'bridge_pg', 'bridge_redis', 'hub'] },
+  { layer: 2, group: 'watch', units: ['watch'] }, // development: file events on the app's code
   { layer: 2, group: 'engine', units: ['js_host', 'js_priv', 'js_loader', 'js_loop', 'js_quickrail', 'js_sqlite', 'js_web', 'db_pg'] },
-  { layer: 3, group: 'service', units: ['pool', 'cable'] },
+  { layer: 3, group: 'service', units: ['pool', 'cable', 'ops'] },
   { layer: 4, group: 'route', units: ['serve'] },
   { layer: 5, group: 'process', units: ['supervisor', 'worker', 'zygote'] },
   { layer: 6, group: 'entry', units: ['cli', 'main'] },

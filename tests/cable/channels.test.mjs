@@ -1,4 +1,4 @@
-// App-defined channels through the worker (globalThis.__quickrailCable in the fixture app):
+// App-defined channels through the worker (the cable entry of the fixture app):
 // the real consumer performs on a chat channel and gets the answer and the room broadcast; a
 // connection the app's connect hook refuses gets disconnect unauthorized (reconnect false);
 // rejected and unknown channels behave as in Rails.

@@ -15,12 +15,11 @@ before(async () => {
     Note[k](function () { calls.push(k); });
   }
   Note.beforeSave(function () { if (this.title === "halt") q.abort(); });
-  Note.register();
-  // broadcasts need a renderer: a tiny Views registry with the partial
+  // broadcasts render through the application the model is registered with: here a stand-in
+  // with a tiny Views registry holding the partial
   const views = new q.Views();
   views.add("notes/_note", '<div id="<%= domId(note) %>"><%= note.title %></div>');
-  const { hooks } = await import("../../lib/quickrail/support/hooks.js");
-  hooks.renderPartial = (partial, locals) => views.renderPartialStandalone(partial, locals, null);
+  Note.register({ appName: "Quickrail", models: { Note }, renderPartial: (partial, locals) => views.renderPartialStandalone(partial, locals, null) });
 });
 
 describe("callbacks", () => {

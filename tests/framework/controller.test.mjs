@@ -1,7 +1,7 @@
 // Controllers and the application without a socket (app.request, as Hono's tests do):
 // beforeAction, strong params, render with status, redirect + flash through the signed session
 // cookie, CSRF, respondTo by extension/Accept, error pages (development and production), and
-// app-defined Action Cable channels through globalThis.__quickrailCable.
+// app-defined Action Cable channels through the application's cable entry (app.cable).
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { boot, tmpDir } from "./support.mjs";
@@ -163,8 +163,8 @@ describe("controllers through app.request", () => {
   });
 });
 
-describe("app-defined Action Cable channels (__quickrailCable)", () => {
-  const op = (o) => JSON.parse(globalThis.__quickrailCable(JSON.stringify(o)));
+describe("app-defined Action Cable channels (the app's cable entry)", () => {
+  const op = (o) => JSON.parse(app.cable.handle(JSON.stringify(o)));
   const id = (room) => JSON.stringify({ channel: "ChatChannel", room });
   it("connect sets identifiers or rejects as unauthorized", () => {
     assert.deepEqual(op({ op: "connect", url: "/cable?user=ann", headers: {} }), { ok: true, identifiers: { user: "ann" } });

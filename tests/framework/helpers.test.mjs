@@ -13,10 +13,10 @@ before(async () => {
   Article.register();
   h = q.helpers;
   const router = q.drawRoutes((m) => { m.resources("articles"); m.root("articles#index"); });
-  h.setRouteHelpers(router.helpers(() => "http://x.test"));
   const ctx = await import("../../lib/quickrail/view/context.js");
   withContext = ctx.withContext;
-  vc = new ctx.ViewContext({});
+  // url helpers use the route helpers of the rendering view context's application
+  vc = new ctx.ViewContext({ app: { routeHelpers: router.helpers(() => "http://x.test") } });
   vc.csrfToken = () => "TOKEN";
 });
 const inView = (fn) => String(withContext(vc, fn));

@@ -139,3 +139,83 @@ test("shutdown does not wait forever for a stuck request", async (t) => {
   assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
   assert.ok([500, "error"].includes(await stuck));
 });
+
+test("Rails' command names: server and s serve like up; a mistyped command names the closest one", async () => {
+  for (const alias of ["server", "s"]) {
+    const r = await runCli([alias, "--help"]);
+    assert.equal(r.code, 0, alias);
+    assert.match(r.stdout, /quickrail server/);
+  }
+  const cases = [
+    [["upp"], /unknown command 'upp'; did you mean `up`\?/],
+    [["rotes"], /did you mean `routes`\?/],
+    [["db:migrat"], /unknown database task 'db:migrat'; did you mean `db:migrate`\?/],
+    [["db:rollback", "STEP=x"], /invalid STEP=x: STEP must be a whole number/],
+    [["db:migrate:redo", "STEP=0"], /invalid STEP=0/],
+    [["db:migrate", "VERSION=abc"], /invalid VERSION=abc/],
+    [["db:migrate", "-e"], /option '-e' needs a value/],
+    [["xyzzyq"], /unknown command 'xyzzyq'\n/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await runCli(args, { cwd: os.tmpdir() });
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}`);
+    assert.match(r.stderr, re, args.join(" "));
+  }
+});
+
+test("production refuses to start without SECRET_KEY_BASE and says how to set it", async () => {
+  const env = { SECRET_KEY_BASE: "", QUICKRAIL_ENV: "" };
+  for (const args of [["serve", HELLO, "-e", "production"], ["serve", HELLO]]) {
+    const r = await runCli([...args, "-p", "0", "-b", "127.0.0.1"],
+      { env: args.length === 2 ? { ...env, RAILS_ENV: "production" } : env });
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, /refusing to start in production without SECRET_KEY_BASE/);
+    assert.match(r.stderr, /export SECRET_KEY_BASE=\$\(openssl rand -hex 64\)/);
+  }
+});
+
+test("-e production is the environment everywhere: the app's workers and the db tasks", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-env-"));
+  fs.writeFileSync(path.join(dir, "app.js"),
+    "export default { fetch() { const e = Quickrail.env; return new Response(`${e.QUICKRAIL_ENV} ${e.RAILS_ENV}`); } };\n");
+  const srv = await startServer({ app: dir, workers: 1, args: ["-e", "production"],
+    env: { QUICKRAIL_ENV: "development", RAILS_ENV: "development", SECRET_KEY_BASE: "s".repeat(64) } });
+  try {
+    assert.match(srv.logs(), /starting in production/);
+    assert.equal(await (await fetch(srv.url + "/")).text(), "production production");
+  } finally {
+    await srv.stop();
+  }
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), "qr-envdb-"));
+  const made = await runCli(["new", "blog", "--demo", "blog"], { cwd: app, timeoutMs: 30000 });
+  assert.equal(made.code, 0, made.stderr);
+  const blog = path.join(app, "blog");
+  const st = await runCli(["db:migrate:status", "-e", "production"], { cwd: blog, env: { QUICKRAIL_ENV: "", RAILS_ENV: "" } });
+  assert.equal(st.code, 0, st.stderr);
+  assert.match(st.stdout, /db\/production\.sqlite3/);
+  assert.doesNotMatch(st.stdout, /development/);
+});
+
+test("db:drop, db:reset, db:migrate:redo and db:version, as in Rails", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "qr-dbtasks-"));
+  assert.equal((await runCli(["new", "blog", "--demo", "blog"], { cwd: root, timeoutMs: 30000 })).code, 0);
+  const cwd = path.join(root, "blog");
+  const env = { QUICKRAIL_ENV: "development", RAILS_ENV: "" };
+  const run = (...args) => runCli(args, { cwd, env, timeoutMs: 30000 });
+  assert.equal((await run("db:prepare")).code, 0);
+  let r = await run("db:version");
+  assert.match(r.stdout, /^Current version: 20250101000002$/m);
+  r = await run("db:migrate:redo");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /20250101000002 create_comments: reverted[\s\S]*20250101000002 create_comments: migrated/);
+  r = await run("db:drop");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match((await run("db:migrate:status")).stdout, /down\s+20250101000001/);
+  r = await run("db:reset");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Seeded the database[\s\S]*was reset/);
+  assert.match((await run("db:migrate:status")).stdout, /up\s+20250101000002/);
+  r = await run("db:drop", "-e", "production");
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /refusing to drop the production database .*DISABLE_DATABASE_ENVIRONMENT_CHECK=1/);
+});

@@ -238,7 +238,7 @@ test("SQLite: a runaway query is interrupted by the deadline", async () => {
 });
 
 test("production error pages show no details but the log has message and stack", async () => {
-  const prod = await startServer(APP, { args: ["-w", "1"], env: { QUICKRAIL_ENV: "production" } });
+  const prod = await startServer(APP, { args: ["-w", "1"], env: { QUICKRAIL_ENV: "production", SECRET_KEY_BASE: "b".repeat(64) } });
   try {
     const r = await prod.get("/throw");
     assert.equal(r.status, 500);

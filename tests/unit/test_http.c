@@ -323,7 +323,7 @@ static int setup(void **state)
     uv_async_init(g_loop, &g_wake, on_wake);
     uv_timer_init(g_loop, &g_defer_timer);
     uv_timer_init(g_loop, &g_guard);
-    qr_http_handler_t h = {on_request, on_abort, NULL};
+    qr_http_handler_t h = {.on_request = on_request, .on_abort = on_abort};
     if (qr_http_start(g_loop, &g_cfg, &h) != 0) return -1;
     g_port = qr_http_bound_port();
     return g_port > 0 ? 0 : -1;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include "buf.h"
 #include "ruby/ruby.h"
+#include "ruby_test.h"
 
 typedef struct {
     char **paths;
@@ -25,12 +26,6 @@ typedef struct {
 } files_t;
 
 static files_t corpus;
-
-static int ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcmp(s + a - b, suf) == 0;
-}
 
 /* The Ruby apps whose files quickrail compiles (a folder with config/routes.rb and app/). */
 static void walk(const char *dir, files_t *f)
@@ -72,19 +67,6 @@ static void load_corpus(void)
     }
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    qr_buf_t b = QR_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) qr_buf_append(&b, chunk, n);
-    fclose(fp);
-    *len = b.len;
-    return b.data ? qr_buf_steal(&b) : strdup("");
-}
-
 static double now_ms(void)
 {
     struct timespec ts;
@@ -124,15 +106,6 @@ static void test_every_app_file_compiles(void **state)
     assert_int_equal(failed, 0);
 }
 
-static uint64_t rng = 0x2545F4914F6CDD1Dull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return n ? (uint32_t)(rng % n) : 0;
-}
-
 /* "app/models/x.rb:12:3: ..." */
 static int has_position(const char *err)
 {
@@ -149,35 +122,20 @@ static void test_mutants_compile_or_fail_cleanly(void **state)
 {
     (void)state;
     load_corpus();
-    static const char pieces[][8] = {"{", "}", "(", ")", "[", "]", "|x|", "\"", "#{", "do", "end", "\n",
-                                     "?", ":", "::", "&.", "->", "*", "&", "=", "||=", "if ", "<%", "%>",
-                                     "<%= ", "@", "self.", "super", "yield", "return", "x.", ".each"};
+    static const char *const pieces[] = {"{", "}", "(", ")", "[", "]", "|x|", "\"", "#{", "do", "end", "\n",
+                                         "?", ":", "::", "&.", "->", "*", "&", "=", "||=", "if ", "<%", "%>",
+                                         "<%= ", "@", "self.", "super", "yield", "return", "x.", ".each"};
+    uint64_t rng = 0x2545F4914F6CDD1Dull;
     int ok = 0, rejected = 0;
     const int N = 10000;
     for (int iter = 0; iter < N; iter++) {
-        const char *path = corpus.paths[rnd((uint32_t)corpus.n)];
+        const char *path = corpus.paths[rnd(&rng, (uint32_t)corpus.n)];
         size_t len;
         char *src = read_all(path, &len);
         qr_buf_t b = QR_BUF_INIT;
         qr_buf_append(&b, src, len);
-        int nmut = 1 + (int)rnd(3);
-        for (int m = 0; m < nmut; m++) {
-            uint32_t at = rnd((uint32_t)b.len + 1);
-            if (rnd(3) == 0) {
-                uint32_t n = rnd(12);
-                if (at + n > b.len) n = (uint32_t)b.len - at;
-                memmove(b.data + at, b.data + at + n, b.len - at - n);
-                b.len -= n;
-            } else {
-                const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
-                qr_buf_t t = QR_BUF_INIT;
-                qr_buf_append(&t, b.data, at);
-                qr_buf_append_str(&t, p);
-                qr_buf_append(&t, b.data + at, b.len - at);
-                qr_buf_free(&b);
-                b = t;
-            }
-        }
+        int nmut = 1 + (int)rnd(&rng, 3);
+        for (int m = 0; m < nmut; m++) mutate(&b, &rng, pieces, sizeof pieces / sizeof *pieces);
         size_t js_len;
         char *err = NULL;
         char *js = qr_ruby_compile(path, b.data ? b.data : "", b.len, &js_len, &err);

@@ -18,6 +18,7 @@
 #include "ruby/ast.h"
 #include "ruby/erb.h"
 #include "ruby/parser.h"
+#include "ruby_test.h"
 
 static const struct { const char *src, *sexp; } cases[] = {
     {"render :new, status: :unprocessable_entity",
@@ -272,6 +273,10 @@ static const struct { const char *src, *sexp; } cases[] = {
      "(seq (call f [parens] _ (hash (pair [label] (sym a) (int 1)) (pair [label] (sym b) (int 2)))) (call g [parens] _ (int 1)))"},
     {"\"#@a-#@@b-#$1-#{c} #x\"",
      "(seq (dstr (evstr (seq (ivar @a))) (str \"-\") (evstr (seq (cvar @@b))) (str \"-\") (evstr (seq (gvar $1))) (str \"-\") (evstr (seq (call c [vcall]))) (str \" #x\")))"},
+    {"\xEF\xBB\xBFputs 1", "(seq (call puts _ (int 1)))"},
+    {"x = a ? b: c", "(seq (lasgn x (if [ternary] (call a [vcall]) (call b [vcall]) (call c [vcall]))))"},
+    {"f(a ? 1: 2, k: 3)", "(seq (call f [parens] _ (if [ternary] (call a [vcall]) (int 1) (int 2)) (hash (pair [label] (sym k) (int 3)))))"},
+    {"%W[a b]", "(seq (array [words] (str \"a\") (str \"b\")))"},
     {"foo.map { |x| x }.select { |y| y }",
      "(seq (call select (call map (call foo [vcall]) (block [brace] (args (arg x)) (seq (lvar x)))) (block [brace] (args (arg y)) (seq (lvar y)))))"},
 };
@@ -370,6 +375,8 @@ static void test_positions(void **state)
 
 static const struct { const char *src; int line, col; const char *msg, *hint; } errors[] = {
     {"class Foo\n  def bar\n  end\n", 4, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)", "every `class` needs a matching `end`"},
+    {"class A\n  def show\n    if x\n      y\n  end\nend\n", 7, 1, "unexpected end of file; expected `end` (to close the `class` at line 1)",
+     "the `end` at line 5 closes the `if` at line 3 but is not indented like it: is that `if`'s own `end` missing?"},
     {"def x\n  foo(1, 2\nend\n", 3, 1, "unexpected `end`; expected `)` or `,`", ""},
     {"end\n", 1, 1, "unexpected `end`; expected end of file", "this `end` has nothing to close"},
     {"x = \"abc\n", 1, 5, "unterminated string", "close it"},
@@ -387,6 +394,7 @@ static const struct { const char *src; int line, col; const char *msg, *hint; } 
     {"@\n", 1, 1, "`@` must be followed by a name", ""},
     {"__FILE__\n", 1, 1, "`__FILE__` is not supported", "Rails.root"},
     {"%w[a b\n", 1, 1, "unterminated word list", "close the list"},
+    {"x = %W[a #{b}]\n", 1, 10, "interpolation in %W[] / %I[] is not supported", "write an array"},
     {"x = 1 2\n", 1, 7, "unexpected integer `2`; expected end of line", "one statement per line"},
     {"foo(1))\n", 1, 7, "unexpected `)`; expected end of file", "brackets"},
     {"validates :a, presence: true,\n", 2, 1, "unexpected end of file; expected an expression", ""},
@@ -463,12 +471,6 @@ typedef struct {
     size_t n, cap;
 } files_t;
 
-static int ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
 /* A template is Ruby ERB when its app folder is a Ruby app (has config/routes.rb). */
 static int ruby_app_file(const char *path)
 {
@@ -509,20 +511,6 @@ static void walk(const char *dir, files_t *f)
         f->paths[f->n++] = strdup(path);
     }
     closedir(d);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    qr_buf_t b = QR_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) qr_buf_append(&b, chunk, n);
-    fclose(fp);
-    *len = b.len;
-    if (!b.data) return strdup("");
-    return qr_buf_steal(&b);
 }
 
 /* Parses a .rb / .jbuilder file, or an .erb template through erb.c. Returns 0 or -1 (err set). */
@@ -588,69 +576,33 @@ static void test_repo_files_parse(void **state)
 
 /* ---- seeded mutation loop ---- */
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return n ? (uint32_t)(rng % n) : 0;
-}
-
 static void test_mutations_never_crash(void **state)
 {
     (void)state;
     load_corpus();
-    static const char pieces[][8] = {"{", "}", "(", ")", "[", "]", "|", "\"", "'", "#{", "/", "%w[", "<<~E",
-                                     "\nE\n", "do", "end", "?", ":", "::", "&.", "->", "*", "**", "&", "\n",
-                                     " ", "if ", "rescue", "=", "||=", "`", "\\", "<%", "%>", "\0", "\xff", ".."};
+    static const char *const pieces[] = {"{", "}", "(", ")", "[", "]", "|", "\"", "'", "#{", "/", "%w[", "<<~E",
+                                         "\nE\n", "do", "end", "?", ":", "::", "&.", "->", "*", "**", "&", "\n",
+                                         " ", "if ", "rescue", "=", "||=", "`", "\\", "<%", "%>", "", "\xff", ".."};
+    uint64_t rng = 0x9E3779B97F4A7C15ull;
     int parsed = 0, rejected = 0;
     const int N = 20000;
     for (int iter = 0; iter < N; iter++) {
         const char *path;
         char *src;
         size_t len;
-        if (corpus.n && rnd(4) != 0) {
-            path = corpus.paths[rnd((uint32_t)corpus.n)];
+        if (corpus.n && rnd(&rng, 4) != 0) {
+            path = corpus.paths[rnd(&rng, (uint32_t)corpus.n)];
             src = read_all(path, &len);
         } else {
-            size_t c = rnd(sizeof cases / sizeof *cases);
+            size_t c = rnd(&rng, sizeof cases / sizeof *cases);
             path = "case.rb";
             src = strdup(cases[c].src);
             len = strlen(src);
         }
         qr_buf_t b = QR_BUF_INIT;
         qr_buf_append(&b, src, len);
-        int nmut = 1 + (int)rnd(4);
-        for (int m = 0; m < nmut; m++) {
-            uint32_t at = rnd((uint32_t)b.len + 1);
-            switch (rnd(5)) {
-            case 0: { /* delete a range */
-                uint32_t n = rnd(16);
-                if (at + n > b.len) n = (uint32_t)b.len - at;
-                memmove(b.data + at, b.data + at + n, b.len - at - n);
-                b.len -= n;
-                break;
-            }
-            case 1: case 2: { /* insert a piece of syntax */
-                const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
-                size_t n = p[0] ? strlen(p) : 1;
-                qr_buf_t t = QR_BUF_INIT;
-                qr_buf_append(&t, b.data, at);
-                qr_buf_append(&t, p, n);
-                qr_buf_append(&t, b.data + at, b.len - at);
-                qr_buf_free(&b);
-                b = t;
-                break;
-            }
-            case 3: /* flip a byte */
-                if (b.len) b.data[rnd((uint32_t)b.len)] = (char)rnd(256);
-                break;
-            default: /* truncate */
-                b.len = at;
-                break;
-            }
-        }
+        int nmut = 1 + (int)rnd(&rng, 4);
+        for (int m = 0; m < nmut; m++) mutate(&b, &rng, pieces, sizeof pieces / sizeof *pieces);
         /* parse as Ruby, and as an ERB template */
         qr_ruby_error err;
         qr_ruby_ast *ast = qr_ruby_parse(b.data ? b.data : "", b.len, path, &err);

@@ -6,8 +6,9 @@
 // line table is the identity). Prints the count and the compile time; the first compile error
 // prints path:line:col, the source line, a caret and the hint, and exits 1.
 import { argv, appDir, exists, mkdirp, exit, fail } from "./common.js";
+import * as host from "../host.js";
 
-function isDir(p) { const s = Quickrail.stat(p); return !!(s && s.isDirectory); }
+function isDir(p) { const s = host.stat(p); return !!(s && s.isDirectory); }
 
 function usage(msg) {
   console.error("quickrail build: " + msg + "\nUsage: quickrail build [DIR] [--out OUT]   (compiles the app's Ruby to JavaScript under OUT, default DIR/tmp/quickrail-build)");
@@ -20,9 +21,9 @@ export function rubySources(root) {
   const walk = (rel, test) => {
     const full = root + "/" + rel;
     if (!isDir(full)) return;
-    for (const n of Quickrail.readDir(full).slice().sort()) {
+    for (const n of host.readDir(full).slice().sort()) {
       const p = rel + "/" + n;
-      const st = Quickrail.stat(root + "/" + p);
+      const st = host.stat(root + "/" + p);
       if (st && st.isDirectory) walk(p, test);
       else if (test(p)) out.push(p);
     }
@@ -53,11 +54,13 @@ function main() {
   if (!files.length) return usage(root + " has no Ruby sources (app/**/*.rb, config/routes.rb, db/migrate/*.rb)");
   const out = outDir ? (outDir.startsWith("/") ? outDir : appDir() + "/" + outDir) : root + "/tmp/quickrail-build";
   let lines = 0;
-  const sources = files.map((rel) => Quickrail.readFile(root + "/" + rel));
+  const compileRuby = host.rubyCompiler();
+  if (!compileRuby) { console.error("quickrail build: this runtime has no Ruby compiler (Quickrail.compileRuby)"); return exit(1); }
+  const sources = files.map((rel) => host.readFile(root + "/" + rel));
   const compiled = [];
   const t0 = Date.now();
   for (let i = 0; i < files.length; i++) {
-    try { compiled.push(Quickrail.compileRuby(root + "/" + files[i], sources[i])); } catch (e) {
+    try { compiled.push(compileRuby(root + "/" + files[i], sources[i])); } catch (e) {
       console.error(e.message);
       exit(1);
       return;
@@ -68,7 +71,7 @@ function main() {
     lines += sources[i].split("\n").length;
     const target = out + "/" + files[i] + ".js";
     mkdirp(target.slice(0, target.lastIndexOf("/")));
-    Quickrail.writeFile(target, compiled[i]);
+    host.writeFile(target, compiled[i]);
   }
   console.log("Compiled " + files.length + " Ruby files (" + lines + " lines) in " + ms + " ms into " + out);
 }

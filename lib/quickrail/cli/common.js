@@ -1,25 +1,26 @@
 // cli/common.js — shared pieces of the CLI tasks (run by `quickrail <task>` through
 // qr_js_host_run_script, or by lib/node-host/cli.js on Node): arguments, the app folder,
 // loading the app's models (what Rails' eager loading does for rake tasks).
+import * as host from "../host.js";
 import { loadModels as autoloadModels } from "quickrail";
 export function argv() {
-  const a = (globalThis.Quickrail && Quickrail.argv) || [];
+  const a = host.argv();
   return Array.from(a).map(String);
 }
-export function appDir() { return String((globalThis.Quickrail && Quickrail.appDir) || ".").replace(/\/+$/, ""); }
-export function exists(p) { return !!(Quickrail.stat && Quickrail.stat(p)); }
+export function appDir() { return String(host.appDir()).replace(/\/+$/, ""); }
+export function exists(p) { return !!host.stat(p); }
 // The app's models, found and registered by convention (autoload.js: .rb, else .js).
 export function loadModels() { return autoloadModels(appDir()); }
-// Sets the exit status: quickrail's Quickrail.exit() unwinds the runtime at once, so it is
+// Sets the exit status: quickrail's host exit() unwinds the runtime at once, so it is
 // called (from a timer, outside any promise chain) only for failures; success just ends.
 export function exit(code) {
   if (!code) return;
-  if (globalThis.Quickrail && typeof Quickrail.exit === "function") setTimeout(() => Quickrail.exit(code), 0);
+  if (host.canExit()) setTimeout(() => host.exit(code), 0);
   else if (typeof process !== "undefined") process.exitCode = code;
 }
 export function fail(e) {
   console.error("quickrail: " + (e && e.message ? e.message : e));
-  if (e && e.stack && /QUICKRAIL_TRACE/.test(JSON.stringify(Object.keys((globalThis.Quickrail && Quickrail.env) || {})))) console.error(e.stack);
+  if (e && e.stack && /QUICKRAIL_TRACE/.test(JSON.stringify(Object.keys(host.env())))) console.error(e.stack);
   exit(1);
 }
 // mkdir -p with the host's single-level mkdir
@@ -29,6 +30,6 @@ export function mkdirp(dir) {
   for (let i = 0; i < parts.length; i++) {
     cur = i === 0 ? parts[0] : cur + "/" + parts[i];
     if (!cur || cur === ".") continue;
-    if (!exists(cur)) Quickrail.mkdir(cur);
+    if (!exists(cur)) host.mkdir(cur);
   }
 }

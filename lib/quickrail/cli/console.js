@@ -1,8 +1,9 @@
 // cli/console.js — `quickrail console`: the app's models as globals and a read-eval-print loop.
-// Needs a line reader from the host (Quickrail.readLine(prompt) -> string | null at EOF);
+// Needs a line reader from the host (readLine(prompt) -> string | null at EOF);
 // the Node host provides one through lib/node-host/cli.js.
 import { appDir, loadModels, exit, fail } from "./common.js";
 import * as framework from "quickrail";
+import * as host from "../host.js";
 import { globalize, HELP } from "./repl.js";
 
 function show(v) {
@@ -17,15 +18,16 @@ async function main() {
   const models = await loadModels();
   for (const m of models) globalThis[m.name] = m;
   globalThis.quickrail = framework;
-  const env = ((globalThis.Quickrail && Quickrail.env) || {}).QUICKRAIL_ENV || "development";
-  console.log("Loading " + env + " environment (quickrail " + ((globalThis.Quickrail && Quickrail.version) || "") + ")");
+  const env = host.env().QUICKRAIL_ENV || "development";
+  console.log("Loading " + env + " environment (quickrail " + host.version() + ")");
   console.log("Models: " + (models.map((m) => m.name).join(", ") || "(none)") + ". Try: " + (models[0] ? models[0].name + ".count()" : "1 + 1"));
-  if (!globalThis.Quickrail || typeof Quickrail.readLine !== "function") {
+  const readLine = host.lineReader();
+  if (!readLine) {
     console.error("quickrail console: this runtime has no line reader (Quickrail.readLine)");
     return 1;
   }
   for (;;) {
-    const line = Quickrail.readLine(appDir().split("/").pop() + "(" + env + ")> ");
+    const line = readLine(appDir().split("/").pop() + "(" + env + ")> ");
     if (line === null || line === undefined) break;
     if (!line.trim()) continue;
     const cmd = line.trim();

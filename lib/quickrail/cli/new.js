@@ -1,7 +1,8 @@
 // cli/new.js — `quickrail new NAME [--demo blog]`: creates an app folder. With --demo blog it
-// copies the embedded examples/blog (Quickrail.readDir/readFile see the binary's embedded
+// copies the embedded examples/blog (the host's readDir/readFile see the binary's embedded
 // lib/ and examples/ files); without it, a minimal app skeleton.
 import { argv, exists, exit, fail, mkdirp } from "./common.js";
+import * as host from "../host.js";
 
 const SKIP = /(^|\/)(tmp|log|node_modules)(\/|$)|\.sqlite3(-wal|-shm)?$|(^|\/)secret_key_base$/;
 
@@ -9,12 +10,12 @@ function copyTree(from, to, rel = "") {
   const src = from + (rel ? "/" + rel : "");
   let count = 0;
   mkdirp(to + (rel ? "/" + rel : ""));
-  for (const name of Quickrail.readDir(src)) {
+  for (const name of host.readDir(src)) {
     const r = rel ? rel + "/" + name : name;
     if (SKIP.test(r)) continue;
-    const st = Quickrail.stat(from + "/" + r);
+    const st = host.stat(from + "/" + r);
     if (st && st.isDirectory) count += copyTree(from, to, r);
-    else { Quickrail.writeFile(to + "/" + r, Quickrail.readFile(from + "/" + r)); count++; }
+    else { host.writeFile(to + "/" + r, host.readFile(from + "/" + r)); count++; }
   }
   return count;
 }
@@ -50,7 +51,7 @@ function main() {
     for (const rel of Object.keys(skeleton)) {
       const dir = rel.includes("/") ? name + "/" + rel.slice(0, rel.lastIndexOf("/")) : name;
       mkdirp(dir);
-      Quickrail.writeFile(name + "/" + rel, skeleton[rel].replace(/__NAME__/g, name));
+      host.writeFile(name + "/" + rel, skeleton[rel].replace(/__NAME__/g, name));
     }
     console.log("created " + name);
   }

@@ -3,6 +3,7 @@
 // broadcasts run only once the outermost transaction has committed; a rollback drops them.
 import { sqliteAdapter } from "./sqlite_adapter.js";
 import { pgAdapter } from "./pg_adapter.js";
+import * as host from "../host.js";
 
 let adapter = null;
 let adapterFactory = null;
@@ -10,17 +11,13 @@ let depth = 0;
 let commitHooks = [];
 let rollbackHooks = [];
 
-export function env() {
-  const e = (globalThis.Quickrail && Quickrail.env) || {};
-  return e.QUICKRAIL_ENV || e.RAILS_ENV || "development";
-}
-export function appDir() { return (globalThis.Quickrail && Quickrail.appDir) || "."; }
+export function env() { return host.envName(); }
+export function appDir() { return host.appDir(); }
 
 // The configured database: DATABASE_URL (sqlite3:path / file path / postgres://) or
 // APP/db/<env>.sqlite3.
 export function databaseConfig() {
-  const e = (globalThis.Quickrail && Quickrail.env) || {};
-  const url = e.DATABASE_URL || "";
+  const url = host.env().DATABASE_URL || "";
   if (/^postgres(ql)?:/.test(url)) return { adapter: "postgresql", url };
   if (url) return { adapter: "sqlite", file: url.replace(/^sqlite3?:(\/\/)?/, "") };
   return { adapter: "sqlite", file: appDir() + "/db/" + env() + ".sqlite3" };

@@ -3,11 +3,13 @@
 // per association and level (no N+1). Each function takes the model class it configures;
 // model/base.js exposes them as the static methods. Imports model/meta.js, model/relation.js.
 import { underscore, camelize, singularize } from "../support/inflector.js";
-import { CollectionProxy } from "./relation.js";
+import { CollectionProxy, Relation } from "./relation.js";
 import { meta, chain, hasOwn, registry } from "./meta.js";
 
+// The model class named className: among the owner's application's models first, then by name.
 function lookup(className, owner, name) {
-  const k = registry[className];
+  const app = owner.__qrMeta && owner.__qrMeta.app;
+  const k = (app && app.models && app.models[className]) || registry[className];
   if (!k) throw new Error("quickrail: " + owner.name + "." + name + " needs model " + className + ", which is not loaded (is app/models/" + underscore(className) + ".js imported?)");
   return k;
 }
@@ -24,9 +26,11 @@ export function reflections(cls) {
 }
 
 // hasMany(Article, "comments", { dependent: "destroy" })
-export function hasMany(owner, name, options = {}) {
+export function hasMany(owner, name, scope, options) {
+  if (typeof scope !== "function") { options = scope; scope = null; }
+  options = options || {};
   const refl = {
-    macro: "hasMany", name, options,
+    macro: "hasMany", name, options, scope,
     className: options.className || camelize(singularize(name)),
     foreignKey: options.foreignKey ? underscore(options.foreignKey) : underscore(owner.name) + "_id",
     inverseOf: options.inverseOf || underscore(owner.name),
@@ -120,7 +124,8 @@ export function preloadOne(cls, records, name, nested) {
     const ids = records.map((r) => r.id);
     for (let i = 0; i < ids.length; i += 500) {
       let rel = target.where({ [refl.foreignKey]: ids.slice(i, i + 500) });
-      rel = refl.options.order ? rel.order(refl.options.order) : rel.order({ [target.primaryKey]: "asc" });
+      if (refl.scope) rel = applyScope(refl.scope, rel, []);
+      else rel = refl.options.order ? rel.order(refl.options.order) : rel.order({ [target.primaryKey]: "asc" });
       loaded = loaded.concat(rel.load());
     }
     const groups = new Map();
@@ -146,3 +151,33 @@ export function preloadOne(cls, records, name, nested) {
   }
   if (nested.length && loaded.length) target.preloadAssociations(loaded, nested);
 }
+
+// A scope body runs with `this` = the relation (as Rails' lambdas run on it) and gets the
+// scope's arguments, or the relation itself when there are none (for `(rel) => rel.where(...)`);
+// returning null or undefined means "all", as in Rails.
+export function applyScope(body, rel, args) {
+  const r = body.apply(rel, args.length ? args : [rel]);
+  return r === null || r === undefined || r === false ? rel : r;
+}
+function findScope(cls, name) {
+  const ch = chain(cls);
+  for (let i = ch.length - 1; i >= 0; i--) { const c = ch[i]; if (hasOwn(c, "__qrMeta") && c.__qrMeta.scopes && c.__qrMeta.scopes[name]) return c.__qrMeta.scopes[name]; }
+  return null;
+}
+export function defineScope(cls, name, body) {
+  if (typeof body !== "function") throw new TypeError(cls.name + ".scope(\"" + name + "\", body): the body must be a function (Rails: scope :" + name + ", -> { ... })");
+  if (name in Relation.prototype && !hasOwn(scopeDispatchers, name)) throw new Error(cls.name + ".scope(\"" + name + "\"): '" + name + "' is already a query method; choose another name");
+  const m = meta(cls);
+  (m.scopes || (m.scopes = {}))[name] = body;
+  Object.defineProperty(cls, name, { value: function (...args) { return applyScope(body, this.all(), args); }, configurable: true, writable: true });
+  if (!hasOwn(scopeDispatchers, name)) {
+    scopeDispatchers[name] = function (...args) {
+      const b = findScope(this.model, name);
+      if (!b) throw new TypeError("undefined method '" + name + "' for a relation of " + this.model.name + " (no scope named " + name + ")");
+      return applyScope(b, this, args);
+    };
+    Object.defineProperty(Relation.prototype, name, { value: scopeDispatchers[name], configurable: true, writable: true });
+  }
+  return cls;
+}
+const scopeDispatchers = {};

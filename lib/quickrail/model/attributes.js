@@ -20,7 +20,8 @@ export function loadSchema(cls) {
   m.columns = cols;
   m.columnTypes = {};
   for (const c of cols) m.columnTypes[c.name] = c.type;
-  m.dateColumns = cols.filter((c) => /^(datetime|timestamp|date$)/.test(c.type)).map((c) => c.name);
+  m.dateColumns = cols.filter((c) => /^(datetime|timestamp)/.test(c.type)).map((c) => c.name);
+  m.dayColumns = cols.filter((c) => c.type === "date").map((c) => c.name);
   m.boolColumns = cols.filter((c) => c.type === "boolean").map((c) => c.name);
   const proto = cls.prototype;
   for (const c of cols) {
@@ -52,29 +53,56 @@ export function sameValue(a, b) {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return a === b;
 }
+// Rails' type casting on assignment (ActiveModel::Type): integer ("12" -> 12, "12.7" -> 12),
+// float/decimal ("3.5" -> 3.5), boolean ("0", "f", "false", "off" -> false; "" -> nil; else true),
+// date (an ISO "YYYY-MM-DD" string: stored and compared as such), datetime (a Date; a string
+// without a zone is UTC, as Rails' default Time.zone), string/text (true -> "t", 12 -> "12").
+// A value that cannot be cast (an integer "abc", the date "2026-02-30") becomes null.
+const FALSE_VALUES = new Set([false, 0, "0", "f", "F", "false", "FALSE", "off", "OFF"]);
+const NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+const ISO_DATE = /^(\d{4})-(\d\d)-(\d\d)(?=$|[T ])/;
+export function castDate(v) {
+  if (v instanceof Date) return isNaN(v.getTime()) ? null : v.toISOString().slice(0, 10);
+  if (typeof v !== "string") return null;
+  const m = ISO_DATE.exec(v.trim());
+  if (!m) return null;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] ? m[1] + "-" + m[2] + "-" + m[3] : null;
+}
+export function castDateTime(v) {
+  if (v instanceof Date) return isNaN(v.getTime()) ? null : v;
+  if (typeof v === "number") return new Date(v);
+  if (typeof v !== "string" || !/^\s*\d{4}-\d\d-\d\d/.test(v)) return null;
+  let s = v.trim().replace(" ", "T");
+  if (/^\d{4}-\d\d-\d\d$/.test(s)) s += "T00:00:00";
+  if (!/[zZ]|[+-]\d\d:?\d\d$/.test(s)) s += "Z";
+  const d = new Date(s);
+  return isNaN(d.getTime()) ? null : d;
+}
 export function castInput(type, v) {
-  if (v === undefined) return null;
-  if (v === null) return null;
+  if (v === undefined || v === null) return null;
   if (!type) return v;
-  if (/^(integer|bigint|int)/.test(type)) {
-    if (typeof v === "number") return v;
-    if (v === "" ) return null;
-    if (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  if (/^(integer|bigint|int|smallint)/.test(type)) {
+    if (typeof v === "number") return isFinite(v) ? Math.trunc(v) : null;
+    if (typeof v === "boolean") return v ? 1 : 0;
+    if (typeof v === "string") return NUMERIC.test(v) ? Math.trunc(Number(v)) : null;
     if (typeof v === "object" && v.id !== undefined) return v.id;
-    return v;
+    return null;
   }
   if (/^(float|real|double|decimal|numeric)/.test(type)) {
-    if (v === "") return null;
-    const n = Number(v); return isNaN(n) ? v : n;
+    if (typeof v === "number") return isFinite(v) ? v : null;
+    if (typeof v === "boolean") return v ? 1 : 0;
+    if (typeof v === "string") return NUMERIC.test(v) ? Number(v) : null;
+    return null;
   }
   if (type === "boolean") {
     if (v === "") return null;
-    return !(v === false || v === 0 || v === "0" || v === "f" || v === "false" || v === "off" || v === "F" || v === "FALSE");
+    return !FALSE_VALUES.has(v);
   }
-  if (/^(datetime|timestamp|date)/.test(type)) {
-    if (v instanceof Date) return v;
-    if (v === "") return null;
-    const d = new Date(v); return isNaN(d.getTime()) ? v : d;
-  }
-  return typeof v === "string" ? v : (typeof v === "object" ? v : String(v));
+  if (type === "date") return castDate(v);
+  if (/^(datetime|timestamp)/.test(type)) return v === "" ? null : castDateTime(v);
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "t" : "f";
+  if (typeof v === "number") return String(v);
+  return v;
 }

@@ -8,11 +8,12 @@ import { tableize, underscore, humanize, pluralize } from "../support/inflector.
 import { connection, transaction, afterCommit, afterRollback, inTransaction } from "../db/connection.js";
 import { Relation, CollectionProxy, RecordNotFound } from "./relation.js";
 import { Errors } from "./errors.js";
-import { runValidation, isBlank, validators } from "./validations.js";
+import { runValidation, isBlank, validators, checkValidationOptions } from "./validations.js";
 import { meta, chain, hasOwn, registry } from "./meta.js";
 import { CALLBACKS, ABORT, abort, addCallback, runCallbacks } from "./callbacks.js";
-import { UnknownAttributeError, loadSchema, castDefault, castInput, sameValue } from "./attributes.js";
+import { UnknownAttributeError, loadSchema, castDefault, castInput, castDate, sameValue } from "./attributes.js";
 import * as associations from "./associations.js";
+import * as broadcasts from "./broadcasts.js";
 
 export { registry, abort, castInput, UnknownAttributeError };
 
@@ -28,7 +29,7 @@ export class Base {
     cls.loadSchema();
     this._a = {};
     for (const col of cls.__qrMeta.columns) this._a[col.name] = col.default === undefined ? null : cls.castDefault(col);
-    this._new = true; this._destroyed = false; this._changed = {}; this._assoc = {}; this._errors = null;
+    this._raw = null; this._new = true; this._destroyed = false; this._changed = {}; this._assoc = {}; this._errors = null;
     if (attrs) this.assignAttributes(attrs);
     cls.runCallbacks(this, "afterInitialize");
   }
@@ -45,7 +46,11 @@ export class Base {
     return (m.modelName = Object.freeze({ name: this.name, singular, plural: pluralize(singular), paramKey: singular, routeKey: pluralize(singular),
       element: singular, human: humanize(singular), collection: pluralize(singular) }));
   }
-  static register() { meta(this); registry[this.name] = this; return this; }
+  // register() / register(app): known by name (associations, the console, cable identifiers);
+  // with an application, the model belongs to it: broadcasts render with its views and
+  // associations resolve class names among its models first.
+  static register(app) { const m = meta(this); registry[this.name] = this; if (app !== undefined) m.app = app; return this; }
+  static get application() { const m = this.__qrMeta; return (m && m.app) || null; }
   static quote(ident) { return connection().quote(ident); }
   static humanAttributeName(attr) { return humanize(attr); }
   static columnFor(k) {
@@ -62,13 +67,14 @@ export class Base {
   static instantiate(row) {
     const r = Object.create(this.prototype);
     const m = this.__qrMeta;
-    const dates = m.dateColumns, bools = m.boolColumns;
-    if (dates.length || bools.length) {
+    const dates = m.dateColumns, bools = m.boolColumns, days = m.dayColumns;
+    if (dates.length || bools.length || days.length) {
       const db = connection();
       for (let i = 0; i < dates.length; i++) { const c = dates[i], v = row[c]; if (v !== null && v !== undefined) row[c] = db.castFromDb("datetime", v); }
       for (let i = 0; i < bools.length; i++) { const c = bools[i], v = row[c]; if (v !== null && v !== undefined) row[c] = db.castFromDb("boolean", v); }
+      for (let i = 0; i < days.length; i++) { const c = days[i], v = row[c]; if (v !== null && v !== undefined) row[c] = castDate(v) || String(v); }
     }
-    r._a = row; r._new = false; r._destroyed = false; r._changed = {}; r._assoc = {}; r._errors = null;
+    r._a = row; r._raw = null; r._new = false; r._destroyed = false; r._changed = {}; r._assoc = {}; r._errors = null;
     if (m.callbacks.afterFind || m.callbacks.afterInitialize) { this.runCallbacks(r, "afterFind"); this.runCallbacks(r, "afterInitialize"); }
     return r;
   }
@@ -110,6 +116,7 @@ export class Base {
   // validates("title", "body", { presence: true, length: { minimum: 10 } })
   static validates(...args) {
     const options = typeof args[args.length - 1] === "object" ? args.pop() : {};
+    checkValidationOptions(this.name, args, options);
     meta(this).validations.push({ attributes: args.map((a) => this.columnFor(a)), options });
     return this;
   }
@@ -126,13 +133,23 @@ export class Base {
   // ---- associations --------------------------------------------------------------------
   static reflectOnAssociation(name) { return associations.reflectOnAssociation(this, name); }
   static get reflections() { return associations.reflections(this); }
-  // hasMany("comments", { dependent: "destroy" })
-  static hasMany(name, options) { return associations.hasMany(this, name, options); }
+  // hasMany("comments", { dependent: "destroy" }); hasMany("comments", function () { return this.order(...) }, {...})
+  static hasMany(name, scopeOrOptions, options) { return associations.hasMany(this, name, scopeOrOptions, options); }
+  // scope("published", function () { return this.where({ published: true }); }) — Rails' scope
+  // :published, -> { where(published: true) }: Article.published() and relation.published().
+  static scope(name, body) { return associations.defineScope(this, name, body); }
   static hasOne(name, options) { return associations.hasOne(this, name, options); }
   // belongsTo("article") — required unless { optional: true } ("Article must exist")
   static belongsTo(name, options) { return associations.belongsTo(this, name, options); }
   static preloadAssociations(records, names) { return associations.preloadAssociations(this, records, names); }
   static preloadOne(records, name, nested) { return associations.preloadOne(this, records, name, nested); }
+
+  // ---- broadcasts (Turbo::Broadcastable) ------------------------------------------------
+  // broadcastsTo((article) => "articles", { insertsBy: "prepend" }) — Rails' broadcasts_to
+  static broadcastsTo(stream, options) { return broadcasts.broadcastsTo(this, stream, options); }
+  // broadcasts() — Rails' `broadcasts`: to the record's own stream.
+  static broadcasts(options = {}) { return this.broadcastsTo((r) => r, options); }
+  static broadcastsRefreshesTo(stream) { return broadcasts.broadcastsRefreshesTo(this, stream); }
 
   // ---- instance: attributes ------------------------------------------------------------
   get id() { const m = this.constructor.__qrMeta; return this._a[m !== undefined && m.owner === this.constructor ? m.primaryKey : this.constructor.primaryKey]; }
@@ -144,12 +161,18 @@ export class Base {
     if (hasOwn(this._a, col)) return this._a[col];
     return this[name];
   }
+  readAttributeBeforeTypeCast(name) {
+    const col = this.constructor.columnFor(name);
+    return this._raw && hasOwn(this._raw, col) ? this._raw[col] : this._a[col];
+  }
   writeAttribute(name, value) {
     const cls = this.constructor;
     const col = cls.columnFor(name);
     const type = cls.__qrMeta.columnTypes[col];
     if (type === undefined) throw new UnknownAttributeError(cls.name, name);
     const v = castInput(type, value);
+    if (v !== value) (this._raw || (this._raw = {}))[col] = value; // read_attribute_before_type_cast
+    else if (this._raw) delete this._raw[col];
     const old = this._a[col];
     if (!sameValue(old, v)) { if (!hasOwn(this._changed, col)) this._changed[col] = old; }
     this._a[col] = v;
@@ -325,6 +348,24 @@ export class Base {
   }
   destroyBang() { if (this.destroy() === false) throw Object.assign(new Error("Failed to destroy the record"), { name: "RecordNotDestroyed" }); return this; }
   delete() { const cls = this.constructor, db = connection(); db.run("DELETE FROM " + db.quote(cls.tableName) + " WHERE " + db.quote(cls.primaryKey) + " = ?", [this.id]); this._destroyed = true; return this; }
+  // ---- instance: broadcasts -------------------------------------------------------------
+  broadcastActionTo(action, ...a) { broadcasts.broadcastActionTo(this, action, a); }
+  broadcastReplaceTo(...a) { broadcasts.broadcastActionTo(this, "replace", a); }
+  broadcastUpdateTo(...a) { broadcasts.broadcastActionTo(this, "update", a); }
+  broadcastAppendTo(...a) { broadcasts.broadcastActionTo(this, "append", a); }
+  broadcastPrependTo(...a) { broadcasts.broadcastActionTo(this, "prepend", a); }
+  broadcastBeforeTo(...a) { broadcasts.broadcastActionTo(this, "before", a); }
+  broadcastAfterTo(...a) { broadcasts.broadcastActionTo(this, "after", a); }
+  broadcastRemoveTo(...a) { broadcasts.broadcastActionTo(this, "remove", a); }
+  broadcastRefreshTo(...streamables) { broadcasts.broadcastRefreshTo(streamables); }
+  // Rails' *_later_to variants render in a job; here they render after commit, in-process.
+  broadcastReplaceLaterTo(...a) { this.broadcastReplaceTo(...a); }
+  broadcastAppendLaterTo(...a) { this.broadcastAppendTo(...a); }
+  broadcastPrependLaterTo(...a) { this.broadcastPrependTo(...a); }
+  broadcastActionLaterTo(action, ...a) { this.broadcastActionTo(action, ...a); }
+  broadcastReplace(opts = {}) { this.broadcastReplaceTo(this, opts); }
+  broadcastRemove() { this.broadcastRemoveTo(this); }
+
   reload() {
     const fresh = this.constructor.find(this.id);
     this._a = fresh._a; this._changed = {}; this._assoc = {}; this._errors = null;

@@ -4,6 +4,16 @@
 // relation behind a hasMany (article.comments) with build/create and preloaded targets.
 import { underscore } from "../support/inflector.js";
 import { connection } from "../db/connection.js";
+import { castInput } from "./attributes.js";
+
+// A condition's value as the column stores it (where({ due_on: new Date(...) }) finds "2026-12-10").
+function castCondition(model, col, v) {
+  if (v && typeof v === "object" && v.id !== undefined && !(v instanceof Date)) return v.id;
+  let type;
+  try { model.loadSchema(); type = model.__qrMeta.columnTypes[col]; } catch (e) { type = undefined; } // no table yet
+
+  return type === undefined ? v : castInput(type, v);
+}
 
 export class RecordNotFound extends Error {
   constructor(message, model, id) { super(message); this.name = "RecordNotFound"; this.model = model; this.id = id; this.status = 404; }
@@ -37,10 +47,10 @@ export class Relation {
         if (v === null || v === undefined) s.where.push(q + " IS NULL");
         else if (Array.isArray(v)) {
           if (v.length === 0) s.where.push("1=0");
-          else { s.where.push(q + " IN (" + v.map(() => "?").join(", ") + ")"); s.params.push(...v.map((x) => connection().castToDb(x && x.id !== undefined && typeof x === "object" ? x.id : x))); }
+          else { s.where.push(q + " IN (" + v.map(() => "?").join(", ") + ")"); s.params.push(...v.map((x) => connection().castToDb(castCondition(m, col, x)))); }
         } else {
           s.where.push(q + " = ?");
-          s.params.push(connection().castToDb(v && typeof v === "object" && v.id !== undefined && !(v instanceof Date) ? v.id : v));
+          s.params.push(connection().castToDb(castCondition(m, col, v)));
           s.scopeAttrs[col] = v;
         }
       }
@@ -194,6 +204,7 @@ export class CollectionProxy extends Relation {
     });
     rel.owner = owner;
     rel.reflection = reflection;
+    if (reflection.scope) { const s = reflection.scope.apply(rel, [rel]); return s === null || s === undefined || s === false ? rel : s; }
     if (reflection.options.order) { const o = rel.order(reflection.options.order); return o; }
     return rel;
   }

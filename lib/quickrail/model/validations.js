@@ -25,6 +25,9 @@ export const validators = {
     if (max !== undefined && n > max) r.errors.add(a, o.tooLong || msg(o, "is too long (maximum is " + max + " " + plural(max, "character") + ")"), { type: "too_long" });
   },
   numericality(r, a, v, o) {
+    // Rails checks the value as assigned ("abc" is "not a number", not blank after casting)
+    if (typeof r.readAttributeBeforeTypeCast === "function" && r.constructor.columnFor(a) in r._a) v = r.readAttributeBeforeTypeCast(a);
+    if (typeof v === "string") v = v.trim();
     if (v === null || v === undefined || v === "") { if (!o.allowNil) r.errors.add(a, msg(o, "is not a number")); return; }
     const n = Number(v);
     if (!isFinite(n)) { r.errors.add(a, msg(o, "is not a number")); return; }
@@ -32,8 +35,13 @@ export const validators = {
     const checks = [["greaterThan", (x) => n > x, "must be greater than"], ["greater_than", (x) => n > x, "must be greater than"],
       ["greaterThanOrEqualTo", (x) => n >= x, "must be greater than or equal to"], ["greater_than_or_equal_to", (x) => n >= x, "must be greater than or equal to"],
       ["lessThan", (x) => n < x, "must be less than"], ["less_than", (x) => n < x, "must be less than"],
-      ["lessThanOrEqualTo", (x) => n <= x, "must be less than or equal to"], ["less_than_or_equal_to", (x) => n <= x, "must be less than or equal to"]];
-    for (const [k, ok, text] of checks) if (o[k] !== undefined && !ok(o[k])) r.errors.add(a, msg(o, text + " " + o[k]));
+      ["lessThanOrEqualTo", (x) => n <= x, "must be less than or equal to"], ["less_than_or_equal_to", (x) => n <= x, "must be less than or equal to"],
+      ["equalTo", (x) => n === x, "must be equal to"], ["equal_to", (x) => n === x, "must be equal to"],
+      ["otherThan", (x) => n !== x, "must be other than"], ["other_than", (x) => n !== x, "must be other than"]];
+    for (const [k, ok, text] of checks) if (o[k] !== undefined && !ok(typeof o[k] === "function" ? o[k].call(r, r) : o[k])) r.errors.add(a, msg(o, text + " " + o[k]));
+    if (o.odd && Math.abs(n % 2) !== 1) r.errors.add(a, msg(o, "must be odd"));
+    if (o.even && n % 2 !== 0) r.errors.add(a, msg(o, "must be even"));
+    if (Array.isArray(o.in) && (n < o.in[0] || n > o.in[1])) r.errors.add(a, msg(o, "must be in " + o.in[0] + ".." + o.in[1]));
   },
   format(r, a, v, o) {
     const re = o.with || o;
@@ -48,7 +56,8 @@ export const validators = {
   },
   uniqueness(r, a, v, o) {
     const cls = r.constructor;
-    let rel = cls.where({ [a]: v });
+    const insensitive = o && (o.caseSensitive === false || o.case_sensitive === false) && typeof v === "string";
+    let rel = insensitive ? cls.where("LOWER(" + cls.quote(cls.tableName) + "." + cls.quote(cls.columnFor(a)) + ") = LOWER(?)", v) : cls.where({ [a]: v });
     const scope = o && o.scope ? [].concat(o.scope) : [];
     for (const s of scope) rel = rel.where({ [s]: r.readAttribute(s) });
     if (r.isPersisted()) rel = rel.where(cls.quote(cls.primaryKey) + " <> ?", r.id);
@@ -66,8 +75,9 @@ export function runValidation(record, entry) {
   if (options.unless && callCond(record, options.unless)) return;
   for (const a of attributes) {
     const v = record.readAttribute(a);
-    if (options.allowNil && (v === null || v === undefined)) continue;
-    if (options.allowBlank && isBlank(v)) continue;
+    // allowNil skips nil, but not a value that became nil because it could not be cast ("abc")
+    if ((options.allowNil || options.allow_nil) && (v === null || v === undefined) && isBlank(record.readAttributeBeforeTypeCast ? record.readAttributeBeforeTypeCast(a) : v)) continue;
+    if ((options.allowBlank || options.allow_blank) && isBlank(v)) continue;
     for (const k of Object.keys(options)) {
       const fn = validators[k];
       if (!fn || options[k] === false || options[k] === undefined) continue;
@@ -76,3 +86,29 @@ export function runValidation(record, entry) {
   }
 }
 function callCond(record, c) { return typeof c === "function" ? c.call(record, record) : record[c](); }
+
+// The options each validator understands (snake_case as Rails spells them, camelCase as JS
+// does), beyond the ones every validator takes. Anything else is a mistake: checked at boot.
+const COMMON = ["if", "unless", "on", "message", "strict", "allowNil", "allow_nil", "allowBlank", "allow_blank"];
+const OPTIONS = {
+  presence: [], absence: [], acceptance: ["accept"],
+  length: ["minimum", "maximum", "is", "in", "within", "tooShort", "too_short", "tooLong", "too_long", "wrongLength", "wrong_length"],
+  numericality: ["onlyInteger", "only_integer", "greaterThan", "greater_than", "greaterThanOrEqualTo", "greater_than_or_equal_to",
+    "lessThan", "less_than", "lessThanOrEqualTo", "less_than_or_equal_to", "equalTo", "equal_to", "otherThan", "other_than", "odd", "even", "in"],
+  format: ["with", "without", "multiline"], inclusion: ["in", "within"], exclusion: ["in", "within"],
+  uniqueness: ["scope", "caseSensitive", "case_sensitive", "conditions"], confirmation: ["caseSensitive", "case_sensitive"],
+};
+// validates("title", { presnce: true }) or { length: { minimun: 3 } }: an Error naming the model,
+// the attributes, what is wrong and what is known (Rails: ArgumentError "Unknown validator").
+export function checkValidationOptions(model, attributes, options) {
+  const where = model + ".validates(" + attributes.map((x) => JSON.stringify(x)).join(", ") + ", ...)";
+  for (const k of Object.keys(options)) {
+    if (COMMON.includes(k)) continue;
+    if (!validators[k]) throw new Error("Unknown validator: '" + k + "' in " + where + "; known validators: " + Object.keys(validators).join(", ") + "; options: " + COMMON.join(", "));
+    const o = options[k];
+    if (!o || typeof o !== "object" || Array.isArray(o) || o instanceof RegExp) continue;
+    for (const ok of Object.keys(o)) {
+      if (!COMMON.includes(ok) && !OPTIONS[k].includes(ok)) throw new Error("Unknown option '" + ok + "' for the " + k + " validator in " + where + "; known: " + OPTIONS[k].concat(COMMON).join(", "));
+    }
+  }
+}

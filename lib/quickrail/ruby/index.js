@@ -41,9 +41,6 @@ function rubyName(n) {
   return s.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 }
 
-// @ivar read where the class also has a method of that name: only the object's own property.
-export function iv(obj, name) { return Object.prototype.hasOwnProperty.call(obj, name) ? obj[name] : null; }
-
 export function s(x) {
   if (x === null || x === undefined) return "";
   if (typeof x === "string") return x;
@@ -114,6 +111,7 @@ export function count(x, arg) {
 }
 export function include(x, v) {
   if (typeof x === "string") return x.includes(v);
+  if (x instanceof Range) return x.includes(v);
   if (isHash(x)) return Object.prototype.hasOwnProperty.call(x, v);
   for (const e of iter(x)) if (eq(e, v)) return true;
   return false;
@@ -144,6 +142,7 @@ export function iter(x) {
 }
 export function each(x, fn) { for (const v of iter(x)) fn(v); return x; }
 export function eachWithIndex(x, fn) { let i = 0; for (const v of iter(x)) fn(v, i++); return x; }
+export function mapWithIndex(x, fn) { const out = []; let i = 0; for (const v of iter(x)) out.push(fn(v, i++)); return out; }
 export function map(x, fn) { const out = []; for (const v of iter(x)) out.push(fn(v)); return out; }
 export function flatMap(x, fn) { const out = []; for (const v of iter(x)) { const r = fn(v); if (Array.isArray(r)) out.push(...r); else out.push(r); } return out; }
 export function select(x, fn) {
@@ -276,18 +275,40 @@ export function shl(a, b) {
   if (a && typeof a.concat === "function") return a.concat(b);
   return a << b;
 }
-export function range(a, b, excl) {
-  const out = [];
-  if (typeof a === "string") { for (let c = a.charCodeAt(0), e = b.charCodeAt(0); excl ? c < e : c <= e; c++) out.push(String.fromCharCode(c)); return out; }
-  for (let i = a; excl ? i < b : i <= b; i++) out.push(i);
-  out.isRange = true;
-  return out;
+// (a..b) / (a...b) / (a..): lazy, iterable, with include?/=== semantics; endless ranges work.
+export class Range {
+  constructor(a, b, excl) { this.begin = a; this.end = b === undefined ? null : b; this.excl = !!excl; }
+  includes(v) {
+    if (v === null || v === undefined) return false;
+    const kind = (x) => (x instanceof Date ? "date" : typeof x);
+    const ref = this.begin !== null ? this.begin : this.end;
+    if (ref !== null && kind(v) !== kind(ref)) return false; // (90..) === "x" is false, as in Ruby
+    if (this.begin !== null && cmp(v, this.begin) < 0) return false;
+    if (this.end === null || this.end === Infinity) return true;
+    const c = cmp(v, this.end);
+    return this.excl ? c < 0 : c <= 0;
+  }
+  *[Symbol.iterator]() {
+    if (typeof this.begin === "string") {
+      for (let c = this.begin.charCodeAt(0), e = String(this.end).charCodeAt(0); this.excl ? c < e : c <= e; c++) yield String.fromCharCode(c);
+      return;
+    }
+    const end = this.end === null ? Infinity : this.end;
+    for (let i = this.begin; this.excl ? i < end : i <= end; i++) yield i;
+  }
+  toArray() {
+    if (this.end === null || this.end === Infinity) throw Object.assign(new Error("cannot convert endless range to an array"), { name: "RangeError" });
+    return Array.from(this);
+  }
+  get size() { return this.end === null ? Infinity : Math.max(0, Math.floor(this.end) - this.begin + (this.excl ? 0 : 1)); }
+  toString() { return s(this.begin) + (this.excl ? "..." : "..") + s(this.end); }
 }
+export function range(a, b, excl) { return new Range(a, b, excl); }
 export function idx(x, k, len) {
   if (x === null || x === undefined) throw noMethod("[]", x);
   if (Array.isArray(x) || typeof x === "string") {
     if (len !== undefined) { const i = k < 0 ? x.length + k : k; return x.slice(i, i + len); }
-    if (Array.isArray(k)) return x.slice(k[0], k[k.length - 1] + 1);
+    if (k instanceof Range) { const b = k.begin < 0 ? x.length + k.begin : k.begin; let e = k.end === null ? x.length : (k.end < 0 ? x.length + k.end : k.end); if (!k.excl) e++; return x.slice(b, e); }
     const v = x[k < 0 ? x.length + k : k];
     return v === undefined ? null : v;
   }
@@ -300,7 +321,7 @@ export function idx(x, k, len) {
 export function idxSet(x, k, v) {
   if (Array.isArray(x) && k < 0) x[x.length + k] = v;
   else if (x instanceof Map) x.set(k, v);
-  else if (!(k in x) && typeof x.set === "function" && !isHash(x)) x.set(k, v);
+  else if (!isHash(x) && !Array.isArray(x) && typeof x.set === "function") x.set(k, v); // session, flash
   else x[k] = v;
   return v;
 }
@@ -312,7 +333,7 @@ export function caseEq(pat, v) {
     return t(pat(v));
   }
   if (pat instanceof RegExp) return typeof v === "string" && pat.test(v);
-  if (Array.isArray(pat) && pat.isRange) return include(pat, v);
+  if (pat instanceof Range) return pat.includes(v);
   return eq(pat, v);
 }
 export function match(x, re) { if (x === null || x === undefined) return null; const m = re.exec(String(x)); return m ? m.index : null; }
@@ -344,6 +365,24 @@ export function raise(a, msg) {
   if (typeof a === "string") { const e = new Error(a); e.name = "RuntimeError"; return e; }
   if (typeof a === "function") { const e = msg === undefined ? new a() : new a(msg); if (msg !== undefined && e.message !== msg) e.message = msg; return e; }
   return a;
+}
+// ActiveSupport durations: 2.days.ago, 5.minutes.from_now, 1.hour (in ms for arithmetic)
+export class Duration {
+  constructor(ms) { this.ms = ms; }
+  ago(from) { return new Date((from ? from.getTime() : Date.now()) - this.ms); }
+  since(from) { return new Date((from ? from.getTime() : Date.now()) + this.ms); }
+  get fromNow() { return this.since(); }
+  get inSeconds() { return this.ms / 1000; }
+  valueOf() { return this.ms / 1000; }
+  toString() { return String(this.ms / 1000); }
+}
+Duration.prototype.after = Duration.prototype.since;
+Duration.prototype.before = Duration.prototype.ago;
+const UNIT = { second: 1e3, minute: 6e4, hour: 36e5, day: 864e5, week: 6048e5, month: 2592e6, year: 31536e6 };
+// ActionCable.server.broadcast(stream, data): data goes out as the Action Cable message (JSON)
+export function cableBroadcast(stream, data) {
+  if (typeof globalThis.broadcast === "function") globalThis.broadcast(String(stream), data);
+  return null;
 }
 export function today() { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())); }
 
@@ -377,6 +416,7 @@ const CORE0 = {
   squish: (x) => s(x).trim().replace(/\s+/g, " "), toJson: (x) => JSON.stringify(x), html_safe: (x) => x, htmlSafe: (x) => x,
   pluralize: (x) => s(x) + "s", singularize: (x) => s(x).replace(/s$/, ""), underscore: (x) => s(x).replace(/([a-z\d])([A-Z])/g, "$1_$2").toLowerCase(),
   parameterize: (x) => s(x).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""),
+  ...Object.fromEntries(Object.keys(UNIT).flatMap((u) => [[u, (n) => new Duration(n * UNIT[u])], [u + "s", (n) => new Duration(n * UNIT[u])]])),
   succ: (x) => x + 1, pred: (x) => x - 1, isFrozen: () => false, freeze: (x) => x, itself: (x) => x, hash: (x) => s(x).length,
 };
 const CORE = {

@@ -1,5 +1,6 @@
 // support/html.js — HTML safety: SafeString marks trusted markup, escapeHTML escapes the rest,
 // tag() builds elements with escaped attributes (data: {turbo_confirm: ..} -> data-turbo-confirm).
+import { nativeEscapeHTML } from "../host.js";
 export class SafeString {
   constructor(s) { this.s = String(s); }
   toString() { return this.s; }
@@ -10,7 +11,7 @@ const escapes = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&
 const escapeRe = /[&<>"']/g;
 const escapeOne = (c) => escapes[c];
 // quickrail's native scan when present (one call instead of five indexOf); Node has none
-const nativeEscape = typeof Quickrail !== "undefined" && typeof Quickrail.escapeHTML === "function" ? Quickrail.escapeHTML : null;
+const nativeEscape = nativeEscapeHTML;
 export function escapeHTML(v) {
   if (typeof v === "string" && nativeEscape !== null) {
     const r = nativeEscape(v);

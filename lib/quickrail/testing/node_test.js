@@ -4,6 +4,7 @@
 // describe/it/test (nested, async, { skip, todo }), before/after/beforeEach/afterEach,
 // t.test subtests, t.skip(). Output is TAP with node's "# pass N" / "# fail N" summary lines.
 // Tests run in declaration order, one at a time, once the test file's module has evaluated.
+import * as host from "../host.js";
 const root = { name: "<root>", children: [], before: [], after: [], beforeEach: [], afterEach: [], parent: null };
 let current = root;
 let scheduled = false;
@@ -145,7 +146,7 @@ async function run() {
   print("# duration_ms " + (Date.now() - t0));
   const code = counts.fail ? 1 : 0;
   // quickrail's exit() unwinds the runtime; call it from a timer, and only when it matters.
-  if (globalThis.Quickrail && typeof Quickrail.exit === "function") { if (code) setTimeout(() => Quickrail.exit(code), 0); }
+  if (host.canExit()) { if (code) setTimeout(() => host.exit(code), 0); }
   else if (typeof process !== "undefined") process.exitCode = code;
 }
 

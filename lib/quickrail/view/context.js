@@ -2,6 +2,7 @@
 // content_for blocks, request, CSRF token). Rendering is synchronous, so helpers find the
 // context here instead of through `this`, and templates can call them as plain functions.
 import { raw } from "../support/html.js";
+import { env as hostEnv } from "../host.js";
 
 let current = null;
 export function currentContext() { return current; }
@@ -28,7 +29,7 @@ export class ViewContext {
   }
   baseUrl() {
     if (this.request) return this.request.baseUrl;
-    const e = (globalThis.Quickrail && Quickrail.env) || {};
+    const e = hostEnv();
     return e.APP_URL || "http://localhost:" + (e.PORT || 3000);
   }
   csrfToken() { return this.controller ? this.controller.formAuthenticityToken() : null; }

@@ -7,7 +7,7 @@
 import { escapeHTML, raw, tag, safeJoin } from "../support/html.js";
 import { singularize, humanize, underscore } from "../support/inflector.js";
 import { capture } from "./context.js";
-import { setRouteHelpers, polymorphicPath, polymorphicUrl, urlFor, linkTo, linkToIf, buttonTo } from "./url_helpers.js";
+import { polymorphicPath, polymorphicUrl, urlFor, linkTo, linkToIf, buttonTo } from "./url_helpers.js";
 import { FormBuilder, formWith } from "./form_helpers.js";
 import { pluralize, truncate, distanceOfTimeInWords, timeAgoInWords, simpleFormat, numberWithDelimiter, cycle } from "./text_helpers.js";
 import { csrfMetaTags, actionCableMetaTag, cspMetaTag, stylesheetLinkTag, javascriptIncludeTag, contentFor, hasContentFor, provide,
@@ -15,7 +15,7 @@ import { csrfMetaTags, actionCableMetaTag, cspMetaTag, stylesheetLinkTag, javasc
 import { domId, turboStreamFrom, turboFrameTag } from "../turbo.js";
 
 export {
-  setRouteHelpers, polymorphicPath, polymorphicUrl, urlFor, linkTo, linkToIf, buttonTo, FormBuilder, formWith,
+  polymorphicPath, polymorphicUrl, urlFor, linkTo, linkToIf, buttonTo, FormBuilder, formWith,
   pluralize, truncate, distanceOfTimeInWords, timeAgoInWords, simpleFormat, numberWithDelimiter, cycle,
   csrfMetaTags, actionCableMetaTag, cspMetaTag, stylesheetLinkTag, javascriptIncludeTag, contentFor, hasContentFor, provide,
   contentTag, classNames, notice, alert, domId, turboStreamFrom, turboFrameTag, javascriptImportmapTags, imageTag, faviconLinkTag,

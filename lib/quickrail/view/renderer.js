@@ -7,6 +7,7 @@ import { ViewContext, withContext, currentContext } from "./context.js";
 import { frameworkHelpers } from "./helpers.js";
 import { turboStreamBuilder } from "../turbo.js";
 import { jbuilderTemplate } from "./jbuilder.js";
+import * as host from "../host.js";
 import * as rubyRuntime from "../ruby/index.js";
 
 function isRecord(v) { return v && typeof v === "object" && typeof v.toPartialPath === "function"; }
@@ -47,22 +48,22 @@ export class Views {
   addHelpers(obj) { for (const k of Object.keys(obj || {})) this.helpers[k] = obj[k]; }
 
   // Loads every *.erb (and *.jbuilder) under dir (an app's app/views) through
-  // Quickrail.readDir/readFile. In a Ruby app (config/routes.rb next to app/), templates hold
-  // Ruby and are compiled by the Ruby compiler (Quickrail.compileRuby); else ERB holds JS.
+  // the host's readDir/readFile. In a Ruby app (config/routes.rb next to app/), templates hold
+  // Ruby and are compiled by the host's Ruby compiler (Quickrail.compileRuby); else ERB holds JS.
   load(dir, opts = {}) {
     const ruby = opts.ruby !== undefined ? opts.ruby : isRubyApp(dir);
     const walk = (rel) => {
       const full = dir + (rel ? "/" + rel : "");
       let names;
-      try { names = Quickrail.readDir(full); } catch (e) { return; }
+      try { names = host.readDir(full); } catch (e) { return; }
       for (const n of names) {
         const path = rel ? rel + "/" + n : n;
-        const st = Quickrail.stat(dir + "/" + path);
+        const st = host.stat(dir + "/" + path);
         if (st && st.isDirectory) walk(path);
         else if (/\.erb$/.test(n)) {
-          if (ruby) this.addRuby(path, Quickrail.readFile(dir + "/" + path));
-          else this.add(path.replace(/\.erb$/, ""), Quickrail.readFile(dir + "/" + path));
-        } else if (/\.jbuilder$/.test(n)) this.addRuby(path, Quickrail.readFile(dir + "/" + path));
+          if (ruby) this.addRuby(path, host.readFile(dir + "/" + path));
+          else this.add(path.replace(/\.erb$/, ""), host.readFile(dir + "/" + path));
+        } else if (/\.jbuilder$/.test(n)) this.addRuby(path, host.readFile(dir + "/" + path));
       }
     };
     walk("");
@@ -78,10 +79,11 @@ export class Views {
   // "articles/_article.json.jbuilder"): the Ruby compiler turns it into the body of
   // function (__l, __a, __c, __h[, json]) — the JS ERB compiler's signature, plus the builder.
   addRuby(path, src) {
-    if (!globalThis.Quickrail || typeof Quickrail.compileRuby !== "function") throw new Error("quickrail: app/views/" + path + " is Ruby, and this runtime has no Ruby compiler (Quickrail.compileRuby)");
+    const compileRuby = host.rubyCompiler();
+    if (!compileRuby) throw new Error("quickrail: app/views/" + path + " is Ruby, and this runtime has no Ruby compiler (Quickrail.compileRuby)");
     const jb = /\.jbuilder$/.test(path);
     const key = keyOf(path.replace(/\.(erb|jbuilder)$/, ""));
-    const body = Quickrail.compileRuby("app/views/" + path, src);
+    const body = compileRuby("app/views/" + path, src);
     this.sources[key] = src;
     let fn;
     try { fn = jb ? new Function("__l", "__a", "__c", "__h", "json", body) : new Function("__l", "__a", "__c", "__h", body); } catch (e) {
@@ -175,7 +177,7 @@ function keyOf(name) { return /\.(html|json|turbo_stream|xml|text|js)$/.test(nam
 function isRubyApp(dir) {
   const root = String(dir).replace(/\/+$/, "").replace(/\/app\/views$/, "");
   if (root === String(dir).replace(/\/+$/, "")) return false;
-  try { return !!Quickrail.stat(root + "/config/routes.rb"); } catch (e) { return false; }
+  try { return !!host.stat(root + "/config/routes.rb"); } catch (e) { return false; }
 }
 
 function missingTemplate(name, format) {

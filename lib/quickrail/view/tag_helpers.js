@@ -4,6 +4,7 @@
 // faviconLinkTag, notice, alert.
 import { SafeString, escapeHTML, raw, tag } from "../support/html.js";
 import { currentContext, capture } from "./context.js";
+import { env as hostEnv } from "../host.js";
 
 const ctx = () => currentContext();
 
@@ -14,7 +15,7 @@ export function csrfMetaTags() {
   return raw('<meta name="csrf-param" content="authenticity_token">\n<meta name="csrf-token" content="' + escapeHTML(token) + '">');
 }
 export function actionCableMetaTag() {
-  const e = (globalThis.Quickrail && Quickrail.env) || {};
+  const e = hostEnv();
   return raw('<meta name="action-cable-url" content="' + escapeHTML(e.ACTION_CABLE_URL || "/cable") + '">');
 }
 export function cspMetaTag() { return raw(""); }

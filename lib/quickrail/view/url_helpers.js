@@ -1,26 +1,38 @@
 // view/url_helpers.js — ActionView::Helpers::UrlHelper: polymorphicPath/Url (a record, a class
 // or [parent, child] to its route helper's path), urlFor, linkTo, linkToIf, buttonTo and the
-// hidden authenticity-token and _method inputs forms share. The route helpers are installed
-// by the application (setRouteHelpers).
+// hidden authenticity-token and _method inputs forms share. The route helpers are those of the
+// application of the render in progress (currentContext().app.routeHelpers).
 import { SafeString, escapeHTML, tag, tagWith, tagAttributes } from "../support/html.js";
 import { camelize } from "../support/inflector.js";
 import { currentContext, capture } from "./context.js";
 
 const ctx = () => currentContext();
-let routeHelpers = {};
-export function setRouteHelpers(h) { routeHelpers = h; recordHelpers = new Map(); }
+const NO_ROUTES = Object.freeze({});
+// The route helpers of the application rendering now.
+function routes() {
+  const vc = currentContext();
+  const app = vc !== null ? vc.app : null;
+  return (app && app.routeHelpers) || NO_ROUTES;
+}
 
 export function isRecord(v) { return v && typeof v === "object" && v.constructor && v.constructor.modelName && typeof v.isPersisted === "function"; }
 
 // polymorphicPath(article) -> "/articles/1"; ([article, comment]) -> "/articles/1/comments/2";
 // (Article) or new record -> "/articles"; opts {action: "new"|"edit", format}
 // The route helper of one record (no options), per model name and persistence: the common
-// linkTo(record) / buttonTo(record) call. Reset when the route helpers change.
-let recordHelpers = new Map();
+// linkTo(record) / buttonTo(record) call. One cache per route helper table (per application).
+const recordHelperCaches = new WeakMap();
+let lastRoutes = null, recordHelpers = null;
 export function polymorphicPath(target, opts) {
   if (opts === undefined && target !== null && typeof target === "object" && !Array.isArray(target) && typeof target.isPersisted === "function") {
     const mn = target.constructor && target.constructor.modelName;
     if (mn) {
+      const routeHelpers = routes();
+      if (routeHelpers !== lastRoutes) {
+        recordHelpers = recordHelperCaches.get(routeHelpers);
+        if (recordHelpers === undefined) { recordHelpers = new Map(); recordHelperCaches.set(routeHelpers, recordHelpers); }
+        lastRoutes = routeHelpers;
+      }
       const persisted = !!target.isPersisted();
       let pair = recordHelpers.get(mn);
       if (pair === undefined) { pair = [undefined, undefined]; recordHelpers.set(mn, pair); }
@@ -53,7 +65,7 @@ function polymorphicPathSlow(target, opts) {
   }
   if (opts.action) name = opts.action + "_" + name;
   const helper = pathHelperName(name);
-  const fn = routeHelpers[helper];
+  const fn = routes()[helper];
   if (!fn) throw new Error("quickrail: no route helper " + helper + " for " + list.map((x) => x.constructor && x.constructor.name).join(", "));
   if (opts.format) { args.push({ format: opts.format }); return fn(...args); }
   return args.length === 1 ? fn(args[0]) : fn(...args);

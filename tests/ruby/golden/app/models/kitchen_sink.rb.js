@@ -35,7 +35,7 @@ import ApplicationRecord from "../../app/models/application_record.rb"; import *
  { let i = -1; for (const comment of $rb.iter($rb.g(this, "comments"))) { i++;
  if ($rb.nil($rb.g(comment, "body"))) { continue; }
  (($t = $rb.idx(totals, $rb.g(comment, "commenter"))) != null && $t !== false ? $t : $rb.idxSet(totals, $rb.g(comment, "commenter"), 0));
- $rb.idxSet(totals, $rb.g(comment, "commenter"), ($rb.idx(totals, $rb.g(comment, "commenter")) + i));
+ $rb.idxSet(totals, $rb.g(comment, "commenter"), $rb.add($rb.idx(totals, $rb.g(comment, "commenter")), i));
  } }
  return totals;
  }

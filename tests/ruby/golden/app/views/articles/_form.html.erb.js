@@ -24,4 +24,4 @@ let $t; const $rb = __h.__rb; const __e = __h.__escape, __r = __h.__raw; const _
 
  __c.o.push(__e(form.submit({ class: "rounded-lg py-3 px-5 bg-indigo-600 text-white inline-block font-medium cursor-pointer" }))); __c.o.push("\n");
  __c.o.push("  </div>\n");
- }))); return __c.o.join(""); } catch ($e) { throw __h.__templateError($e, "/work/wt/ruby-gen/tests/ruby/golden/app/views/articles/_form.html.erb", $rb.tplLine($e)); } finally { __c.o = __saved; }
+ }))); return __c.o.join(""); } catch ($e) { throw __h.__templateError($e, "app/views/articles/_form.html.erb", $rb.tplLine($e)); } finally { __c.o = __saved; }

@@ -13,4 +13,4 @@ let $t; const $rb = __h.__rb; const __e = __h.__escape, __r = __h.__raw; const _
 
 
  __c.o.push(__e(__h.render(__a.articles))); __c.o.push("\n");
- __c.o.push("  </div>\n</div>\n"); return __c.o.join(""); } catch ($e) { throw __h.__templateError($e, "/work/wt/ruby-gen/tests/ruby/golden/app/views/articles/index.html.erb", $rb.tplLine($e)); } finally { __c.o = __saved; }
+ __c.o.push("  </div>\n</div>\n"); return __c.o.join(""); } catch ($e) { throw __h.__templateError($e, "app/views/articles/index.html.erb", $rb.tplLine($e)); } finally { __c.o = __saved; }

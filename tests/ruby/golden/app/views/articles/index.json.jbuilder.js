@@ -1,1 +1,1 @@
-let $t; const $rb = __h.__rb;  try { json.arrayBang(__a.articles, { partial: "articles/article", as: "article" }); } catch ($e) { throw __h.__templateError($e, "/work/wt/ruby-gen/tests/ruby/golden/app/views/articles/index.json.jbuilder", $rb.tplLine($e)); }
+let $t; const $rb = __h.__rb;  try { json.arrayBang(__a.articles, { partial: "articles/article", as: "article" }); } catch ($e) { throw __h.__templateError($e, "app/views/articles/index.json.jbuilder", $rb.tplLine($e)); }
