@@ -56,6 +56,8 @@ typedef struct {
     char cls_name[96];
     const char **defs;     /* method names the class (or helper module) defines */
     int ndefs;
+    const char **attrs;    /* attr_accessor/reader/writer names of the class */
+    int nattrs;
     int case_seq;
     const char *method;    /* JS name of the method being emitted (for super) */
 } gen;
@@ -129,6 +131,7 @@ static int is_reserved(const char *s)
 void qr_ruby_js_method_name(const char *name, char *o, size_t cap)
 {
     if (!cap) return;
+    if (!strcmp(name, "exists?")) { snprintf(o, cap, "exists"); return; } /* the framework's name */
     size_t n = strlen(name), k = 0;
     int pred = n > 1 && name[n - 1] == '?', bang = n > 1 && name[n - 1] == '!';
     int setter = n > 1 && name[n - 1] == '=' && name[n - 2] != '=' && name[n - 2] != '!';
@@ -444,6 +447,17 @@ static int ivar_shadowed(gen *g, const char *s)
         qr_ruby_js_method_name(g->defs[i], b, sizeof b);
         if (!strcmp(b, s)) return 1;
     }
+    for (int i = 0; i < g->nattrs; i++) {
+        qr_ruby_js_method_name(g->attrs[i], b, sizeof b);
+        if (!strcmp(b, s)) return 1;
+    }
+    return 0;
+}
+
+static int class_has_attr(gen *g, const char *name)
+{
+    for (int i = 0; i < g->nattrs; i++)
+        if (!strcmp(g->attrs[i], name)) return 1;
     return 0;
 }
 
@@ -611,6 +625,7 @@ static const core_t CORE[] = {
     {"transform_values", "core.transformValues", 1}, {"squish", "core0.squish", 0},
     {"to_json", "core0.toJson", 0}, {"html_safe", "core0.htmlSafe", 0}, {"truncate", "core.truncate", 0},
     {"ljust", "core.ljust", 0}, {"rjust", "core.rjust", 0}, {"parameterize", "core0.parameterize", 0},
+    {"strftime", "strftime", 0}, {"to_sentence", "toSentence", 0},
 };
 
 /* zero-argument methods known to be methods (called directly) or getters (read directly) */
@@ -785,6 +800,22 @@ static void emit_self_call(gen *g, const node *n)
         emit_block_fn(g, n->b, 0, 0);
         return;
     }
+    if (!strcmp(m, "define_method") || !strcmp(m, "method_missing") || !strcmp(m, "instance_variable_get") ||
+        !strcmp(m, "instance_variable_set") || !strcmp(m, "class_eval") || !strcmp(m, "instance_eval") ||
+        !strcmp(m, "eval") || !strcmp(m, "module_eval")) {
+        fail(g, n, "write the methods out with `def` (quickrail compiles Ruby ahead of time; code that writes code at run time has no JS equivalent here)", "unsupported: `%s`", m);
+        return;
+    }
+    if ((!strcmp(m, "send") || !strcmp(m, "public_send") || !strcmp(m, "__send__")) && n->nkids &&
+        (n->kids[0]->kind == N(SYM) || n->kids[0]->kind == N(STR))) {
+        node rest = *n;
+        rest.str = n->kids[0]->str;
+        rest.kids = n->kids + 1;
+        rest.nkids = n->nkids - 1;
+        rest.flags = (rest.flags | QR_RUBY_F_PARENS) & ~(uint32_t)QR_RUBY_F_VCALL;
+        emit_self_call(g, &rest);
+        return;
+    }
     if (!strcmp(m, "block_given?")) { out(g, "("); out(g, g->blk ? g->blk : "$blk"); out(g, " != null)"); g->uses_yield = 1; return; }
     if (!strcmp(m, "require") || !strcmp(m, "require_relative")) { out(g, "void 0"); return; }
     if ((!strcmp(m, "Integer") || !strcmp(m, "Float") || !strcmp(m, "String") || !strcmp(m, "Array")) && n->nkids) {
@@ -824,6 +855,18 @@ static void emit_self_call(gen *g, const node *n)
     }
     if (g->self_mode == SELF_TOP) {
         fail(g, n, "call methods on a class (`Article.create!(...)`) at the top of this file", "undefined method '%s' at the top level", m);
+        return;
+    }
+    if (noargs && g->self_mode == SELF_THIS && !g->static_def && class_has_attr(g, m)) {
+        outf(g, "this.%s", jsname(m, b, sizeof b));
+        return;
+    }
+    if ((!strcmp(m, "send") || !strcmp(m, "public_send")) && n->nkids && g->self_mode == SELF_THIS) {
+        node rest = *n;
+        rest.kids = n->kids + 1;
+        rest.nkids = n->nkids - 1;
+        g->need_rb = 1;
+        out(g, "$rb.send(this, "); emit_expr(g, n->kids[0]); emit_args(g, &rest, 1, 0, 0, 0); out(g, ")");
         return;
     }
     if (!strcmp(m, "new") && g->self_mode == SELF_THIS && g->static_def) {
@@ -958,6 +1001,21 @@ static void emit_call(gen *g, const node *n)
         out(g, "$rb.cableBroadcast(");
         emit_args(g, n, 0, 0, 0, 0);
         out(g, ")");
+    } else if ((!strcmp(m, "send") || !strcmp(m, "public_send") || !strcmp(m, "__send__")) && n->nkids) {
+        /* obj.send(:name, args) -> obj.name(args); a computed name goes through $rb.send */
+        const node *nm = n->kids[0];
+        node rest = *n;
+        rest.kids = n->kids + 1;
+        rest.nkids = n->nkids - 1;
+        rest.flags |= QR_RUBY_F_PARENS;
+        if (nm->kind == N(SYM) || nm->kind == N(STR)) {
+            rest.str = nm->str;
+            rest.a = n->a;
+            emit_call(g, &rest);
+        } else {
+            g->need_rb = 1;
+            out(g, "$rb.send("); emit_recv(g, n, safe); out(g, ", "); emit_expr(g, nm); emit_args(g, &rest, 1, 0, 0, 0); out(g, ")");
+        }
     } else if ((!strcmp(m, "freeze") || !strcmp(m, "itself")) && noargs) {
         emit_recv(g, n, safe);
     } else if (!strcmp(m, "class") && noargs) {
@@ -1766,13 +1824,7 @@ static void collect_defs(gen *g, const node *body, const char ***defs, int *n)
             *defs = qr_xrealloc(*defs, (size_t)(*n + 1) * sizeof **defs);
             (*defs)[(*n)++] = s->str;
         }
-        /* attr_accessor :a makes `a` a reader */
-        if (s->kind == N(CALL) && !s->a && s->str && !strncmp(s->str, "attr_", 5))
-            for (uint32_t j = 0; j < s->nkids; j++)
-                if (s->kids[j]->kind == N(SYM)) {
-                    *defs = qr_xrealloc(*defs, (size_t)(*n + 1) * sizeof **defs);
-                    (*defs)[(*n)++] = s->kids[j]->str;
-                }
+        /* (attr_accessor :a is a plain property: `@a` is this.a, `obj.a` reads it, not a method) */
     }
     (void)g;
 }
@@ -1801,8 +1853,22 @@ static void emit_class(gen *g, const node *c, const char *export_kw, const char 
     snprintf(g->cls_name, sizeof g->cls_name, "%s", js_name);
     g->defs = NULL;
     g->ndefs = 0;
+    const char **saved_attrs = g->attrs;
+    int saved_nattrs = g->nattrs;
+    g->attrs = NULL;
+    g->nattrs = 0;
     const node *body = c->c;
     collect_defs(g, body, &g->defs, &g->ndefs);
+    if (body && body->kind == N(SEQ))
+        for (uint32_t i = 0; i < body->nkids; i++) {
+            const node *st = body->kids[i];
+            if (st->kind == N(CALL) && !st->a && st->str && !strncmp(st->str, "attr_", 5))
+                for (uint32_t j = 0; j < st->nkids; j++)
+                    if (st->kids[j]->kind == N(SYM)) {
+                        g->attrs = qr_xrealloc(g->attrs, (size_t)(g->nattrs + 1) * sizeof *g->attrs);
+                        g->attrs[g->nattrs++] = st->kids[j]->str;
+                    }
+        }
 
     nl_to(g, c->line);
     /* class ApplicationRecord < ActiveRecord::Base; self.abstract_class = true; end */
@@ -1852,7 +1918,20 @@ static void emit_class(gen *g, const node *c, const char *export_kw, const char 
                 }
                 continue;
             }
-            if (st->kind == N(CALL) && !st->a && st->str && !strncmp(st->str, "attr_", 5)) continue; /* plain properties */
+            if (st->kind == N(CALL) && !st->a && st->str && !strncmp(st->str, "attr_", 5)) {
+                /* attr_accessor :label_text -> get/set labelText() over the ivar (this.label_text) */
+                int rd = !strcmp(st->str, "attr_accessor") || !strcmp(st->str, "attr_reader");
+                int wr = !strcmp(st->str, "attr_accessor") || !strcmp(st->str, "attr_writer");
+                for (uint32_t j = 0; j < st->nkids; j++) {
+                    if (st->kids[j]->kind != N(SYM)) continue;
+                    char js[128], iv[160];
+                    jsname(st->kids[j]->str, js, sizeof js);
+                    snprintf(iv, sizeof iv, "%s%s", ivar_shadowed(g, st->kids[j]->str) ? "$" : "", st->kids[j]->str);
+                    if (rd) outf(g, " get %s() { return this.%s; }", js, iv);
+                    if (wr) outf(g, " set %s(v) { this.%s = v; }", js, iv);
+                }
+                continue;
+            }
             if (st->kind == N(CALL) && !st->a && (name_is(st, "include") || name_is(st, "extend"))) {
                 fail(g, st, "inline the module's methods into the class (concerns are not supported yet)", "unsupported: `%s` of a module", st->str);
                 continue;
@@ -1893,6 +1972,9 @@ done:
     free(g->defs);
     g->defs = saved_defs;
     g->ndefs = saved_ndefs;
+    free(g->attrs);
+    g->attrs = saved_attrs;
+    g->nattrs = saved_nattrs;
     g->cls = saved_cls;
     snprintf(g->cls_name, sizeof g->cls_name, "%s", saved_name);
 }

@@ -29,6 +29,7 @@ typedef struct {
     qr_ruby_lexer lx;
     qr_ruby_tok tok;          /* the current token */
     uint32_t prev_end;        /* end offset of the previous token */
+    qr_ruby_toktype prev_type; /* and its type */
     qr_ruby_ast *ast;
     qr_ruby_error *err;
     const char *path;
@@ -182,6 +183,7 @@ static void pop_scope(P *p)
 static void advance(P *p)
 {
     p->prev_end = p->tok.end;
+    p->prev_type = p->tok.type;
     qr__ruby_lex_next(&p->lx, &p->tok);
     if (p->tok.type == QR_T_ERROR) {
         const char *hint = NULL;
@@ -1919,6 +1921,10 @@ static qr_ruby_node *primary(P *p, int cmd)
     case QR_T_DOT2: case QR_T_DOT3:
         return unary(p, 0);
     case QR_T_END:
+        if (p->prev_type == QR_T_COMMA)
+            unexpected(p, "an expression", "the line before ends with `,`: add the missing argument, or remove the comma");
+        if (binprec(p->prev_type) || p->prev_type == QR_T_ASSIGN || p->prev_type == QR_T_OP_ASGN)
+            unexpected(p, "an expression", "the expression before it is not finished");
         unexpected(p, "an expression", "this `end` has nothing to close: remove it, or check the `if`/`do`/`def` above");
     case QR_T_RBRACE: case QR_T_RPAREN: case QR_T_RBRACK:
         unexpected(p, "an expression", "check the brackets above: this one closes nothing");

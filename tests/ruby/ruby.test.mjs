@@ -87,27 +87,36 @@ test("a runtime exception is logged with the Ruby file and line", async () => {
   assert.equal(m[1], path.join(app, "app/controllers/articles_controller.rb") + ":" + line);
 });
 
-test("a syntax error stops boot with path:line:col, the source line and a caret", async () => {
+// The api app with app/models/comment.rb replaced by source; runs fn(dir), then removes the copy.
+function withBrokenComment(source, fn) {
   const dir = copyApp("api");
   try {
-    fs.writeFileSync(path.join(dir, "app/models/comment.rb"), "class Comment < ApplicationRecord\n  belongs_to :article\n  def broken(\nend\n");
-    const r = run(["build"], dir);
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, /^app\/models\/comment\.rb:\d+:\d+: /m);
-    assert.match(r.stderr, /\n {2}\S.*\n {2}\s*\^/);
+    fs.writeFileSync(path.join(dir, "app/models/comment.rb"), source);
+    return fn(dir);
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+}
+
+test("a syntax error stops boot (and quickrail build) with path:line:col, the source line and a caret", () => {
+  withBrokenComment("class Comment < ApplicationRecord\n  belongs_to :article\n  def broken(\nend\n", (dir) => {
+    const built = run(["build"], dir);
+    assert.equal(built.status, 1, built.stdout + built.stderr);
+    const boot = spawnSync(BIN, ["serve", dir, "-b", "127.0.0.1", "-p", "0", "-w", "1"], { env: ENV, encoding: "utf8", timeout: 20000 });
+    assert.notEqual(boot.status, 0, "the server must not start");
+    for (const out of [built.stderr, boot.stdout + boot.stderr]) {
+      assert.match(out, /app\/models\/comment\.rb:4:1: unexpected `end`/);
+      assert.match(out, /\n {2}end\n {2}\^\n/);
+    }
+  });
 });
 
-test("an unsupported construct names the feature and what to write instead", async () => {
-  const dir = copyApp("api");
-  try {
-    fs.writeFileSync(path.join(dir, "app/models/comment.rb"), "class Comment < ApplicationRecord\n  def again\n    retry\n  end\nend\n");
+test("an unsupported construct names the feature and what to write instead", () => {
+  withBrokenComment("class Comment < ApplicationRecord\n  def again\n    retry\n  end\nend\n", (dir) => {
     const r = run(["build"], dir);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /^app\/models\/comment\.rb:3:5: unsupported: `retry`/m);
     assert.match(r.stderr, /\n {2} {4}retry\n {2} {4}\^\n/);
     assert.match(r.stderr, /write a loop instead/);
-  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
 });
 
 test("quickrail build writes line-aligned JS for every Ruby file, and misuse exits 2", () => {
@@ -172,6 +181,6 @@ test("compiled Ruby keeps Ruby's semantics (the values Ruby 3 answers for calc.r
     strings: ["hello!", 6, true, true, "HELLO!", false, true], interp: "v=5 n= a=2", ranges: [1, 2, 3, 4, 10, 20],
     hash: [1, 2, true, 9, 3, 6], loops: [0, 1, 2, 0, 2, 4], intDiv: [3, -4, 1, 2, 3.5, 1024],
     ternary: ["big", "small", "none"], multi: [2, 1], zero: "0 is true", lam: [9, 3, 16],
-    presence: [true, true, false, false, true, "x"], limit: 3,
+    presence: [true, true, false, false, true, "x"], limit: 3, label: ["L", "L", "yes", "z", "Q"],
   });
 });

@@ -379,6 +379,8 @@ static const struct { const char *src; int line, col; const char *msg, *hint; } 
      "the `end` at line 5 closes the `if` at line 3 but is not indented like it: is that `if`'s own `end` missing?"},
     {"def x\n  foo(1, 2\nend\n", 3, 1, "unexpected `end`; expected `)` or `,`", ""},
     {"end\n", 1, 1, "unexpected `end`; expected end of file", "this `end` has nothing to close"},
+    {"def a\n  f 1,\nend\n", 3, 1, "unexpected `end`; expected an expression", "the line before ends with `,`"},
+    {"def a\n  x = 1 +\nend\n", 3, 1, "unexpected `end`; expected an expression", "not finished"},
     {"x = \"abc\n", 1, 5, "unterminated string", "close it"},
     {"if x\n  y\nelse\n  z\nend\nend\n", 6, 1, "unexpected `end`; expected end of file", "nothing to close"},
     {"x = <<~EOS\n  body\n", 1, 5, "unterminated heredoc: its closing identifier line is missing", "identifier alone on a line"},
