@@ -546,10 +546,11 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     JSValue jpath = JS_NewString(qr__js.ctx, entry);
     JSValue jq = JS_JSONStringify(qr__js.ctx, jpath, JS_UNDEFINED, JS_UNDEFINED);
     const char *q = JS_ToCString(qr__js.ctx, jq);
-    char *glue = qr_xmalloc(strlen(q) + 160);
+    char *glue = qr_xmalloc(strlen(q) + 256);
     if (autoload)
         sprintf(glue, "import { loadApp } from \"quickrail/autoload.js\"; "
-                      "globalThis.__quickrailEntry = { default: loadApp(%s) };", q);
+                      "const p = loadApp(%s); p.catch(() => {}); /* awaited below */ "
+                      "globalThis.__quickrailEntry = { default: p };", q);
     else
         sprintf(glue, "import * as m from %s; globalThis.__quickrailEntry = m;", q);
     JS_FreeCString(qr__js.ctx, q);
