@@ -53,7 +53,7 @@ static const command_t commands[] = {
     {"s", "[options]", "same as up", cmd_up, NULL, 1, 0},
     {"reload", "[APP_DIR] [-P FILE]", "zero-downtime reload of the running server (SIGHUP)", cmd_reload, NULL, 0, 0},
     {"run", "FILE.js [args...]", "run a JavaScript file in a quickrail runtime", cmd_run, NULL, 0, 0},
-    {"new", "NAME [--demo blog]", "create a new app in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
+    {"new", "NAME [--demo blog|blog-js]", "create a new app (Ruby) in the folder NAME", NULL, "lib/quickrail/cli/new.js", 0, 0},
     {"db:", "[-e ENV]", "database tasks (below), from the app folder", NULL, "lib/quickrail/cli/db.js", 0, 1},
     {"routes", "[-g PATTERN]", "print the app's routes", NULL, "lib/quickrail/cli/routes.js", 0, 0},
     {"generate", "KIND NAME [args...]", "scaffold|model|migration|controller|channel (also g)", NULL, "lib/quickrail/cli/generate.js", 0, 0},

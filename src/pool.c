@@ -89,6 +89,7 @@ static qr_header_t g_headers[QR_POOL_MAX_FIELDS / 2];
 /* reloads */
 static uint32_t g_gen;
 static int g_rolling, g_roll_all, g_hold;
+static int g_one_first;  /* development reload: fork one new worker, the rest once it is ready */
 static uint64_t g_roll_start_ns;
 static size_t g_roll_replaced;
 static uint64_t g_reloaded_workers;
@@ -370,6 +371,8 @@ static void worker_ready(worker_t *w, uint64_t pid)
     if (w->state != W_FORKING) return;
     w->pid = (int)pid;
     w->state = W_IDLE;
+    int forked_alone = g_one_first && w->gen == g_gen;
+    if (forked_alone) g_one_first = 0;
     uint64_t now = qr_now_ns();
     sample(&g_ready_ns, now - w->t_fork);
     if (count_active() < g_cfg->workers) {
@@ -388,6 +391,7 @@ static void worker_ready(worker_t *w, uint64_t pid)
         w->role = ROLE_SPARE;
         qr_debug("w%u (pid %d) ready as the spare in %.2f ms", w->id, w->pid, (double)(now - w->t_fork) / 1e6);
     }
+    if (forked_alone) qr_pool_refill(); /* the others now */
     roll();
 }
 
@@ -512,6 +516,7 @@ void qr_pool_new_generation(int all_at_once)
     g_gen++;
     g_rolling = 1;
     g_roll_all = all_at_once;
+    g_one_first = all_at_once;
     g_roll_start_ns = qr_now_ns();
     g_roll_replaced = 0;
     roll();
@@ -564,6 +569,14 @@ void qr_pool_refill(void)
 {
     if (g_shutdown) return;
     while (count_live() < g_cfg->workers + QR_SPARES) {
+        /* after a development reload the waiting request needs one worker: it is forked alone
+         * (concurrent forks of a large zygote slow each other), the others once it is ready */
+        if (g_one_first) {
+            int forking = 0;
+            for (worker_t *w = g_workers; w; w = w->next)
+                if (w->state == W_FORKING && w->gen == g_gen) forking++;
+            if (forking) return;
+        }
         uint32_t id = g_next_worker_id + 1;
         int fd = g_ops.fork_worker(g_ops.ud, id);
         if (fd < 0) return;

@@ -168,17 +168,32 @@ function statusPlain(s) {
   return statusText(s) + "\n";
 }
 
+// Lines around `line` of src, the line itself marked (the development error page's source).
+function sourceSnippet(src, line) {
+  const lines = src.split("\n");
+  const from = Math.max(0, line - 4), to = Math.min(lines.length, line + 3);
+  let snippet = "";
+  for (let i = from; i < to; i++) snippet += (i + 1 === line ? "&gt; " : "  ") + String(i + 1).padStart(4) + "  " + escapeHTML(lines[i]) + "\n";
+  return snippet;
+}
+
 function devErrorPage(err, req, status, app) {
   const name = (err && err.name) || "Error";
   const msg = String(err && err.message);
   let tpl = "";
   if (err && err.template) {
     const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
-    const lines = src.split("\n");
-    const from = Math.max(0, err.line - 4), to = Math.min(lines.length, err.line + 3);
-    let snippet = "";
-    for (let i = from; i < to; i++) snippet += (i + 1 === err.line ? "&gt; " : "  ") + String(i + 1).padStart(4) + "  " + escapeHTML(lines[i]) + "\n";
-    tpl = "<h2>Template app/views/" + escapeHTML(err.template) + ", line " + err.line + "</h2><pre class=\"source\">" + snippet + "</pre>";
+    const where = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template; // Ruby templates are named app-relative
+    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line) + "</pre>";
+  } else {
+    // compiled Ruby is line-aligned: the first .rb frame of the stack is the Ruby line that failed
+    const m = /\(([^()\s]+\.rb):(\d+)\)/.exec(String((err && err.stack) || ""));
+    let src = null;
+    if (m) try { src = host.readFile(m[1]); } catch (e) { src = null; }
+    if (m && src !== null) {
+      const rel = m[1].startsWith(app.root + "/") ? m[1].slice(app.root.length + 1) : m[1];
+      tpl = "<h2>Extracted source (around line " + m[2] + ") " + escapeHTML(rel) + "</h2><pre class=\"source\">" + sourceSnippet(src, Number(m[2])) + "</pre>";
+    }
   }
   let routes = "";
   if (err && err.name === "RoutingError") routes = "<h2>Routes</h2><pre>" + escapeHTML(app.routesTable()) + "</pre>";

@@ -131,6 +131,7 @@ static int is_reserved(const char *s)
 void qr_ruby_js_method_name(const char *name, char *o, size_t cap)
 {
     if (!cap) return;
+    if (!strcmp(name, "exists?")) { snprintf(o, cap, "exists"); return; } /* the framework's name */
     size_t n = strlen(name), k = 0;
     int pred = n > 1 && name[n - 1] == '?', bang = n > 1 && name[n - 1] == '!';
     int setter = n > 1 && name[n - 1] == '=' && name[n - 2] != '=' && name[n - 2] != '!';
@@ -624,6 +625,7 @@ static const core_t CORE[] = {
     {"transform_values", "core.transformValues", 1}, {"squish", "core0.squish", 0},
     {"to_json", "core0.toJson", 0}, {"html_safe", "core0.htmlSafe", 0}, {"truncate", "core.truncate", 0},
     {"ljust", "core.ljust", 0}, {"rjust", "core.rjust", 0}, {"parameterize", "core0.parameterize", 0},
+    {"strftime", "strftime", 0}, {"to_sentence", "toSentence", 0},
 };
 
 /* zero-argument methods known to be methods (called directly) or getters (read directly) */
@@ -773,6 +775,20 @@ static void emit_new(gen *g, const node *n)
     out(g, ")");
 }
 
+/* raise Cls, "msg" -> $rb.raise(Error, "msg", "ArgumentError") for Ruby's own exception classes
+ * (JS errors underneath, named as Ruby names them); anything else passes through. */
+static void emit_raise_args(gen *g, const node *n)
+{
+    emit_args(g, n, 0, 0, 0, 0);
+    const node *c = n->nkids ? n->kids[0] : NULL;
+    if (c && c->kind == N(CONST) && !c->a && c->str && strcmp(c->str, "StandardError") && strcmp(c->str, "Exception"))
+        for (size_t i = 0; i < QR_ARRAY_LEN(JS_CONSTS); i++)
+            if (!strcmp(c->str, JS_CONSTS[i].ruby) && strstr(c->str, "Error")) {
+                outf(g, "%s\"%s\"", n->nkids == 1 ? ", undefined, " : ", ", c->str);
+                break;
+            }
+}
+
 /* Receiver-less call: self.method, a helper, or a Kernel method. */
 static void emit_self_call(gen *g, const node *n)
 {
@@ -789,7 +805,7 @@ static void emit_self_call(gen *g, const node *n)
     if (!strcmp(m, "raise") || !strcmp(m, "fail")) {
         g->need_rb = 1;
         out(g, "(() => { throw $rb.raise(");
-        emit_args(g, n, 0, 0, 0, 0);
+        emit_raise_args(g, n);
         out(g, "); })()");
         return;
     }
@@ -1702,7 +1718,7 @@ static void emit_stmt(gen *g, const node *n, int ret)
         if (!n->a && (name_is(n, "raise") || name_is(n, "fail"))) {
             g->need_rb = 1;
             out(g, " throw $rb.raise(");
-            emit_args(g, n, 0, 0, 0, 0);
+            emit_raise_args(g, n);
             out(g, ");");
             return;
         }
