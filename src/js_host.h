@@ -81,6 +81,9 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
  * property is false (the framework sets it when the app has no Connection class) — so the
  * supervisor may welcome a cable connection without asking a worker; else 1. */
 int qr_js_host_cable_needs_connect(void);
+/* The app's channel class names, one per line (owned, free()), from the `channelNames` array of
+ * the default export's `cable`; NULL when the app does not declare them. */
+char *qr_js_host_cable_channels(void);
 
 /* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does
  * but without an app entry, runs the module at module_path (file or embedded path) with
