@@ -19,6 +19,7 @@
 
 qr__pool_t qr__pool = {.cable_connect = 1};
 static qr_header_t g_headers[QR_POOL_MAX_FIELDS / 2];
+static char *g_cable_channels; /* the app's channel names, one per line; NULL: not declared */
 
 /* ---------------------------------------------------------------- jobs */
 
@@ -40,6 +41,7 @@ void qr__pool_enqueue(job_t *j, int front)
         P.qtail = j;
     }
     P.qlen++;
+    if (j->kind == JOB_CABLE) P.qcable++;
 }
 
 job_t *qr__pool_dequeue(void)
@@ -49,6 +51,7 @@ job_t *qr__pool_dequeue(void)
     P.qhead = j->next;
     if (!P.qhead) P.qtail = NULL;
     P.qlen--;
+    if (j->kind == JOB_CABLE) P.qcable--;
     j->next = NULL;
     return j;
 }
@@ -69,6 +72,19 @@ void qr__pool_job_fail(job_t *j, int error, int status, uint32_t worker_id)
 
 
 int qr_pool_cable_needs_connect(void) { return P.cable_connect; }
+
+int qr_pool_cable_channel_known(const char *name, size_t len)
+{
+    if (!g_cable_channels) return 1; /* the app does not say: ask it */
+    for (const char *p = g_cable_channels; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == len && memcmp(p, name, len) == 0) return 1;
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
 
 
 /* While no worker can be had (restart backoff and no live active worker), queued jobs are
@@ -141,8 +157,11 @@ void qr__pool_worker_frame(worker_t *w, const qr_frame_t *f)
     case QR_F_READY: {
         uint64_t pid = 0;
         int cable_connect = 1;
-        if (qr_frame_get_ready(f, &pid, &cable_connect) != 0) goto bad;
+        qr_slice_t channels;
+        if (qr_frame_get_ready(f, &pid, &cable_connect, &channels) != 0) goto bad;
         P.cable_connect = cable_connect;
+        free(g_cable_channels);
+        g_cable_channels = channels.ptr ? qr_xstrndup(channels.ptr, channels.len) : NULL;
         qr__pool_worker_ready(w, pid);
         return;
     }
@@ -250,7 +269,9 @@ int qr_pool_request(const qr_request_t *req, qr_pool_http_cb cb, void *ud)
 
 int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud)
 {
-    if (P.shutdown || P.qlen >= (size_t)P.cfg->queue_max) return QR_ETOOBIG;
+    /* cable work may fill a quarter of the queue, never all of it: HTTP is not starved */
+    if (P.shutdown || P.qlen >= (size_t)P.cfg->queue_max || P.qcable >= (size_t)P.cfg->queue_max / 4 + 1)
+        return QR_ETOOBIG;
     job_t *j = new_job(JOB_CABLE);
     j->ccb = cb;
     j->ud = ud;
@@ -269,6 +290,7 @@ void qr_pool_cancel(void *ud)
         if (j->ud == ud) {
             *pp = j->next;
             P.qlen--;
+            if (j->kind == JOB_CABLE) P.qcable--;
             job_free(j);
         } else {
             P.qtail = j;

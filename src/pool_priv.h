@@ -64,6 +64,7 @@ typedef struct {
     worker_t *workers;
     job_t *qhead, *qtail;
     size_t qlen;
+    size_t qcable;  /* cable jobs among them */
     size_t busy;
     uint32_t next_worker_id;
     uint32_t next_job_id;
