@@ -7,14 +7,15 @@
 #   blog         examples/blog: quickrail (default workers) vs the Node host (lib/node-host, one
 #                process and node:cluster with one process per core); wrk -t2 -c64, 20 s warm-up,
 #                3 runs of 20 s, median; /articles, /articles/1, /articles/new, /articles.json,
-#                /articles/1.json; 20 articles x 3 comments seeded over HTTP.
+#                /articles/1.json; 20 articles x 3 comments seeded over HTTP. The same blog in
+#                Ruby (examples/blog-ruby, compiled by quickrail) runs right after, same load.
 #   hello        quickrail JS handler vs Node http (1 process, cluster) vs nginx static file.
 #   fanout       1k and 10k Action Cable subscribers on one Turbo stream, a broadcast every
 #                100 ms for 30 s; delivery latency p50/p99/max and KB per idle connection, vs a
 #                Node `ws` peer sending identical frames.
 #   memory       PSS of the whole process tree (blog, 4 workers) after start and after 10,000
 #                requests, vs the Node host.
-#   coldstart    process start to first 200 on /articles, quickrail vs Node host.
+#   coldstart    process start to first 200 on /articles, quickrail (JS and Ruby blog) vs Node host.
 #   replacement  worker replacement latency p50/p99 over 1000 crashes (stats endpoint).
 # Output: the markdown table on stdout, saved to bench/results/<date>-<host>.md with the machine
 # description, and the latency chart bench/results/<date>-<host>.svg (gnuplot). Ends with
@@ -104,35 +105,41 @@ wrk_bench() {
   $NODE bench/lib/wrk-summary.mjs "$w" "$s" "$DIST" $files >> "$RESULTS_TSV"
 }
 
-# ---------------------------------------------------------------- the blog app copy
-BLOG_APP=$WORK/blog
+# ---------------------------------------------------------------- the blog app copies
+BLOG_APP=$WORK/blog            # examples/blog (JavaScript)
+BLOG_RUBY_APP=$WORK/blog-ruby  # examples/blog-ruby (the same blog in Ruby)
 BLOG_PATHS=/articles,/articles/1,/articles/new,/articles.json,/articles/1.json
 blog_env() { export QUICKRAIL_ENV=production RAILS_ENV=production NODE_ENV=production SECRET_KEY_BASE=${SECRET_KEY_BASE:-$(openssl rand -hex 64)}; }
-# Copies examples/blog, creates its schema with quickrail's own db:migrate, then seeds
-# 20 articles x 3 comments over HTTP through quickrail. Done once per session.
+# blog_prepare [ruby]: copies examples/blog (or examples/blog-ruby), creates its schema with
+# quickrail's own db:migrate, then seeds 20 articles x 3 comments over HTTP through quickrail.
+# Done once per session and blog.
 blog_prepare() {
-  [ -f "$WORK/blog.ready" ] && return 0
-  [ -d examples/blog ] || { echo "examples/blog is missing"; return 1; }
+  local src=examples/blog app=$BLOG_APP tag=blog
+  [ "${1:-}" = ruby ] && { src=examples/blog-ruby; app=$BLOG_RUBY_APP; tag=blog-ruby; }
+  [ -f "$WORK/$tag.ready" ] && return 0
+  [ -d "$src" ] || { echo "$src is missing"; return 1; }
   [ -x "$QUICKRAIL_BIN" ] || { echo "quickrail binary $QUICKRAIL_BIN is missing (make)"; return 1; }
-  rm -rf "$BLOG_APP"; mkdir -p "$BLOG_APP"
-  (cd examples/blog && tar --exclude='./node_modules' --exclude='*.sqlite3*' --exclude='./tmp' --exclude='./log' -cf - .) | (cd "$BLOG_APP" && tar -xf -)
+  rm -rf "$app"; mkdir -p "$app"
+  (cd "$src" && tar --exclude='./node_modules' --exclude='*.sqlite3*' --exclude='./tmp' --exclude='./log' -cf - .) | (cd "$app" && tar -xf -)
   blog_env
-  log "blog: db:migrate"
-  if ! (cd "$BLOG_APP" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/blog-migrate.log" 2>&1; then
+  log "$tag: db:migrate"
+  if ! (cd "$app" && timeout 60 "$QUICKRAIL_BIN" db:migrate) > "$WORK/$tag-migrate.log" 2>&1; then
+    [ "$tag" = blog ] || { echo "db:migrate failed: $(tail -3 "$WORK/$tag-migrate.log")"; return 1; }
     # the same migrations through the Node host's task runner (lib/node-host/cli.js)
-    (cd "$BLOG_APP" && timeout 60 $NODE "$BENCH_ROOT/lib/node-host/cli.js" db:migrate) >> "$WORK/blog-migrate.log" 2>&1 \
-      || { echo "db:migrate failed (quickrail and Node host): $(tail -3 "$WORK/blog-migrate.log")"; return 1; }
-    note "quickrail db:migrate failed ($(head -1 "$WORK/blog-migrate.log" | cut -c1-120)); the schema was made by the Node host's db:migrate (same migration files)."
+    (cd "$app" && timeout 60 $NODE "$BENCH_ROOT/lib/node-host/cli.js" db:migrate) >> "$WORK/$tag-migrate.log" 2>&1 \
+      || { echo "db:migrate failed (quickrail and Node host): $(tail -3 "$WORK/$tag-migrate.log")"; return 1; }
+    note "quickrail db:migrate failed ($(head -1 "$WORK/$tag-migrate.log" | cut -c1-120)); the schema was made by the Node host's db:migrate (same migration files)."
   fi
   local port; port=$(free_port)
-  quickrail_start blog-seed "$BLOG_APP" "$port" || return 1
-  wait_http "http://127.0.0.1:$port/articles" 20 || { server_stop; echo "quickrail did not serve the blog: $(tail -3 "$WORK/blog-seed.log")"; return 1; }
-  log "blog: seeding 20 articles x 3 comments over HTTP"
-  $NODE bench/blog/seed.mjs --port "$port" --articles 20 --comments 3 > "$WORK/blog-seedjs.log" 2>&1 \
-    || { server_stop; echo "seeding failed: $(tail -3 "$WORK/blog-seedjs.log")"; return 1; }
+  quickrail_start "$tag-seed" "$app" "$port" || return 1
+  wait_http "http://127.0.0.1:$port/articles" 20 || { server_stop; echo "quickrail did not serve $src: $(tail -3 "$WORK/$tag-seed.log")"; return 1; }
+  log "$tag: seeding 20 articles x 3 comments over HTTP"
+  $NODE bench/blog/seed.mjs --port "$port" --articles 20 --comments 3 > "$WORK/$tag-seedjs.log" 2>&1 \
+    || { server_stop; echo "seeding failed: $(tail -3 "$WORK/$tag-seedjs.log")"; return 1; }
   server_stop
-  touch "$WORK/blog.ready"
+  touch "$WORK/$tag.ready"
 }
+
 # blog_check PORT: every benchmarked endpoint answers 200 (a 404 or 500 would make wrk measure errors).
 blog_check() {
   local p code
@@ -152,7 +159,15 @@ wl_blog() {
   wait_http "http://127.0.0.1:$port/articles" 20 && blog_check "$port" || { server_stop; echo "quickrail blog: $(tail -3 "$WORK/blog-quickrail.log")"; return 1; }
   wrk_bench blog quickrail "http://127.0.0.1:$port" "$BLOG_PATHS" "$WARM" "$RUNS" "$DUR" || { server_stop; return 1; }
   server_stop
-  record blog quickrail desc "wrk -t2 -c64, ${WARM} s warm-up, ${RUNS} run(s) of ${DUR} s, median by req/s; endpoints cycled: ${BLOG_PATHS//,/, }; 20 articles x 3 comments; production mode; quickrail with default workers ($CORES = cores)."
+  record blog quickrail desc "wrk -t2 -c64, ${WARM} s warm-up, ${RUNS} run(s) of ${DUR} s, median by req/s; endpoints cycled: ${BLOG_PATHS//,/, }; 20 articles x 3 comments; production mode; quickrail with default workers ($CORES = cores). 'quickrail, Ruby blog' is examples/blog-ruby (the same blog in Ruby, compiled by quickrail at boot), run right after the JS blog."
+  # the same blog in Ruby, right after (same load, same endpoints)
+  blog_prepare ruby || return 1
+  blog_env
+  port=$(free_port)
+  quickrail_start blog-quickrail-ruby "$BLOG_RUBY_APP" "$port" || return 1
+  wait_http "http://127.0.0.1:$port/articles" 20 && blog_check "$port" || { server_stop; echo "quickrail Ruby blog: $(tail -3 "$WORK/blog-quickrail-ruby.log")"; return 1; }
+  wrk_bench blog quickrail-ruby "http://127.0.0.1:$port" "$BLOG_PATHS" "$WARM" "$RUNS" "$DUR" || { server_stop; return 1; }
+  server_stop
   local n label
   for n in 0 "$CORES"; do
     label=node; [ "$n" -gt 0 ] && label=node-cluster
@@ -279,6 +294,14 @@ wl_coldstart() {
     || { echo "quickrail cold start failed: $(tail -3 "$WORK/cold-quickrail.err")"; return 1; }
   $NODE bench/lib/json-record.mjs coldstart quickrail COLDJSON median_ms,min_ms,max_ms "$WORK/cold-quickrail.json" >> "$RESULTS_TSV"
   record coldstart quickrail runs "$COLD_RUNS"
+  blog_prepare ruby || return 1
+  blog_env
+  log "coldstart: quickrail, Ruby blog x $COLD_RUNS"
+  $NODE bench/startup/coldstart.mjs --runs "$COLD_RUNS" --path /articles -- \
+    env QUICKRAIL_LOG_LEVEL=warn "$QUICKRAIL_BIN" serve "$BLOG_RUBY_APP" -b 127.0.0.1 -p '{PORT}' > "$WORK/cold-quickrail-ruby.json" 2> "$WORK/cold-quickrail-ruby.err" \
+    || { echo "quickrail cold start (Ruby blog) failed: $(tail -3 "$WORK/cold-quickrail-ruby.err")"; return 1; }
+  $NODE bench/lib/json-record.mjs coldstart quickrail-ruby COLDJSON median_ms,min_ms,max_ms "$WORK/cold-quickrail-ruby.json" >> "$RESULTS_TSV"
+  record coldstart quickrail-ruby runs "$COLD_RUNS"
   log "coldstart: Node host x $COLD_RUNS"
   $NODE bench/startup/coldstart.mjs --runs "$COLD_RUNS" --path /articles -- \
     $(node_host_cmd "$BLOG_APP" '{PORT}' 0) > "$WORK/cold-node.json" 2> "$WORK/cold-node.err" \

@@ -1,5 +1,5 @@
 /* js_host.h — the one door to the JavaScript engine (QuickJS 2021-03-27 today). Nothing
- * outside js_host.c / js_web.c / db_*.c includes quickjs.h, so a newer engine can replace it
+ * outside the engine files (js_*.c, through js_priv.h) includes quickjs.h, so a newer engine can replace it
  * behind this contract. Runs in the zygote (boot) and in workers (everything else); never in
  * the supervisor. Single-threaded: one runtime per process.
  *
@@ -9,16 +9,16 @@
  *     clearInterval/queueMicrotask, structuredClone, crypto.getRandomValues/randomUUID,
  *     crypto.subtle.digest (SHA-1/256) and HMAC importKey/sign/verify; ES2022+ polyfills (lib/web).
  *   - Database: global `Database`, the bun:sqlite API (also `import { Database } from "bun:sqlite"`);
- *     `PgDatabase` with the same surface over libpq (db_pg.h: js_host.c calls qr_db_pg_init at
- *     boot and qr_db_pg_close_all before fork; docs/postgres-and-cluster.md). Errors carry
+ *     `PgDatabase` with the same surface over libpq (js_pg.c: js_host.c calls qr__js_pg_init at
+ *     boot and qr__js_pg_close_all before fork; docs/postgres-and-cluster.md). Errors carry
  *     PostgreSQL's message and `code` = SQLSTATE. A database that cannot be reached throws an
  *     error with name "DatabaseUnavailable", code "DATABASE_UNAVAILABLE", status 503: the host /
- *     framework answers such a request with 503 (the error is logged once, by db_pg.c).
+ *     framework answers such a request with 503 (the error is logged once, by js_pg.c).
  *   - broadcast(stream, content): content string -> sent as a JSON string; otherwise JSON-encoded.
  *     `Beam.callSync('__broadcast', stream, html)` does the same.
  *   - globalThis.Quickrail: { version, env (object of environment variables), appDir, workerId,
  *     readFile(path) -> string, readDir(path) -> [names], stat(path) -> {isFile, isDirectory,
- *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), signStreamName(name) -> Turbo
+ *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), remove(path) -> removed? (a file or empty dir), signStreamName(name) -> Turbo
  *     token, verifyStreamName(token) -> name | null, hmacSha256Hex(data) -> hex (key derived from
  *     SECRET_KEY_BASE), exit(code) (scripts only), crash() (SIGSEGV; only when
  *     QUICKRAIL_TEST_CRASH=1, else throws) }. Also (jsrt extensions): argv (script arguments),

@@ -2,7 +2,7 @@
  * lifecycle: boot, fetch, cable, scripts), js_loop.c (the event loop of one call and its deadline),
  * js_loader.c (module resolution, lib/, embedded files, bytecode cache), js_quickrail.c (the
  * "quickrail:host" module behind globalThis.Quickrail), js_web.c (byte/crypto Web APIs) and
- * js_sqlite.c (bun:sqlite), and by db_pg.c (PgDatabase). Not a contract: nothing else includes it. Everything
+ * js_sqlite.c (bun:sqlite), js_pg.c (PgDatabase) and js_util.c (the shared helpers). Not a contract: nothing else includes it. Everything
  * here runs in the zygote, a worker or a script process, on the one thread that owns the runtime. */
 #ifndef QR_JS_PRIV_H
 #define QR_JS_PRIV_H
@@ -31,10 +31,22 @@ void qr__js_sqlite_close_all(void);
 /* End of a request or cable call: rolls back any transaction the call left open (an aborted
  * or careless request must not leak its transaction into the next one). */
 void qr__js_sqlite_end_call(void);
+/* js_pg.c: PostgreSQL for JavaScript, the `PgDatabase` class (the bun:sqlite Database surface
+ * over libpq; the JS contract is in js_host.h and docs/postgres-and-cluster.md). Allocates the
+ * class ids on first call (in the zygote, before fork, so every worker agrees), registers the
+ * classes in ctx's runtime and installs globalThis.PgDatabase (lib/quickrail/db/pg_adapter.js
+ * uses it). 0, or -1 with a JS exception pending. */
+int qr__js_pg_init(JSContext *ctx);
+/* Closes every connection this process opened (end of zygote boot: a connection never crosses
+ * fork; PgDatabase objects reconnect lazily in each worker). */
+void qr__js_pg_close_all(void);
+
 /* 1 in a `quickrail run` script process (console writes plain lines to stdout/stderr). */
 extern int qr__js_script_mode;
 /* 1 while the zygote boots; a Database used then is opened and closed again before fork. */
 extern int qr__js_in_zygote;
+
+/* ---- js_util.c: the leaf every js_*.c file may call (it calls none of them) ---- */
 
 /* Throws a JS Error with message and a string .code property; returns JS_EXCEPTION. */
 JSValue qr__js_throw_code(JSContext *ctx, const char *code, const char *fmt, ...)
@@ -56,7 +68,7 @@ void qr__js_app_hmac(const void *data, size_t len, unsigned char out[32]);
 
 /* ---- the runtime core: js_host.c, js_loop.c, js_loader.c, js_quickrail.c ---- */
 
-/* The process's one runtime (defined in js_host.c). rt/ctx are set by boot or run_script;
+/* The process's one runtime (defined in js_util.c; js_host.c creates and frees it). rt/ctx are set by boot or run_script;
  * cfg is the configuration it was created with; env_obj (owned) is Quickrail.env. */
 enum { QR__JS_ABORT_NONE = 0, QR__JS_ABORT_DEADLINE, QR__JS_ABORT_EXIT };
 typedef struct {
@@ -74,15 +86,15 @@ typedef struct {
 } qr__js_runtime_t;
 extern qr__js_runtime_t qr__js;
 
-/* js_host.c: snprintf that truncates silently (a path longer than the buffer then simply fails
+/* js_util.c: snprintf that truncates silently (a path longer than the buffer then simply fails
  * to open); returns what vsnprintf returns. */
 int qr__js_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* js_host.c: lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
+/* js_util.c: lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void qr__js_hex(const unsigned char *p, size_t n, char *out);
-/* js_host.c: message ("Error: boom") and stack (at most 40 frames, or NULL) of an exception
+/* js_util.c: message ("Error: boom") and stack (at most 40 frames, or NULL) of an exception
  * value (borrowed); both returned owned (free()). */
 void qr__js_exception_text(JSValueConst exc, char **msg, char **stack);
-/* js_host.c: logs the pending exception of the context with what (consumes it). */
+/* js_util.c: logs the pending exception of the context with what (consumes it). */
 void qr__js_report_exception(const char *what);
 
 /* js_loop.c: the runtime's allocator (deadline backstop), interrupt handler and rejection

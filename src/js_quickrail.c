@@ -252,6 +252,19 @@ static JSValue h_write_file(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return r;
 }
 
+/* remove(path): a file or an empty directory; true if removed, false if it did not exist. */
+static JSValue h_remove(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *path = JS_ToCString(ctx, argv[0]);
+    if (!path) return JS_EXCEPTION;
+    int rc = remove(path);
+    int e = errno;
+    JSValue r = rc == 0 ? JS_TRUE : e == ENOENT ? JS_FALSE
+                                  : qr__js_throw_code(ctx, "EIO", "remove %s: %s", path, strerror(e));
+    JS_FreeCString(ctx, path);
+    return r;
+}
+
 static JSValue h_mkdir(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     const char *path = JS_ToCString(ctx, argv[0]);
@@ -467,6 +480,7 @@ static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("stat", 1, h_stat),
     JS_CFUNC_DEF("writeFile", 2, h_write_file),
     JS_CFUNC_DEF("mkdir", 1, h_mkdir),
+    JS_CFUNC_DEF("remove", 1, h_remove),
     JS_CFUNC_DEF("env", 0, h_env),
     JS_CFUNC_MAGIC_DEF("appDir", 0, h_info, 0),
     JS_CFUNC_MAGIC_DEF("workerId", 0, h_info, 1),

@@ -4,7 +4,7 @@
  * every `quickrail run` — about 14 ms of CPU each, although most apps never open PostgreSQL or
  * Redis. Each PQ* / redis* function the program calls is defined here with the library's own
  * prototype (the headers check them); the first call dlopen()s the library and binds the real
- * symbol. Callers (db_pg.c, bridge_pg.c, bridge_redis.c) are unchanged. If the library is
+ * symbol. Callers (js_pg.c, bridge_pg.c, bridge_redis.c) are unchanged. If the library is
  * missing, the first call logs the reason and exits the process (status 127), as the dynamic
  * loader would have done at start. Runs in any process; single-threaded use per process. */
 #include <dlfcn.h>

@@ -64,7 +64,7 @@ run_unit() {
 suite arch node node --test --test-concurrency=1 --test-reporter=spec tests/arch/
 suite unit cmocka run_unit build/tests/test_*
 suite unit-asan cmocka run_unit build-asan/tests/test_*
-for dir in tests/jsrt tests/framework tests/integration tests/cable tests/ruby tests/blog tests/cluster tests/e2e; do
+for dir in tests/jsrt tests/framework tests/integration tests/cable tests/ruby tests/rails tests/blog tests/cluster tests/e2e; do
   ls $dir/*.test.mjs >/dev/null 2>&1 || continue
   suite "$(basename $dir)" node node --test --test-concurrency=1 --test-reporter=spec $dir/
 done

@@ -64,6 +64,8 @@ const target = (claim, want, measured, met) => targets.push([claim, want, measur
 {
   const q = num("blog", "quickrail", "rps"), n = num("blog", "node", "rps");
   target("blog req/s vs one Node process", "≥ 1.5×", q && n ? `${(q / n).toFixed(2)}× (${fmt(q)} vs ${fmt(n)})` : "not measured", q && n ? q / n >= 1.5 : undefined);
+  const rb = num("blog", "quickrail-ruby", "rps");
+  target("Ruby blog req/s vs the same blog in JS (issue 11)", "≥ 0.9×", q && rb ? `${(rb / q).toFixed(2)}× (${fmt(rb)} vs ${fmt(q)})` : "not measured", q && rb ? rb / q >= 0.9 : undefined);
   const h = num("hello", "quickrail", "rps"), x = num("hello", "nginx", "rps");
   target("hello world vs nginx static file", "≥ 60%", h && x ? `${((100 * h) / x).toFixed(0)}% (${fmt(h)} vs ${fmt(x)})` : "not measured", h && x ? h / x >= 0.6 : undefined);
   const f = num("fanout-10000", "quickrail", "p99_ms");
@@ -98,7 +100,7 @@ function wrkTable(w, title, servers, desc) {
   }
   md();
 }
-wrkTable("blog", "Blog (examples/blog)", [["quickrail", "quickrail (default workers)"], ["node", "Node host, 1 process"], ["node-cluster", "Node host, node:cluster (1 per core)"]],
+wrkTable("blog", "Blog (examples/blog)", [["quickrail", "quickrail (default workers)"], ["quickrail-ruby", "quickrail, Ruby blog (examples/blog-ruby)"], ["node", "Node host, 1 process"], ["node-cluster", "Node host, node:cluster (1 per core)"]],
   get("blog", "quickrail", "desc") ?? "");
 wrkTable("hello", "Hello world", [["quickrail", "quickrail JS handler"], ["node", "Node http, 1 process"], ["node-cluster", "Node http, node:cluster (1 per core)"], ["nginx", "nginx static file (same size)"]],
   get("hello", "quickrail", "desc") ?? "");
@@ -140,7 +142,7 @@ if (R.has("coldstart")) {
   md();
   md("| server | median ms | min ms | max ms | runs | quickrail × |");
   md("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const [s, label] of [["quickrail", "quickrail"], ["node", "Node host"]]) {
+  for (const [s, label] of [["quickrail", "quickrail"], ["quickrail-ruby", "quickrail, Ruby blog (compiled at boot)"], ["node", "Node host"]]) {
     if (!R.get("coldstart").has(s)) continue;
     md(`| ${label} | ${fmt(num("coldstart", s, "median_ms"), 1)} | ${fmt(num("coldstart", s, "min_ms"), 1)} | ${fmt(num("coldstart", s, "max_ms"), 1)} | ${get("coldstart", s, "runs") ?? "—"} | ${s === "quickrail" ? "1.00×" : adv(num("coldstart", "quickrail", "median_ms"), num("coldstart", s, "median_ms"), false)} |`);
   }

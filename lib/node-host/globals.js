@@ -128,6 +128,7 @@ export function install(opts = {}) {
     },
     writeFile(p, text) { fs.writeFileSync(resolve(p), text); },
     mkdir(p) { fs.mkdirSync(resolve(p), { recursive: true }); },
+    remove(p) { try { fs.rmSync(resolve(p)); return true; } catch (e) { if (e.code === "ENOENT") return false; if (e.code === "ERR_FS_EISDIR") { fs.rmdirSync(resolve(p)); return true; } throw e; } },
     signStreamName(name) {
       const b64 = Buffer.from(JSON.stringify(String(name)), "utf8").toString("base64");
       return b64 + "--" + hmacHex(streamKey, b64);

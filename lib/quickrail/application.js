@@ -178,7 +178,8 @@ function devErrorPage(err, req, status, app) {
     const from = Math.max(0, err.line - 4), to = Math.min(lines.length, err.line + 3);
     let snippet = "";
     for (let i = from; i < to; i++) snippet += (i + 1 === err.line ? "&gt; " : "  ") + String(i + 1).padStart(4) + "  " + escapeHTML(lines[i]) + "\n";
-    tpl = "<h2>Template app/views/" + escapeHTML(err.template) + ", line " + err.line + "</h2><pre class=\"source\">" + snippet + "</pre>";
+    const where = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template; // Ruby templates are named app-relative
+    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + snippet + "</pre>";
   }
   let routes = "";
   if (err && err.name === "RoutingError") routes = "<h2>Routes</h2><pre>" + escapeHTML(app.routesTable()) + "</pre>";

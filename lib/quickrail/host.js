@@ -22,6 +22,7 @@ export function readDir(path) { return Q().readDir(path); }
 export function stat(path) { const q = Q(); return q && q.stat ? q.stat(path) : null; }
 export function writeFile(path, text) { return Q().writeFile(path, text); }
 export function mkdir(path) { return Q().mkdir(path); }
+export function remove(path) { return Q().remove(path); } // a file or an empty directory; false if absent
 
 // Turbo's signed stream name (the name itself when the host cannot sign).
 export function signStreamName(name) { const q = Q(); return q && q.signStreamName ? q.signStreamName(name) : name; }

@@ -20,6 +20,7 @@ const Quickrail = {
   stat: (path) => host.stat(String(path)),
   writeFile: (path, data) => host.writeFile(String(path), typeof data === "string" || ArrayBuffer.isView(data) || data instanceof ArrayBuffer ? data : String(data)),
   mkdir: (path) => host.mkdir(String(path)),
+  remove: (path) => host.remove(String(path)), // a file or an empty directory; false if absent
   signStreamName: (name) => host.signStreamName(String(name)),
   verifyStreamName: (token) => host.verifyStreamName(String(token)),
   hmacSha256Hex: (data) => host.hmacSha256Hex(typeof data === "string" || ArrayBuffer.isView(data) ? data : String(data)),

@@ -55,14 +55,18 @@ void *qr__ruby_alloc(qr_ruby_ast *ast, size_t n)
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     qr_ruby_arena *a = ast->arena;
     if (!a || a->cap - a->used < n) {
-        size_t cap = n > 32768 ? n : 32768;
-        a = qr_xcalloc(1, sizeof *a + cap);
+        /* the first block is small (most files are), later ones grow */
+        size_t cap = ast->arena ? 65536 : 8192;
+        if (cap < n) cap = n;
+        a = qr_xmalloc(sizeof *a + cap);
+        a->used = 0;
         a->cap = cap;
         a->next = ast->arena;
         ast->arena = a;
     }
     void *p = (char *)a->data + a->used;
     a->used += n;
+    memset(p, 0, n);
     return p;
 }
 

@@ -131,6 +131,7 @@ static int is_reserved(const char *s)
 void qr_ruby_js_method_name(const char *name, char *o, size_t cap)
 {
     if (!cap) return;
+    if (!strcmp(name, "exists?")) { snprintf(o, cap, "exists"); return; } /* the framework's name */
     size_t n = strlen(name), k = 0;
     int pred = n > 1 && name[n - 1] == '?', bang = n > 1 && name[n - 1] == '!';
     int setter = n > 1 && name[n - 1] == '=' && name[n - 2] != '=' && name[n - 2] != '!';
@@ -624,6 +625,7 @@ static const core_t CORE[] = {
     {"transform_values", "core.transformValues", 1}, {"squish", "core0.squish", 0},
     {"to_json", "core0.toJson", 0}, {"html_safe", "core0.htmlSafe", 0}, {"truncate", "core.truncate", 0},
     {"ljust", "core.ljust", 0}, {"rjust", "core.rjust", 0}, {"parameterize", "core0.parameterize", 0},
+    {"strftime", "strftime", 0}, {"to_sentence", "toSentence", 0},
 };
 
 /* zero-argument methods known to be methods (called directly) or getters (read directly) */

@@ -34,10 +34,14 @@ static void add_text(gen_t *g, const char *s, size_t n)
 {
     if (!n) return;
     qr_buf_append_str(&g->out, "@output_buffer.safe_append='");
+    size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\'' || s[i] == '\\') qr_buf_append(&g->out, "\\", 1);
-        qr_buf_append(&g->out, s + i, 1);
+        if (s[i] != '\'' && s[i] != '\\') continue;
+        qr_buf_append(&g->out, s + run, i - run);
+        qr_buf_append(&g->out, "\\", 1);
+        run = i;
     }
+    qr_buf_append(&g->out, s + run, n - run);
     qr_buf_append_str(&g->out, "';");
 }
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "common.h"
 
-static const struct { const char *name; qr_ruby_toktype type; int state; } keywords[] = {
+static const struct { const char *name; qr_ruby_toktype type; int state; } keywords[] = {  /* by name */
     {"alias", QR_T_ALIAS, QR_LEX_FNAME}, {"and", QR_T_AND, QR_LEX_BEG},
     {"begin", QR_T_BEGIN, QR_LEX_BEG}, {"break", QR_T_BREAK, QR_LEX_MID},
     {"case", QR_T_CASE, QR_LEX_BEG}, {"class", QR_T_CLASS, QR_LEX_CLASS},
@@ -70,14 +70,17 @@ int qr__ruby_lex_init(qr_ruby_lexer *lx, const char *src, size_t len)
     lx->len = (uint32_t)len;
     lx->state = QR_LEX_BEG;
     if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) lx->pos = 3; /* a UTF-8 byte order mark */
-    uint32_t n = 1;
-    for (uint32_t i = 0; i < lx->len; i++)
-        if (src[i] == '\n') n++;
-    lx->lines = qr_xmalloc(n * sizeof *lx->lines);
+    uint32_t cap = 64;
+    lx->lines = qr_xmalloc(cap * sizeof *lx->lines);
     lx->lines[0] = 0;
     lx->nlines = 1;
-    for (uint32_t i = 0; i < lx->len; i++)
-        if (src[i] == '\n') lx->lines[lx->nlines++] = i + 1;
+    for (const char *q = src, *end = src + len; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) {
+        if (lx->nlines == cap) {
+            cap *= 2;
+            lx->lines = qr_xrealloc(lx->lines, cap * sizeof *lx->lines);
+        }
+        lx->lines[lx->nlines++] = (uint32_t)(q - src) + 1;
+    }
     return 0;
 }
 
@@ -87,14 +90,25 @@ void qr__ruby_lex_free(qr_ruby_lexer *lx)
     lx->lines = NULL;
 }
 
-void qr__ruby_lex_pos(const qr_ruby_lexer *lx, uint32_t pos, uint32_t *line, uint32_t *col)
+void qr__ruby_lex_pos(qr_ruby_lexer *lx, uint32_t pos, uint32_t *line, uint32_t *col)
 {
+    /* positions come mostly in order: try the line of the last answer and the next one first */
+    uint32_t l = lx->last_line;
+    for (uint32_t k = 0; k < 2 && l < lx->nlines; k++, l++) {
+        if (lx->lines[l] <= pos && (l + 1 == lx->nlines || pos < lx->lines[l + 1])) {
+            lx->last_line = l;
+            *line = l + 1;
+            *col = pos - lx->lines[l] + 1;
+            return;
+        }
+    }
     uint32_t lo = 0, hi = lx->nlines;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (lx->lines[mid] <= pos) lo = mid;
         else hi = mid;
     }
+    lx->last_line = lo;
     *line = lo + 1;
     *col = pos - lx->lines[lo] + 1;
 }
@@ -389,8 +403,10 @@ static void lex_ident(qr_ruby_lexer *lx, qr_ruby_tok *t, int prev_state)
     lx->pos = i;
     t->end = i;
     if (prev_state != QR_LEX_DOT && prev_state != QR_LEX_FNAME) {
-        for (size_t k = 0; k < sizeof keywords / sizeof *keywords; k++) {
-            if (strlen(keywords[k].name) == n && memcmp(keywords[k].name, lx->src + t->start, n) == 0) {
+        /* keywords are 2 to 8 bytes of lower case (or __FILE__, BEGIN, END) */
+        for (size_t k = 0; n >= 2 && n <= 8 && k < sizeof keywords / sizeof *keywords; k++) {
+            if (keywords[k].name[0] == lx->src[t->start] && strncmp(keywords[k].name, lx->src + t->start, n) == 0 &&
+                keywords[k].name[n] == 0) {
                 t->type = keywords[k].type;
                 lx->state = keywords[k].state;
                 return;
@@ -789,8 +805,14 @@ int qr__ruby_lex_string(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out)
             continue;
         }
         if (c == '\n' && heredoc) st->at_line_start = 1;
-        qr_buf_append(out, &c, 1);
-        lx->pos++;
+        /* a run of plain bytes at once */
+        uint32_t e = lx->pos + 1, lim = heredoc ? st->body_end : lx->len;
+        if (c != '\n')
+            while (e < lim && lx->src[e] != '\\' && lx->src[e] != '#' && lx->src[e] != '\n' &&
+                   (heredoc || (lx->src[e] != st->term && (!st->open || lx->src[e] != st->open))))
+                e++;
+        qr_buf_append(out, lx->src + lx->pos, e - lx->pos);
+        lx->pos = e;
     }
 }
 

@@ -82,6 +82,7 @@ typedef struct {
     int after_qmark;           /* the previous token was the ternary `?` (no label can follow) */
     uint32_t *lines;           /* offsets of line starts (malloc'ed) */
     uint32_t nlines;
+    uint32_t last_line;        /* qr__ruby_lex_pos's last answer (0-based), a lookup hint */
     int (*is_local)(void *ctx, const char *name, size_t n);
     void *ctx;
 } qr_ruby_lexer;
@@ -101,7 +102,7 @@ int qr__ruby_lex_string(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out);
  * delimiter (consumed), -1 when unterminated, -2 at a `#{` in %W / %I (not supported). */
 int qr__ruby_lex_word(qr_ruby_lexer *lx, qr_ruby_strterm *st, qr_buf_t *out);
 /* 1-based line and column of byte offset pos. */
-void qr__ruby_lex_pos(const qr_ruby_lexer *lx, uint32_t pos, uint32_t *line, uint32_t *col);
+void qr__ruby_lex_pos(qr_ruby_lexer *lx, uint32_t pos, uint32_t *line, uint32_t *col);
 /* A printable name for a token type ("`end`", "identifier", "end of file"). */
 const char *qr__ruby_tok_name(qr_ruby_toktype t);
 

@@ -101,6 +101,16 @@ describe("jbuilder DSL", () => {
     assert.equal(new J.Jbuilder().set("at", t).set("on", d).targetBang(), '{"at":"2026-12-01T19:59:20.123Z","on":"2026-12-24"}');
   });
 
+  it("extract! of a date column renders YYYY-MM-DD, of a datetime column the full time", () => {
+    new q.Migration().createTable("releases", (t) => { t.date("released_on"); t.timestamps(); });
+    class Release extends q.ApplicationRecord {}
+    Release.register();
+    const r = Release.create({ released_on: "2026-12-24" });
+    const out = build((json) => json.extractBang(Release.find(r.id), "released_on", "created_at"));
+    assert.equal(out.released_on, "2026-12-24");
+    assert.match(out.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
   it("setting a key on an array and partial! outside a view are clear errors", () => {
     assert.throws(() => build((json) => { json.arrayBang([1]); json.set("a", 1); }), /cannot set key "a" on an array/);
     assert.throws(() => build((json) => json.partialBang("x/y", {})), /partial! "x\/y" outside a view/);

@@ -84,3 +84,13 @@ describe("Ruby core semantics for compiled Ruby", () => {
     assert.equal(rb.tplLine({ stack: "at eval (eval at x, <anonymous>:4:3)" }), 2);
   });
 });
+
+describe("ActiveSupport-style formatting for compiled Ruby", () => {
+  it("strftime, date parts and to_sentence", () => {
+    const d = new Date(Date.UTC(2026, 11, 1, 21, 5, 9));
+    assert.equal(rb.strftime(d, "%B %-d, %Y %H:%M:%S %p %a %b %e|%j"), "December 1, 2026 21:05:09 PM Tue Dec  1|335");
+    assert.equal(rb.g(d, "year"), 2026);
+    assert.equal(rb.call(["a", "b", "c"], "toSentence"), "a, b, and c");
+    assert.equal(rb.toSentence(["a", "b"]), "a and b");
+  });
+});

@@ -200,40 +200,47 @@ test("reload without a running server says how to start one, exit 1", async () =
   assert.match(s.stderr, /stale pid file/);
 });
 
-test("development, the blog: an edited view and an edited controller are served by the next request", async (t) => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "qr-devblog-"));
-  const env = { QUICKRAIL_ENV: "development", RAILS_ENV: "" };
-  assert.equal((await runCli(["new", "blog", "--demo", "blog"], { cwd: root, timeoutMs: 30000 })).code, 0);
-  const dir = path.join(root, "blog");
-  const prep = await runCli(["db:prepare"], { cwd: dir, env, timeoutMs: 30000 });
-  assert.equal(prep.code, 0, prep.stderr);
-  const srv = await startServer({ app: dir, workers: 2, env });
-  try {
-    const view = path.join(dir, "app/views/articles/index.html.erb");
-    const original = fs.readFileSync(view, "utf8");
-    assert.equal((await get(srv.url + "/articles")).status, 200);
-    const lat = [];
-    for (let i = 1; i <= 5; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const t0 = performance.now();
-      fs.writeFileSync(view, `<p id="edit">edit ${i}</p>\n` + original);
-      const r = await get(srv.url + "/articles");
-      lat.push(performance.now() - t0);
-      assert.equal(r.status, 200);
-      assert.match(r.body, new RegExp(`<p id="edit">edit ${i}</p>`), "the view edit is served by the next request");
-    }
-    lat.sort((a, b) => a - b);
-    t.diagnostic(`blog: edit of a view -> next request served by the new code: median ${lat[2].toFixed(0)} ms, ` +
-      `min ${lat[0].toFixed(0)} ms, max ${lat[4].toFixed(0)} ms`);
+// demo: "blog" (Ruby: the controller edit is to articles_controller.rb) or "blog-js" (JavaScript)
+for (const demo of ["blog", "blog-js"]) {
+  const rb = demo === "blog";
+  test("development, the " + demo + " demo: an edited view and an edited controller are served by the next request", async (t) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "qr-devblog-"));
+    const env = { QUICKRAIL_ENV: "development", RAILS_ENV: "" };
+    assert.equal((await runCli(["new", "blog", "--demo", demo], { cwd: root, timeoutMs: 30000 })).code, 0);
+    const dir = path.join(root, "blog");
+    const prep = await runCli(["db:prepare"], { cwd: dir, env, timeoutMs: 30000 });
+    assert.equal(prep.code, 0, prep.stderr);
+    const srv = await startServer({ app: dir, workers: 2, env });
+    try {
+      const view = path.join(dir, "app/views/articles/index.html.erb");
+      const original = fs.readFileSync(view, "utf8");
+      assert.equal((await get(srv.url + "/articles")).status, 200);
+      const lat = [];
+      for (let i = 1; i <= 5; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const t0 = performance.now();
+        fs.writeFileSync(view, `<p id="edit">edit ${i}</p>\n` + original);
+        const r = await get(srv.url + "/articles");
+        lat.push(performance.now() - t0);
+        assert.equal(r.status, 200);
+        assert.match(r.body, new RegExp(`<p id="edit">edit ${i}</p>`), "the view edit is served by the next request");
+      }
+      lat.sort((a, b) => a - b);
+      t.diagnostic(`${demo}: edit of a view -> next request served by the new code: median ${lat[2].toFixed(0)} ms, ` +
+        `min ${lat[0].toFixed(0)} ms, max ${lat[4].toFixed(0)} ms`);
 
-    const ctrl = path.join(dir, "app/controllers/articles_controller.js");
-    const src = fs.readFileSync(ctrl, "utf8");
-    fs.writeFileSync(ctrl, src.replace("  // GET /articles/new\n  new() {", "  // GET /articles/new\n  new() {\n    this.headers[\"x-edited\"] = \"yes\";"));
-    const r = await fetch(srv.url + "/articles/new");
-    assert.equal(r.status, 200);
-    assert.equal(r.headers.get("x-edited"), "yes", "the controller edit is served by the next request");
-    assert.match(srv.logs(), /Reloaded after app\/controllers\/articles_controller\.js changed/);
-  } finally {
-    await srv.stop();
-  }
-});
+      const ctrl = path.join(dir, "app/controllers/articles_controller." + (rb ? "rb" : "js"));
+      const src = fs.readFileSync(ctrl, "utf8");
+      const edited = rb ? src.replace("  def new\n", "  def new\n    headers[\"x-edited\"] = \"yes\"\n")
+        : src.replace("  // GET /articles/new\n  new() {", "  // GET /articles/new\n  new() {\n    this.headers[\"x-edited\"] = \"yes\";");
+      assert.notEqual(edited, src, "the edit applies to " + ctrl);
+      fs.writeFileSync(ctrl, edited);
+      const r = await fetch(srv.url + "/articles/new");
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get("x-edited"), "yes", "the controller edit is served by the next request");
+      assert.match(srv.logs(), new RegExp("Reloaded after app/controllers/articles_controller\\." + (rb ? "rb" : "js") + " changed"));
+    } finally {
+      await srv.stop();
+    }
+  });
+}

@@ -60,7 +60,10 @@ function main() {
   const compiled = [];
   const t0 = Date.now();
   for (let i = 0; i < files.length; i++) {
-    try { compiled.push(compileRuby(root + "/" + files[i], sources[i])); } catch (e) {
+    // templates are named as the renderer names them (app-relative: errors say
+    // app/views/articles/index.html.erb); modules by their full path (their imports resolve from it)
+    const name = /^app\/views\//.test(files[i]) ? files[i] : root + "/" + files[i];
+    try { compiled.push(compileRuby(name, sources[i])); } catch (e) {
       console.error(e.message);
       exit(1);
       return;

@@ -34,9 +34,7 @@ async function seed() {
 // database stays, empty), which is what a following migrate or reset needs. Production is
 // refused unless DISABLE_DATABASE_ENVIRONMENT_CHECK=1, as Rails does.
 function drop(args) {
-  const e = (globalThis.Quickrail && Quickrail.env) || {};
-  const env = e.QUICKRAIL_ENV || e.RAILS_ENV || "development";
-  if (env === "production" && option("DISABLE_DATABASE_ENVIRONMENT_CHECK", args) !== "1")
+  if (host.envName() === "production" && option("DISABLE_DATABASE_ENVIRONMENT_CHECK", args) !== "1")
     throw new Error("refusing to drop the production database (" + describe() + "); if you mean it, run it again with DISABLE_DATABASE_ENVIRONMENT_CHECK=1");
   const cfg = databaseConfig();
   if (cfg.adapter === "sqlite" && !exists(cfg.file)) return false;

@@ -1,5 +1,5 @@
 // db/pg_adapter.js — the PostgreSQL adapter: the same table of operations as the SQLite one,
-// over the runtime's `PgDatabase` (bun:sqlite surface over libpq, src/db_pg.c). Differences it
+// over the runtime's `PgDatabase` (bun:sqlite surface over libpq, src/js_pg.c). Differences it
 // absorbs: INSERT ... RETURNING for ids, bigserial/timestamp(6)/bytea/jsonb column types,
 // information_schema instead of PRAGMA/sqlite_master, real booleans, LIMIT ALL, and column
 // defaults printed as SQL ('x'::character varying, nextval(...)).

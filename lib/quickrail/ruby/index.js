@@ -393,6 +393,51 @@ export class Duration {
 Duration.prototype.after = Duration.prototype.since;
 Duration.prototype.before = Duration.prototype.ago;
 const UNIT = { second: 1e3, minute: 6e4, hour: 36e5, day: 864e5, week: 6048e5, month: 2592e6, year: 31536e6 };
+// Time#strftime (UTC, as the framework stores times) and the date parts views use
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+export function strftime(d, fmt) {
+  if (!(d instanceof Date)) d = new Date(d);
+  const p2 = (n) => String(n).padStart(2, "0");
+  const h12 = d.getUTCHours() % 12 || 12;
+  return String(fmt).replace(/%([-]?)([a-zA-Z%])/g, (m, flag, c) => {
+    const pad = (n, w = 2) => (flag === "-" ? String(n) : String(n).padStart(w, "0"));
+    switch (c) {
+      case "Y": return String(d.getUTCFullYear());
+      case "y": return p2(d.getUTCFullYear() % 100);
+      case "m": return pad(d.getUTCMonth() + 1);
+      case "d": return pad(d.getUTCDate());
+      case "e": return String(d.getUTCDate()).padStart(flag === "-" ? 0 : 2, " ");
+      case "H": return pad(d.getUTCHours());
+      case "I": return pad(h12);
+      case "l": return String(h12).padStart(flag === "-" ? 0 : 2, " ");
+      case "M": return pad(d.getUTCMinutes());
+      case "S": return pad(d.getUTCSeconds());
+      case "L": return String(d.getUTCMilliseconds()).padStart(3, "0");
+      case "p": return d.getUTCHours() < 12 ? "AM" : "PM";
+      case "P": return d.getUTCHours() < 12 ? "am" : "pm";
+      case "B": return MONTHS[d.getUTCMonth()];
+      case "b": case "h": return MONTHS[d.getUTCMonth()].slice(0, 3);
+      case "A": return DAYS[d.getUTCDay()];
+      case "a": return DAYS[d.getUTCDay()].slice(0, 3);
+      case "j": return String(Math.floor((d - Date.UTC(d.getUTCFullYear(), 0, 1)) / 864e5) + 1).padStart(3, "0");
+      case "Z": return "UTC";
+      case "z": return "+0000";
+      case "F": return d.getUTCFullYear() + "-" + p2(d.getUTCMonth() + 1) + "-" + p2(d.getUTCDate());
+      case "T": return p2(d.getUTCHours()) + ":" + p2(d.getUTCMinutes()) + ":" + p2(d.getUTCSeconds());
+      case "%": return "%";
+      default: return m;
+    }
+  });
+}
+export function toSentence(x, o = {}) {
+  const a = toA(x).map(s);
+  const words = o.words_connector || ", ", two = o.two_words_connector || " and ", last = o.last_word_connector || ", and ";
+  if (a.length <= 1) return a.join("");
+  if (a.length === 2) return a.join(two);
+  return a.slice(0, -1).join(words) + last + a[a.length - 1];
+}
+
 // ActionCable.server.broadcast(stream, data): data goes out as the Action Cable message (JSON)
 export function cableBroadcast(stream, data) {
   if (typeof globalThis.broadcast === "function") globalThis.broadcast(String(stream), data);
@@ -431,6 +476,9 @@ const CORE0 = {
   pluralize: (x) => s(x) + "s", singularize: (x) => s(x).replace(/s$/, ""), underscore: (x) => s(x).replace(/([a-z\d])([A-Z])/g, "$1_$2").toLowerCase(),
   parameterize: (x) => s(x).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""),
   ...Object.fromEntries(Object.keys(UNIT).flatMap((u) => [[u, (n) => new Duration(n * UNIT[u])], [u + "s", (n) => new Duration(n * UNIT[u])]])),
+  year: (d) => d.getUTCFullYear(), month: (d) => d.getUTCMonth() + 1, day: (d) => d.getUTCDate(),
+  hour: (d) => d.getUTCHours(), min: (d) => d.getUTCMinutes(), sec: (d) => d.getUTCSeconds(), wday: (d) => d.getUTCDay(),
+  toDate: (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())), toSentence,
   succ: (x) => x + 1, pred: (x) => x - 1, isFrozen: () => false, freeze: (x) => x, itself: (x) => x, hash: (x) => s(x).length,
 };
 const CORE = {
@@ -451,7 +499,7 @@ const CORE = {
   round: (x, d = 0) => { const f = Math.pow(10, d); return Math.round(x * f) / f; },
   toS: (x) => s(x), inject: (x, init, fn) => { if (fn === undefined) { fn = init; const a = toA(x); return a.slice(1).reduce((m, v) => fn(m, v), a[0]); } let m = init; for (const v of iter(x)) m = fn(m, v); return m; },
   eachWithObject: (x, o, fn) => { for (const v of iter(x)) fn(v, o); return o; },
-  format, concat: (x, ...v) => (Array.isArray(x) ? (x.push(...v.flat()), x) : x + v.join("")),
+  format, strftime, toSentence, concat: (x, ...v) => (Array.isArray(x) ? (x.push(...v.flat()), x) : x + v.join("")),
   truncate: (x, n, o = {}) => { const v = s(x), om = o.omission === undefined ? "..." : o.omission; return v.length <= n ? v : v.slice(0, n - om.length) + om; },
 };
 export { CORE0 as core0, CORE as core };

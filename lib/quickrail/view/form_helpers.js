@@ -31,6 +31,11 @@ export class FormBuilder {
   passwordField(attr, opts) { return this.input("password", attr, Object.assign({ value: null }, opts || {})); }
   numberField(attr, opts) { return this.input("number", attr, opts); }
   dateField(attr, opts) { return this.input("date", attr, opts); }
+  // Rails' datetime_field: <input type="datetime-local" value="2026-12-24T09:30:00"> (UTC)
+  datetimeField(attr, opts) {
+    const v = this.value(attr);
+    return this.input("datetime-local", attr, Object.assign(typeof v === "string" && /T/.test(v) ? { value: v.slice(0, 19) } : {}, opts || {}));
+  }
   urlField(attr, opts) { return this.input("url", attr, opts); }
   telephoneField(attr, opts) { return this.input("tel", attr, opts); }
   hiddenField(attr, opts) { return raw(tag("input", Object.assign({ type: "hidden", value: this.value(attr), name: this.name(attr), id: this.id(attr), autocomplete: "off" }, opts || {})).s); }
@@ -68,6 +73,7 @@ export class FormBuilder {
 const FB = FormBuilder.prototype;
 FB.text_field = FB.textField; FB.text_area = FB.textArea; FB.hidden_field = FB.hiddenField; FB.check_box = FB.checkBox;
 FB.email_field = FB.emailField; FB.password_field = FB.passwordField; FB.number_field = FB.numberField;
+FB.date_field = FB.dateField; FB.datetime_field = FB.datetimeField; FB.datetimeLocalField = FB.datetimeField; FB.datetime_local_field = FB.datetimeField;
 
 // formWith({ model: article }, (form) => { %> ... <% })  |  formWith({ url, method, scope }, fn)
 export function formWith(opts, block) {

@@ -37,8 +37,16 @@ function readAttribute(object, attr) {
   if (v === undefined && attr.indexOf("_") >= 0) v = object[camelLower(attr)];
   if (typeof v === "function") v = v.call(object);
   if (v === undefined && typeof object.readAttribute === "function") v = object.readAttribute(attr);
+  if (v instanceof Date && columnType(object, attr) === "date") return dateOnly(v);
   return v === undefined ? null : v;
 }
+// A record's column type ("date", "datetime", ...), read from its model's schema if loaded.
+function columnType(record, attr) {
+  const m = record.constructor && record.constructor.__qrMeta;
+  return m && m.columnTypes ? m.columnTypes[attr] : undefined;
+}
+// Rails renders a Date as "2026-12-24" (a date column holds no time or zone: its UTC day).
+function dateOnly(d) { return isNaN(d.getTime()) ? null : d.toISOString().slice(0, 10); }
 
 // Rails' JSON encoding of one value, before JSON.stringify: Dates keep their toJSON (ISO 8601,
 // ms, UTC); records, relations and anything with toJSON/asJson go through it.

@@ -71,8 +71,10 @@ export function prepareApp(env) {
     entry = "./index.js";
   } else if (fs.existsSync(path.join(app, "config/routes.rb")) || fs.existsSync(path.join(app, "config/routes.js"))) {
     // a blog found by convention (the Ruby blog): its entry is the autoloader's promise of it
-    fs.writeFileSync(path.join(app, "blog_entry.js"), 'import { loadApp } from "quickrail/autoload.js";\n' +
-      "export default loadApp(" + JSON.stringify(app) + ");\n");
+    // (autoload, not loadApp: loadApp would find the wrapper's own app.js and import it)
+    fs.writeFileSync(path.join(app, "blog_entry.js"), 'import { Application } from "quickrail";\n' +
+      'import { autoload } from "quickrail/autoload.js";\n' +
+      "export default autoload(" + JSON.stringify(app) + ").then((options) => Application.create(options));\n");
     entry = "./blog_entry.js";
   } else {
     throw new Error(`the blog copy in ${app} has neither app.js, index.js nor config/routes.rb`);

@@ -1,4 +1,4 @@
-/* test_db_pg.c — the PgDatabase class (db_pg.c) in a bare QuickJS runtime against a real
+/* test_js_pg.c — the PgDatabase class (js_pg.c) in a bare QuickJS runtime against a real
  * PostgreSQL 15 started on a free loopback port: the bun:sqlite surface, placeholders, types,
  * RETURNING, errors with SQLSTATE, transactions, createDatabase, a server that goes away (503
  * error) and comes back (reconnect), and a connection inherited across fork left alone. */
@@ -13,7 +13,7 @@
 #include "quickjs.h"
 #pragma GCC diagnostic pop
 #include "common.h"
-#include "db_pg.h"
+#include "js_priv.h"
 #include "log.h"
 #include "services.h"
 
@@ -51,7 +51,7 @@ static void new_runtime(void)
 {
     g_rt = JS_NewRuntime();
     g_ctx = JS_NewContext(g_rt);
-    assert_int_equal(qr_db_pg_init(g_ctx), 0);
+    assert_int_equal(qr__js_pg_init(g_ctx), 0);
     char src[512];
     snprintf(src, sizeof src,
              "globalThis.URL0 = %s; globalThis.db = new PgDatabase(URL0);"
@@ -66,7 +66,7 @@ static void new_runtime(void)
 
 static void free_runtime(void)
 {
-    qr_db_pg_close_all();
+    qr__js_pg_close_all();
     JS_FreeContext(g_ctx);
     JS_FreeRuntime(g_rt);
 }
@@ -224,5 +224,5 @@ int main(void)
         cmocka_unit_test(test_fork_leaves_parent_connection),
         cmocka_unit_test(test_statement_timeout_is_the_deadline),
     };
-    return cmocka_run_group_tests_name("db_pg", tests, setup, teardown);
+    return cmocka_run_group_tests_name("js_pg", tests, setup, teardown);
 }

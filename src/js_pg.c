@@ -1,13 +1,16 @@
-/* db_pg.c — the `PgDatabase` JavaScript class: the bun:sqlite `Database` surface (query /
+/* js_pg.c — the `PgDatabase` JavaScript class: the bun:sqlite `Database` surface (query /
  * prepare -> statement with all/get/run/values, run, exec, transaction, close) over libpq, so
  * the framework's model layer runs unchanged on PostgreSQL. One connection per PgDatabase per
  * process, opened lazily at first use (so after fork, in the worker), dropped unused when
  * inherited across fork, re-opened after a failure. Blocking libpq calls: this runs in a worker
  * or a script, under the worker's deadline, never in the supervisor. `?`, `?N`, `$N` and named
- * (`$a`, `:a`, `@a`) placeholders become PostgreSQL's `$N`. Calls QuickJS, libpq, log.c.
+ * (`$a`, `:a`, `@a`) placeholders become PostgreSQL's `$N` (pg_sql.c, pure and unit-tested);
+ * creating and dropping a database (PgDatabase.createDatabase/dropDatabase, for db:create and
+ * the tests) is the admin section at the end, apart from the connection code. Calls QuickJS,
+ * js_util.c (js_priv.h), pg_sql.c, libpq, log.c.
  * Ownership: the native db (pgdb_t) is reference-counted by its JS object and its statements;
  * every PGresult is cleared in the function that got it. */
-#include "db_pg.h"
+#include "pg_sql.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -24,7 +27,7 @@
 #include "log.h"
 
 typedef struct pgdb {
-    struct pgdb *next;  /* every db of this process, for qr_db_pg_close_all */
+    struct pgdb *next;  /* every db of this process, for qr__js_pg_close_all */
     int refs;           /* the JS object + each statement */
     PGconn *conn;       /* NULL until first use / after a failure */
     pid_t pid;          /* process that opened conn */
@@ -239,10 +242,7 @@ static PGresult *execute(JSContext *ctx, pgdb_t *db, const char *sql, const para
     }
 }
 
-/* ---- placeholders ---- */
-
-static int ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (unsigned char)c >= 0x80; }
-static int ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+/* ---- placeholders (pg_sql.c) ---- */
 
 static void stmt_free_names(pgstmt_t *st)
 {
@@ -255,93 +255,11 @@ static void stmt_free_names(pgstmt_t *st)
 /* Translates sql into st->sql / nparams / names. Returns 0 or -1 with *err set (static). */
 static int translate(const char *sql, pgstmt_t *st, const char **err)
 {
-    qr_buf_t b = QR_BUF_INIT;
-    int next = 0, named = 0, positional = 0, cap = 0;
-    const char *s = sql;
-    while (*s) {
-        char c = *s;
-        if (c == '\'' || c == '"') { /* 'string' (with '' doubling) or "identifier" */
-            const char *e = s + 1;
-            for (; *e; e++) {
-                if (*e == c) { if (e[1] == c) { e++; continue; } break; }
-            }
-            if (*e) e++;
-            qr_buf_append(&b, s, (size_t)(e - s));
-            s = e;
-        } else if (c == '-' && s[1] == '-') {
-            const char *e = strchr(s, '\n');
-            if (!e) e = s + strlen(s);
-            qr_buf_append(&b, s, (size_t)(e - s));
-            s = e;
-        } else if (c == '/' && s[1] == '*') {
-            const char *e = strstr(s + 2, "*/");
-            e = e ? e + 2 : s + strlen(s);
-            qr_buf_append(&b, s, (size_t)(e - s));
-            s = e;
-        } else if (c == ':' && s[1] == ':') {
-            qr_buf_append(&b, s, 2);
-            s += 2;
-        } else if (c == '$' && s[1] >= '0' && s[1] <= '9') {
-            long n = strtol(s + 1, (char **)&s, 10);
-            qr_buf_appendf(&b, "$%ld", n);
-            if (n > next) next = (int)n;
-            positional = 1;
-        } else if (c == '?' ) {
-            long n;
-            if (s[1] >= '0' && s[1] <= '9') n = strtol(s + 1, (char **)&s, 10);
-            else { n = next + 1; s++; }
-            qr_buf_appendf(&b, "$%ld", n);
-            if (n > next) next = (int)n;
-            positional = 1;
-        } else if (c == '$' && (s[1] == '$' || ident_start(s[1]))) {
-            const char *e = s + 1;
-            while (*e && *e != '$' && ident_char(*e)) e++;
-            if (*e == '$') { /* $tag$ ... $tag$ */
-                size_t tl = (size_t)(e + 1 - s);
-                char tag[64];
-                if (tl >= sizeof tag) { *err = "dollar-quote tag too long"; qr_buf_free(&b); return -1; }
-                memcpy(tag, s, tl);
-                tag[tl] = 0;
-                const char *close = strstr(e + 1, tag);
-                const char *end = close ? close + tl : s + strlen(s);
-                qr_buf_append(&b, s, (size_t)(end - s));
-                s = end;
-                continue;
-            }
-            goto named_param;
-        } else if ((c == ':' || c == '@') && ident_start(s[1]) && !(s > sql && s[-1] == ':')) {
-        named_param: {
-                const char *e = s + 1;
-                while (ident_char(*e)) e++;
-                size_t nl = (size_t)(e - s - 1);
-                int idx = -1;
-                for (int i = 0; i < next; i++)
-                    if (st->names && st->names[i] && strlen(st->names[i]) == nl && memcmp(st->names[i], s + 1, nl) == 0) idx = i;
-                if (idx < 0) {
-                    if (next + 1 > cap) {
-                        cap = cap ? cap * 2 : 8;
-                        st->names = qr_xrealloc(st->names, (size_t)cap * sizeof *st->names);
-                    }
-                    st->names[next] = qr_xstrndup(s + 1, nl);
-                    idx = next++;
-                }
-                qr_buf_appendf(&b, "$%d", idx + 1);
-                named = 1;
-                s = e;
-            }
-        } else {
-            qr_buf_append(&b, s, 1);
-            s++;
-        }
-    }
-    st->nparams = next;
-    if (named && positional) {
-        *err = "mixing named and positional placeholders is not supported";
-        qr_buf_free(&b);
-        return -1;
-    }
-    if (!named) stmt_free_names(st);
-    st->sql = qr_buf_steal(&b);
+    qr_pg_sql_t q;
+    if (qr_pg_sql_translate(sql, &q, err) < 0) return -1;
+    st->sql = q.sql;
+    st->nparams = q.nparams;
+    st->names = q.names;
     return 0;
 }
 
@@ -924,7 +842,7 @@ static const JSCFunctionListEntry db_static_funcs[] = {
     JS_CFUNC_MAGIC_DEF("dropDatabase", 1, db_admin, 1),
 };
 
-int qr_db_pg_init(JSContext *ctx)
+int qr__js_pg_init(JSContext *ctx)
 {
     if (!g_db_class) {
         JS_NewClassID(&g_db_class);
@@ -949,7 +867,7 @@ int qr_db_pg_init(JSContext *ctx)
     return rc < 0 ? -1 : 0;
 }
 
-void qr_db_pg_close_all(void)
+void qr__js_pg_close_all(void)
 {
     for (pgdb_t *db = g_dbs; db; db = db->next) {
         if (!db->conn) continue;

@@ -1,0 +1,5 @@
+class HomeController < ApplicationController
+  def index
+    @greeting = "Hello from quickrail"
+  end
+end
