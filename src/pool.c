@@ -74,11 +74,13 @@ static qr_pool_ops_t g_ops;
 static worker_t *g_workers;
 static job_t *g_qhead, *g_qtail;
 static size_t g_qlen;
+static size_t g_qcable;  /* cable jobs among them */
 static size_t g_busy;
 static uint32_t g_next_worker_id;
 static uint32_t g_next_job_id;
 static int g_shutdown;
 static int g_cable_connect = 1; /* what the last READY said (qr_pool_cable_needs_connect) */
+static char *g_cable_channels;  /* its channel names, one per line; NULL: not declared */
 /* deaths of active workers not yet replaced, oldest first (time seen, ns) */
 static uint64_t g_pending_deaths[256];
 static size_t g_npending;
@@ -89,6 +91,7 @@ static qr_header_t g_headers[QR_POOL_MAX_FIELDS / 2];
 /* reloads */
 static uint32_t g_gen;
 static int g_rolling, g_roll_all, g_hold;
+static int g_one_first;  /* development reload: fork one new worker, the rest once it is ready */
 static uint64_t g_roll_start_ns;
 static size_t g_roll_replaced;
 static uint64_t g_reloaded_workers;
@@ -119,6 +122,7 @@ static void enqueue(job_t *j, int front)
         g_qtail = j;
     }
     g_qlen++;
+    if (j->kind == JOB_CABLE) g_qcable++;
 }
 
 static job_t *dequeue(void)
@@ -128,6 +132,7 @@ static job_t *dequeue(void)
     g_qhead = j->next;
     if (!g_qhead) g_qtail = NULL;
     g_qlen--;
+    if (j->kind == JOB_CABLE) g_qcable--;
     j->next = NULL;
     return j;
 }
@@ -147,6 +152,19 @@ static void job_fail(job_t *j, int error, int status, uint32_t worker_id)
 /* ---------------------------------------------------------------- workers */
 
 int qr_pool_cable_needs_connect(void) { return g_cable_connect; }
+
+int qr_pool_cable_channel_known(const char *name, size_t len)
+{
+    if (!g_cable_channels) return 1; /* the app does not say: ask it */
+    for (const char *p = g_cable_channels; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == len && memcmp(p, name, len) == 0) return 1;
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
 
 /* Workers that are or will be of use: not dead, not retiring. */
 static int count_live(void)
@@ -370,6 +388,8 @@ static void worker_ready(worker_t *w, uint64_t pid)
     if (w->state != W_FORKING) return;
     w->pid = (int)pid;
     w->state = W_IDLE;
+    int forked_alone = g_one_first && w->gen == g_gen;
+    if (forked_alone) g_one_first = 0;
     uint64_t now = qr_now_ns();
     sample(&g_ready_ns, now - w->t_fork);
     if (count_active() < g_cfg->workers) {
@@ -388,6 +408,7 @@ static void worker_ready(worker_t *w, uint64_t pid)
         w->role = ROLE_SPARE;
         qr_debug("w%u (pid %d) ready as the spare in %.2f ms", w->id, w->pid, (double)(now - w->t_fork) / 1e6);
     }
+    if (forked_alone) qr_pool_refill(); /* the others now */
     roll();
 }
 
@@ -397,8 +418,11 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     case QR_F_READY: {
         uint64_t pid = 0;
         int cable_connect = 1;
-        if (qr_frame_get_ready(f, &pid, &cable_connect) != 0) goto bad;
+        qr_slice_t channels;
+        if (qr_frame_get_ready(f, &pid, &cable_connect, &channels) != 0) goto bad;
         g_cable_connect = cable_connect;
+        free(g_cable_channels);
+        g_cable_channels = channels.ptr ? qr_xstrndup(channels.ptr, channels.len) : NULL;
         worker_ready(w, pid);
         return;
     }
@@ -512,6 +536,7 @@ void qr_pool_new_generation(int all_at_once)
     g_gen++;
     g_rolling = 1;
     g_roll_all = all_at_once;
+    g_one_first = all_at_once;
     g_roll_start_ns = qr_now_ns();
     g_roll_replaced = 0;
     roll();
@@ -564,6 +589,14 @@ void qr_pool_refill(void)
 {
     if (g_shutdown) return;
     while (count_live() < g_cfg->workers + QR_SPARES) {
+        /* after a development reload the waiting request needs one worker: it is forked alone
+         * (concurrent forks of a large zygote slow each other), the others once it is ready */
+        if (g_one_first) {
+            int forking = 0;
+            for (worker_t *w = g_workers; w; w = w->next)
+                if (w->state == W_FORKING && w->gen == g_gen) forking++;
+            if (forking) return;
+        }
         uint32_t id = g_next_worker_id + 1;
         int fd = g_ops.fork_worker(g_ops.ud, id);
         if (fd < 0) return;
@@ -646,7 +679,9 @@ int qr_pool_request(const qr_request_t *req, qr_pool_http_cb cb, void *ud)
 
 int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud)
 {
-    if (g_shutdown || g_qlen >= (size_t)g_cfg->queue_max) return QR_ETOOBIG;
+    /* cable work may fill a quarter of the queue, never all of it: HTTP is not starved */
+    if (g_shutdown || g_qlen >= (size_t)g_cfg->queue_max || g_qcable >= (size_t)g_cfg->queue_max / 4 + 1)
+        return QR_ETOOBIG;
     job_t *j = new_job(JOB_CABLE);
     j->ccb = cb;
     j->ud = ud;
@@ -665,6 +700,7 @@ void qr_pool_cancel(void *ud)
         if (j->ud == ud) {
             *pp = j->next;
             g_qlen--;
+            if (j->kind == JOB_CABLE) g_qcable--;
             job_free(j);
         } else {
             g_qtail = j;
