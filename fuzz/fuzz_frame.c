@@ -80,7 +80,7 @@ static void check_slices(const qr_frame_t *f)
     (void)qr_frame_get_cable(f, QR_F_CABLE_RESULT, &a);
     uint64_t pid;
     int cc;
-    (void)qr_frame_get_ready(f, &pid, &cc);
+    (void)qr_frame_get_ready(f, &pid, &cc, &a);
     for (uint16_t i = 0; i < f->nfields; i++) {
         uint64_t v;
         (void)qr_slice_to_u64(f->fields[i], &v);

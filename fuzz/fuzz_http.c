@@ -72,7 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(fd >= 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    FUZZ_CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+    int rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+    if (rc != 0) fprintf(stderr, "fuzz: connect: %s\n", strerror(errno));
+    FUZZ_CHECK(rc == 0);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 
     size_t sent = 0, got = 0;
@@ -100,6 +102,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)poll(&p, 1, 0);
         }
     }
+    /* close with a reset: no TIME_WAIT, so a long campaign never runs out of loopback ports */
+    struct linger lg = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     close(fd);
     /* the server side must let go of the connection once the client is gone */
     for (int i = 0; i < 20000 && qr_http_open_connections() > 0; i++) uv_run(loop, UV_RUN_NOWAIT);
