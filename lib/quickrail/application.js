@@ -15,7 +15,7 @@ import { escapeHTML } from "./support/html.js";
 import { underscore, camelize } from "./support/inflector.js";
 import { withContext, ViewContext, currentContext } from "./view/context.js";
 import { Cable } from "./cable.js";
-import { databaseConfig } from "./db/connection.js";
+import { databaseConfig, connection } from "./db/connection.js";
 import * as host from "./host.js";
 import { appNameFromDir } from "./turbo.js";
 
@@ -92,10 +92,32 @@ export class Application {
     return this.handle(new Request(url, init));
   }
 
+  // Development: migrations whose files exist but are not applied make every page Rails'
+  // pending-migration error (read-only: nothing is created when the database is not there yet).
+  pendingMigrationError() {
+    let names;
+    try { names = host.readDir(this.root + "/db/migrate"); } catch (e) { return null; }
+    const files = names.filter((n) => /^\d+_.+\.(rb|m?js)$/.test(n));
+    if (!files.length) return null;
+    let applied;
+    try {
+      const cfg = databaseConfig();
+      if (cfg.adapter === "sqlite" && !host.stat(cfg.file)) return null;
+      const db = connection();
+      applied = new Set(db.tableExists("schema_migrations") ? db.all("SELECT version FROM " + db.quote("schema_migrations")).map((r) => String(r.version)) : []);
+    } catch (e) { return null; }
+    const pending = files.filter((n) => !applied.has(/^(\d+)_/.exec(n)[1])).sort();
+    if (!pending.length) return null;
+    const err = new Error("Migrations are pending; run `quickrail db:migrate` to resolve this issue.\n\nPending: " + pending.map((n) => "db/migrate/" + n).join(", "));
+    err.name = "ActiveRecord::PendingMigrationError"; err.status = 500; err.stack = "";
+    return err;
+  }
+
   async handle(request) {
     const req = new QRequest(request);
     let session = null;
     try {
+      if (this.env === "development") { const pending = this.pendingMigrationError(); if (pending) throw pending; }
       const bodyParams = await parseBody(request);
       if (req.method === "POST" && typeof bodyParams._method === "string") {
         const m = bodyParams._method.toUpperCase();
@@ -168,18 +190,32 @@ function statusPlain(s) {
   return statusText(s) + "\n";
 }
 
+// Lines around `line` of src, the line itself marked (the development error page's source).
+function sourceSnippet(src, line) {
+  const lines = src.split("\n");
+  const from = Math.max(0, line - 4), to = Math.min(lines.length, line + 3);
+  let snippet = "";
+  for (let i = from; i < to; i++) snippet += (i + 1 === line ? "&gt; " : "  ") + String(i + 1).padStart(4) + "  " + escapeHTML(lines[i]) + "\n";
+  return snippet;
+}
+
 function devErrorPage(err, req, status, app) {
   const name = (err && err.name) || "Error";
   const msg = String(err && err.message);
   let tpl = "";
   if (err && err.template) {
     const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
-    const lines = src.split("\n");
-    const from = Math.max(0, err.line - 4), to = Math.min(lines.length, err.line + 3);
-    let snippet = "";
-    for (let i = from; i < to; i++) snippet += (i + 1 === err.line ? "&gt; " : "  ") + String(i + 1).padStart(4) + "  " + escapeHTML(lines[i]) + "\n";
     const where = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template; // Ruby templates are named app-relative
-    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + snippet + "</pre>";
+    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line) + "</pre>";
+  } else {
+    // compiled Ruby is line-aligned: the first .rb frame of the stack is the Ruby line that failed
+    const m = /\(([^()\s]+\.rb):(\d+)\)/.exec(String((err && err.stack) || ""));
+    let src = null;
+    if (m) try { src = host.readFile(m[1]); } catch (e) { src = null; }
+    if (m && src !== null) {
+      const rel = m[1].startsWith(app.root + "/") ? m[1].slice(app.root.length + 1) : m[1];
+      tpl = "<h2>Extracted source (around line " + m[2] + ") " + escapeHTML(rel) + "</h2><pre class=\"source\">" + sourceSnippet(src, Number(m[2])) + "</pre>";
+    }
   }
   let routes = "";
   if (err && err.name === "RoutingError") routes = "<h2>Routes</h2><pre>" + escapeHTML(app.routesTable()) + "</pre>";

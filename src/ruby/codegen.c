@@ -775,6 +775,20 @@ static void emit_new(gen *g, const node *n)
     out(g, ")");
 }
 
+/* raise Cls, "msg" -> $rb.raise(Error, "msg", "ArgumentError") for Ruby's own exception classes
+ * (JS errors underneath, named as Ruby names them); anything else passes through. */
+static void emit_raise_args(gen *g, const node *n)
+{
+    emit_args(g, n, 0, 0, 0, 0);
+    const node *c = n->nkids ? n->kids[0] : NULL;
+    if (c && c->kind == N(CONST) && !c->a && c->str && strcmp(c->str, "StandardError") && strcmp(c->str, "Exception"))
+        for (size_t i = 0; i < QR_ARRAY_LEN(JS_CONSTS); i++)
+            if (!strcmp(c->str, JS_CONSTS[i].ruby) && strstr(c->str, "Error")) {
+                outf(g, "%s\"%s\"", n->nkids == 1 ? ", undefined, " : ", ", c->str);
+                break;
+            }
+}
+
 /* Receiver-less call: self.method, a helper, or a Kernel method. */
 static void emit_self_call(gen *g, const node *n)
 {
@@ -791,7 +805,7 @@ static void emit_self_call(gen *g, const node *n)
     if (!strcmp(m, "raise") || !strcmp(m, "fail")) {
         g->need_rb = 1;
         out(g, "(() => { throw $rb.raise(");
-        emit_args(g, n, 0, 0, 0, 0);
+        emit_raise_args(g, n);
         out(g, "); })()");
         return;
     }
@@ -1704,7 +1718,7 @@ static void emit_stmt(gen *g, const node *n, int ret)
         if (!n->a && (name_is(n, "raise") || name_is(n, "fail"))) {
             g->need_rb = 1;
             out(g, " throw $rb.raise(");
-            emit_args(g, n, 0, 0, 0, 0);
+            emit_raise_args(g, n);
             out(g, ");");
             return;
         }

@@ -78,11 +78,15 @@ test("update (invalid -> 422) and destroy (-> 204, then 404)", async () => {
   assert.equal(res.status, 404);
 });
 
-test("a runtime exception is logged with the Ruby file and line", async () => {
+test("a runtime exception names the Ruby file and line in the log and on the error page, with the source", async () => {
   const res = await fetch(srv.url + "/articles/boom");
   assert.equal(res.status, 500);
   const line = fs.readFileSync(path.join(app, "app/controllers/articles_controller.rb"), "utf8").split("\n").findIndex((l) => l.includes("raise ArgumentError")) + 1;
   assert.ok(line > 0);
+  const page = await res.text();
+  assert.match(page, /<h1>ArgumentError in GET \/articles\/boom<\/h1>/);
+  assert.ok(page.includes("Extracted source (around line " + line + ") app/controllers/articles_controller.rb"), page);
+  assert.ok(page.includes("&gt; " + String(line).padStart(4) + "      raise ArgumentError, &quot;boom after #{total}&quot;"), page);
   const m = await srv.waitForLog(/boom after 6[\s\S]*?at boom \(([^)]*)\)/, 5000);
   assert.equal(m[1], path.join(app, "app/controllers/articles_controller.rb") + ":" + line);
 });

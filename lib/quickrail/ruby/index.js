@@ -374,10 +374,15 @@ export function puts(...args) {
 }
 export function p(...args) { console.log(args.map(inspect).join("\n")); return args.length === 1 ? args[0] : args; }
 // raise "msg" | raise Cls | raise Cls, "msg" | raise err
-export function raise(a, msg) {
+export function raise(a, msg, rubyName) {
   if (a === undefined) { const e = new Error("unhandled exception"); e.name = "RuntimeError"; return e; }
   if (typeof a === "string") { const e = new Error(a); e.name = "RuntimeError"; return e; }
-  if (typeof a === "function") { const e = msg === undefined ? new a() : new a(msg); if (msg !== undefined && e.message !== msg) e.message = msg; return e; }
+  if (typeof a === "function") {
+    const e = msg === undefined ? new a() : new a(msg);
+    if (msg !== undefined && e.message !== msg) e.message = msg;
+    if (rubyName) e.name = rubyName; // ArgumentError, RuntimeError... (JS Error underneath)
+    return e;
+  }
   return a;
 }
 // ActiveSupport durations: 2.days.ago, 5.minutes.from_now, 1.hour (in ms for arithmetic)
