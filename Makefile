@@ -111,6 +111,7 @@ chaos: setup
 	tests/chaos/run.sh
 
 bench: setup
+	scripts/setup-bench.sh
 	$(MAKE) all
 	bench/run.sh
 
