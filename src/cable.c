@@ -528,6 +528,10 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
             CLOG(cc, QR_LOG_INFO, "cable: %s rejected a subscription with a bad signed stream name", TURBO_CHANNEL);
             send_typed(cc, identifier, "reject_subscription");
         }
+    } else if (!cJSON_IsString(ch) || !qr_pool_cable_channel_known(ch->valuestring, strlen(ch->valuestring))) {
+        /* not one of the app's channels (the workers said which exist): answered here, as
+         * the app would answer it, without a worker round trip */
+        CLOG(cc, QR_LOG_ERROR, "cable: Subscription class not found: %s", SHOW(identifier));
     } else {
         csub_t *s = sub_add(cc, identifier, SUB_APP);
         s->pending = 1;

@@ -15,7 +15,8 @@
  *     -> {"transmit":[...],"streams":[...],"stopStreams":[...]}
  *   {"op":"unsubscribe","identifiers":{...},"identifier":"<id>"} -> {}
  * An app without app/channels answers connect with {"ok":true,"identifiers":{}} and subscribe
- * with "ok":null; Turbo::StreamsChannel never reaches a worker. An app without a connect hook
+ * with "ok":null (when the workers declared the app's channel names in READY, a subscribe to
+ * any other channel is answered here, "Subscription class not found", with no worker op); Turbo::StreamsChannel never reaches a worker. An app without a connect hook
  * (qr_pool_cable_needs_connect() == 0, from the workers' READY) is never asked to connect: the
  * welcome follows the handshake at once, with identifiers {}. */
 #ifndef QR_CABLE_H

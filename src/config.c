@@ -89,6 +89,7 @@ void qr_config_defaults(qr_config_t *cfg)
     snprintf(cfg->cable_path, sizeof cfg->cable_path, "/cable");
     cfg->ws_max_message = 1024 * 1024;
     cfg->ws_max_outbuf = 4 * 1024 * 1024;
+    cfg->max_outbuf_total = 128u * 1024 * 1024;
     snprintf(cfg->cable_prefix, sizeof cfg->cable_prefix, "quickrail");
     cfg->log_level = QR_LOG_INFO;
 
@@ -111,6 +112,7 @@ void qr_config_defaults(qr_config_t *cfg)
     env_size("QUICKRAIL_STACK_LIMIT", &cfg->stack_limit);
     env_size("QUICKRAIL_WS_MAX_MESSAGE", &cfg->ws_max_message);
     env_size("QUICKRAIL_WS_MAX_OUTBUF", &cfg->ws_max_outbuf);
+    env_size("QUICKRAIL_MAX_OUTBUF_TOTAL", &cfg->max_outbuf_total);
     const char *crash = env("QUICKRAIL_TEST_CRASH");
     cfg->enable_crash_routes = crash && strcmp(crash, "1") == 0;
     env_str(cfg->cable_path, sizeof cfg->cable_path, "QUICKRAIL_CABLE_PATH");

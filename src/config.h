@@ -36,6 +36,7 @@ typedef struct {
     int n_allowed_origins;
     size_t ws_max_message;     /* default 1 MiB -> close 1009 */
     size_t ws_max_outbuf;      /* slow consumer bound, default 4 MiB */
+    size_t max_outbuf_total;   /* unsent output of all connections, default 128 MiB (http.c) */
     char secret_key_base[256]; /* SECRET_KEY_BASE or the app's generated tmp/secret_key_base */
     /* data and cluster */
     char database_url[1024];   /* DATABASE_URL; empty = SQLite at app_dir/db/<env>.sqlite3 */

@@ -159,20 +159,24 @@ static const char *cstr_field(qr_slice_t s)
     return s.ptr;
 }
 
-void qr_frame_put_ready(qr_buf_t *b, uint64_t pid, int cable_connect)
+void qr_frame_put_ready(qr_buf_t *b, uint64_t pid, int cable_connect, const char *channels)
 {
     qr_frame_begin(b, QR_F_READY, 0);
     qr_frame_add_u64(b, pid);
     qr_frame_add_u64(b, cable_connect ? 1 : 0);
+    if (channels) qr_frame_add_str(b, channels);
     qr_frame_end(b);
 }
 
-int qr_frame_get_ready(const qr_frame_t *f, uint64_t *pid, int *cable_connect)
+int qr_frame_get_ready(const qr_frame_t *f, uint64_t *pid, int *cable_connect, qr_slice_t *channels)
 {
     uint64_t cc = 1;
     if (f->type != QR_F_READY || get_u64_field(f, 0, pid) != 0) return QR_EPROTO;
     if (f->nfields >= 2 && get_u64_field(f, 1, &cc) != 0) return QR_EPROTO;
     *cable_connect = cc != 0;
+    channels->ptr = NULL;
+    channels->len = 0;
+    if (f->nfields >= 3) *channels = f->fields[2];
     return 0;
 }
 

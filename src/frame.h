@@ -14,7 +14,7 @@
  *   nfields x { u32 n; n bytes }
  *
  * Field layouts per type:
- *   READY      w->s  [pid, cable_connect]                    worker is initialised and idle;
+ *   READY      w->s  [pid, cable_connect, channels?]                    worker is initialised and idle;
  *                                                            cable_connect "0": the app has no
  *                                                            connect hook (qr_pool_cable_needs_connect)
  *   REQUEST    s->w  [method\0, target\0, remote_addr\0, body, name1, value1, ...]
@@ -96,9 +96,11 @@ void qr_frame_abandon(qr_buf_t *b);
  * that type: 0, or QR_EPROTO (wrong type or layout), QR_ETOOBIG (more headers than max);
  * what they fill borrows from f's input bytes. ---- */
 
-/* READY: the worker's pid and whether the app has a cable connect hook (0/1). */
-void qr_frame_put_ready(qr_buf_t *b, uint64_t pid, int cable_connect);
-int qr_frame_get_ready(const qr_frame_t *f, uint64_t *pid, int *cable_connect);
+/* READY: the worker's pid, whether the app has a cable connect hook (0/1) and, when the app
+ * declares them, the names of its channel classes, one per line (channels NULL: not declared;
+ * get_ready then sets channels->ptr NULL). */
+void qr_frame_put_ready(qr_buf_t *b, uint64_t pid, int cable_connect, const char *channels);
+int qr_frame_get_ready(const qr_frame_t *f, uint64_t *pid, int *cable_connect, qr_slice_t *channels);
 
 /* REQUEST: method, target and remote_addr of req must be NUL-terminated (remote_addr may be
  * NULL: sent as ""). get fills method, target, remote_addr (NUL-terminated, in place), body,

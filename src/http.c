@@ -6,6 +6,7 @@
  * it. Calls buf.c, message.c, log.c, llhttp, libuv. Runs on the supervisor's libuv loop and
  * never blocks it. Owns every qr_conn_t; frees one after both its handles closed. */
 #include "http.h"
+#include <ctype.h>
 #include <llhttp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #define QR_LINGER_MS 2000
 #define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
+#define QR_OUTBUF_SHARE (256u << 10) /* unread output a connection may hold once the global cap is hit */
 #define QR_MAX_HEADERS 4000       /* fits the worker's frame field table (worker.c) */
 
 typedef struct {
@@ -55,6 +57,10 @@ struct qr_conn_s {
     int paused_upgrade;
     const char *method;
     size_t path_off, query_off, target_off;
+    /* request-line checks (RFC 9112 3: one SP between method, target and version) */
+    const char *line_end;   /* end of the last method/target span seen in this read, or NULL */
+    unsigned exec_seq;      /* which llhttp_execute call line_end belongs to */
+    int saw_version;
     uint64_t t_start;
     size_t pending_write;
     char remote[64];
@@ -68,6 +74,8 @@ typedef struct {
     char data[];
 } wreq_t;
 
+static unsigned g_exec_seq; /* counts llhttp_execute calls (request-line checks) */
+static size_t g_pending_total; /* unsent output of every connection (cfg->max_outbuf_total) */
 static uv_loop_t *g_loop;
 static const qr_config_t *g_cfg;
 static uv_tcp_t g_listener;
@@ -162,6 +170,7 @@ static void after_write(uv_write_t *req, int status)
     wreq_t *w = (wreq_t *)req;
     qr_conn_t *c = w->c;
     c->pending_write -= w->len;
+    g_pending_total -= w->len;
     free(w);
     if (c->closing) return;
     if (status < 0) { conn_close(c); return; }
@@ -206,6 +215,16 @@ static int conn_writev(qr_conn_t *c, uv_buf_t *bufs, unsigned n)
     int r = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, after_write);
     if (r < 0) { free(w); conn_close(c); return -EPIPE; }
     c->pending_write += rest;
+    g_pending_total += rest;
+    if (g_pending_total > g_cfg->max_outbuf_total && c->pending_write > QR_OUTBUF_SHARE) {
+        /* the server's output is at its global cap: a connection holding more than its share
+         * unread is the one to go, so clients that never read cannot add up without bound */
+        qr_warn("closing a connection from %s: %zu bytes unread while all connections hold %zu "
+                "(QUICKRAIL_MAX_OUTBUF_TOTAL %zu)", c->remote, c->pending_write, g_pending_total,
+                g_cfg->max_outbuf_total);
+        conn_close(c);
+        return -EPIPE;
+    }
     return 0;
 }
 
@@ -280,7 +299,11 @@ static void on_timeout(uv_timer_t *t)
     }
     switch (c->phase) {
     case PH_IDLE:
-        if (c->pending_write) { qr_debug("closing a connection from %s: client not reading", c->remote); conn_close(c); }
+        if (c->pending_write) {
+            qr_info("closing a connection from %s: client not reading (%zu bytes unsent after %u ms)", c->remote,
+                    c->pending_write, g_cfg->idle_timeout_ms);
+            conn_close(c);
+        }
         else conn_close(c);
         break;
     case PH_READING: {
@@ -318,6 +341,8 @@ static void request_reset(qr_conn_t *c)
     c->error_status = 0;
     c->expect_continue = 0;
     c->method = NULL;
+    c->line_end = NULL;
+    c->saw_version = 0;
 }
 
 static int check_header_size(qr_conn_t *c)
@@ -336,9 +361,42 @@ static int on_message_begin(llhttp_t *p)
     return 0;
 }
 
+/* A request-line part starts at `at`: when the previous part ended in the same read, exactly
+ * one space must separate them (llhttp 8 skips any number). Parts split across reads are not
+ * checked. Returns -1 (400) on a double space. */
+static int single_space(qr_conn_t *c, const char *at, size_t gap)
+{
+    if (c->line_end && c->exec_seq == g_exec_seq && at != c->line_end + gap) {
+        qr_debug("bad request from %s: more than one space in the request line", c->remote);
+        c->error_status = 400;
+        return -1;
+    }
+    return 0;
+}
+
+static int on_method(llhttp_t *p, const char *at, size_t len)
+{
+    qr_conn_t *c = p->data;
+    c->line_end = at + len;
+    c->exec_seq = g_exec_seq;
+    return 0;
+}
+
+static int on_version(llhttp_t *p, const char *at, size_t len)
+{
+    qr_conn_t *c = p->data;
+    if (!c->saw_version && single_space(c, at, 6) != 0) return -1; /* " HTTP/" before "1.1" */
+    c->saw_version = 1;
+    c->line_end = NULL;
+    return 0;
+}
+
 static int on_url(llhttp_t *p, const char *at, size_t len)
 {
     qr_conn_t *c = p->data;
+    if (c->url_len == 0 && single_space(c, at, 1) != 0) return -1;
+    c->line_end = at + len;
+    c->exec_seq = g_exec_seq;
     qr_buf_append(&c->hdr, at, len);
     c->url_len += len;
     return check_header_size(c);
@@ -375,6 +433,7 @@ static int on_header_field(llhttp_t *p, const char *at, size_t len)
 static int on_header_value(llhttp_t *p, const char *at, size_t len)
 {
     qr_conn_t *c = p->data;
+    if (c->nh == 0) { c->error_status = 400; return -1; } /* a value without a name */
     hpos_t *h = &c->hv[c->nh - 1];
     if (c->span != 2) {
         qr_buf_append(&c->hdr, "", 1); /* NUL after the name */
@@ -386,9 +445,24 @@ static int on_header_value(llhttp_t *p, const char *at, size_t len)
     return check_header_size(c);
 }
 
+/* RFC 9110 5.6.2: a field name is a token. */
+static int is_tchar(unsigned char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           (ch && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
 static int on_header_value_complete(llhttp_t *p)
 {
     qr_conn_t *c = p->data;
+    if (c->nh == 0 || c->hv[c->nh - 1].name_len == 0) { c->error_status = 400; return -1; }
+    for (size_t i = 0; i < c->hv[c->nh - 1].name_len; i++) {
+        if (!is_tchar((unsigned char)c->hdr.data[c->hv[c->nh - 1].name_off + i])) {
+            qr_debug("bad request from %s: a header name that is not a token", c->remote);
+            c->error_status = 400;
+            return -1;
+        }
+    }
     if (c->nh && c->span == 1) { /* empty value */
         qr_buf_append(&c->hdr, "", 1);
         c->hv[c->nh - 1].value_off = c->hdr.len;
@@ -398,9 +472,71 @@ static int on_header_value_complete(llhttp_t *p)
     return 0;
 }
 
+/* RFC 9112 3.2 / RFC 3986 3.2.2: Host = uri-host [ ":" port ]: a reg-name, an IPv4 address or a
+ * bracketed IP literal, and a port of at most 65535. */
+static int host_valid(const char *v, size_t n)
+{
+    size_t i = 0;
+    if (n && v[0] == '[') {
+        for (i = 1; i < n && v[i] != ']'; i++)
+            if (!(isxdigit((unsigned char)v[i]) || v[i] == ':' || v[i] == '.')) return 0;
+        if (i >= n || i == 1) return 0;
+        i++;
+    } else {
+        for (; i < n && v[i] != ':'; i++) {
+            unsigned char ch = (unsigned char)v[i];
+            if (!(isalnum(ch) || strchr("-._~!$&'()*+,;=%", ch))) return 0;
+        }
+    }
+    if (i == n) return 1;
+    if (v[i] != ':') return 0;
+    unsigned long port = 0;
+    size_t digits = 0;
+    for (i++; i < n; i++, digits++) {
+        if (!isdigit((unsigned char)v[i]) || digits >= 5) return 0;
+        port = port * 10 + (unsigned long)(v[i] - '0');
+    }
+    return port <= 65535;
+}
+
+/* The checks of RFC 9112 that llhttp 8 does not make: a version in the request line, Host
+ * (exactly one in HTTP/1.1, well-formed), and no transfer coding but chunked (501). */
+static int check_framing(qr_conn_t *c, llhttp_t *p)
+{
+    if (!c->saw_version) { c->error_status = 400; return -1; }
+    size_t nhost = 0, hl = 0;
+    const char *host = NULL;
+    for (size_t i = 0; i < c->nh; i++) {
+        if (c->hv[i].name_len == 4 && strncasecmp(c->hdr.data + c->hv[i].name_off, "host", 4) == 0) {
+            nhost++;
+            host = c->hdr.data + c->hv[i].value_off;
+            hl = c->hv[i].value_len;
+        }
+    }
+    if (nhost > 1 || (nhost == 0 && p->http_major == 1 && p->http_minor >= 1) || (host && !host_valid(host, hl))) {
+        qr_info("bad request from %s: %s", c->remote, nhost > 1 ? "more than one Host header"
+                : nhost == 0 ? "HTTP/1.1 request without a Host header" : "invalid Host header");
+        c->error_status = 400;
+        return -1;
+    }
+    size_t tl;
+    const char *te = conn_header(c, "transfer-encoding", &tl);
+    if (te) {
+        while (tl && (*te == ' ' || *te == '\t')) { te++; tl--; }
+        while (tl && (te[tl - 1] == ' ' || te[tl - 1] == '\t')) tl--;
+        if (tl != 7 || strncasecmp(te, "chunked", 7) != 0) {
+            qr_info("bad request from %s: unsupported Transfer-Encoding", c->remote);
+            c->error_status = 501;
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int on_headers_complete(llhttp_t *p)
 {
     qr_conn_t *c = p->data;
+    if (check_framing(c, p) != 0) return -1;
     c->method = llhttp_method_name((llhttp_method_t)p->method);
     c->is_head = p->method == HTTP_HEAD;
     /* path and query, NUL-terminated copies */
@@ -512,6 +648,7 @@ static void request_done(qr_conn_t *c)
     if (c->close_after_write) {
         c->phase = PH_IDLE;
         if (c->pending_write == 0) conn_close(c);
+        else arm_timer(c, g_cfg->idle_timeout_ms); /* re-armed while the client reads (after_write) */
         return;
     }
     c->phase = PH_IDLE;
@@ -545,6 +682,7 @@ static void fail_request(qr_conn_t *c, int status)
     if (!c->method) c->method = "-";
     const char *text = status == 431 ? "Request header fields too large"
                      : status == 413 ? "Payload too large"
+                     : status == 501 ? "Not implemented: unsupported Transfer-Encoding"
                      : "Bad request";
     server_response(c, status, text);
     log_request(c, status, "http");
@@ -627,6 +765,7 @@ static void process_input(qr_conn_t *c)
     }
     qr_buf_t data = c->in;
     c->in = (qr_buf_t)QR_BUF_INIT;
+    g_exec_seq++;
     llhttp_errno_t err = llhttp_execute(&c->parser, data.data, data.len);
     if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
         const char *pos = llhttp_get_error_pos(&c->parser);
@@ -686,7 +825,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         if (c->in.len > g_cfg->max_header_bytes + g_cfg->max_body_bytes + 65536) { uv_read_stop(s); c->reading = 0; }
         return;
     }
-    if (c->phase == PH_IDLE) uv_timer_stop(&c->timer);
+    /* in PH_IDLE the idle timer keeps running: bytes that start no request (a bare CRLF,
+     * which llhttp skips) must not keep a connection open; on_message_begin re-arms it */
     process_input(c);
 }
 
@@ -753,6 +893,8 @@ int qr_http_start(uv_loop_t *loop, const qr_config_t *cfg, const qr_http_handler
     g_handler = *handler;
     llhttp_settings_init(&g_settings);
     g_settings.on_message_begin = on_message_begin;
+    g_settings.on_method = on_method;
+    g_settings.on_version = on_version;
     g_settings.on_url = on_url;
     g_settings.on_url_complete = on_url_complete;
     g_settings.on_header_field = on_header_field;

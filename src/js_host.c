@@ -332,6 +332,37 @@ int qr_js_host_cable_needs_connect(void)
     return needs;
 }
 
+char *qr_js_host_cable_channels(void)
+{
+    JSContext *ctx = qr__js.ctx;
+    if (!ctx) return NULL;
+    JSValue list = JS_IsObject(g_app_cable) ? JS_GetPropertyStr(ctx, g_app_cable, "channelNames") : JS_UNDEFINED;
+    char *out = NULL;
+    if (JS_IsArray(ctx, list) > 0) {
+        qr_buf_t b = QR_BUF_INIT;
+        qr_buf_append(&b, "", 0);
+        JSValue len_v = JS_GetPropertyStr(ctx, list, "length");
+        uint32_t n = 0;
+        JS_ToUint32(ctx, &n, len_v);
+        JS_FreeValue(ctx, len_v);
+        for (uint32_t i = 0; i < n; i++) {
+            JSValue e = JS_GetPropertyUint32(ctx, list, i);
+            const char *s = JS_IsString(e) ? JS_ToCString(ctx, e) : NULL;
+            if (s && !strchr(s, '\n')) {
+                if (b.len) qr_buf_append(&b, "\n", 1);
+                qr_buf_append_str(&b, s);
+            }
+            if (s) JS_FreeCString(ctx, s);
+            JS_FreeValue(ctx, e);
+        }
+        out = qr_xstrndup(b.data ? b.data : "", b.len);
+        qr_buf_free(&b);
+    }
+    if (JS_IsException(list)) JS_FreeValue(ctx, JS_GetException(ctx));
+    JS_FreeValue(ctx, list);
+    return out;
+}
+
 /* *result = {"error": msg} with msg JSON-escaped by the engine (owned). */
 static void cable_error(const char *msg, char **result, size_t *result_len)
 {
@@ -515,10 +546,11 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     JSValue jpath = JS_NewString(qr__js.ctx, entry);
     JSValue jq = JS_JSONStringify(qr__js.ctx, jpath, JS_UNDEFINED, JS_UNDEFINED);
     const char *q = JS_ToCString(qr__js.ctx, jq);
-    char *glue = qr_xmalloc(strlen(q) + 160);
+    char *glue = qr_xmalloc(strlen(q) + 256);
     if (autoload)
         sprintf(glue, "import { loadApp } from \"quickrail/autoload.js\"; "
-                      "globalThis.__quickrailEntry = { default: loadApp(%s) };", q);
+                      "const p = loadApp(%s); p.catch(() => {}); /* awaited below */ "
+                      "globalThis.__quickrailEntry = { default: p };", q);
     else
         sprintf(glue, "import * as m from %s; globalThis.__quickrailEntry = m;", q);
     JS_FreeCString(qr__js.ctx, q);

@@ -9,13 +9,14 @@
  *     clearInterval/queueMicrotask, structuredClone, crypto.getRandomValues/randomUUID,
  *     crypto.subtle.digest (SHA-1/256) and HMAC importKey/sign/verify; ES2022+ polyfills (lib/web).
  *   - Database: global `Database`, the bun:sqlite API (also `import { Database } from "bun:sqlite"`);
- *     `PgDatabase` with the same surface over libpq (js_pg.c: js_host.c calls qr__js_pg_init at
+ *     `PgDatabase` (`import { PgDatabase } from "quickrail:pg"`) with the same surface over libpq (js_pg.c: js_host.c calls qr__js_pg_init at
  *     boot and qr__js_pg_close_all before fork; docs/postgres-and-cluster.md). Errors carry
  *     PostgreSQL's message and `code` = SQLSTATE. A database that cannot be reached throws an
  *     error with name "DatabaseUnavailable", code "DATABASE_UNAVAILABLE", status 503: the host /
  *     framework answers such a request with 503 (the error is logged once, by js_pg.c).
  *   - broadcast(stream, content): content string -> sent as a JSON string; otherwise JSON-encoded.
- *     `Beam.callSync('__broadcast', stream, html)` does the same.
+ *     With globalThis.Quickrail, the only globals the runtime adds besides the Web APIs (the
+ *     framework reaches both through lib/quickrail/host.js; there is no Beam global).
  *   - globalThis.Quickrail: { version, env (object of environment variables), appDir, workerId,
  *     readFile(path) -> string, readDir(path) -> [names], stat(path) -> {isFile, isDirectory,
  *     size, mtimeMs} | null, writeFile(path, text), mkdir(path), remove(path) -> removed? (a file or empty dir), signStreamName(name) -> Turbo
@@ -80,6 +81,9 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
  * property is false (the framework sets it when the app has no Connection class) — so the
  * supervisor may welcome a cable connection without asking a worker; else 1. */
 int qr_js_host_cable_needs_connect(void);
+/* The app's channel class names, one per line (owned, free()), from the `channelNames` array of
+ * the default export's `cable`; NULL when the app does not declare them. */
+char *qr_js_host_cable_channels(void);
 
 /* CLI tasks (db:migrate, console, the JS test runner): boots a runtime like the zygote does
  * but without an app entry, runs the module at module_path (file or embedded path) with

@@ -159,7 +159,7 @@ static char *module_normalize(JSContext *ctx, const char *base, const char *name
     char cand[PATH_MAX], out[PATH_MAX];
     if (strncmp(name, "file://", 7) == 0) name += 7;
     if (strcmp(name, "quickrail:sqlite") == 0 || strcmp(name, "quickrail:web") == 0 ||
-        strcmp(name, "quickrail:host") == 0)
+        strcmp(name, "quickrail:host") == 0 || strcmp(name, "quickrail:pg") == 0)
         return js_strdup(ctx, name);
     if (strcmp(name, "bun:sqlite") == 0) {
         qr__js_lib_path(out, sizeof out, "web/sqlite.js");
@@ -362,6 +362,7 @@ static JSModuleDef *module_loader(JSContext *ctx, const char *name, void *opaque
     if (strcmp(name, "quickrail:sqlite") == 0) return qr__js_sqlite_module(ctx, name);
     if (strcmp(name, "quickrail:web") == 0) return qr__js_web_module(ctx, name);
     if (strcmp(name, "quickrail:host") == 0) return qr__js_host_module(ctx, name);
+    if (strcmp(name, "quickrail:pg") == 0) return qr__js_pg_module(ctx, name);
     JSValue fn = compile_module(ctx, name, 0);
     if (JS_IsException(fn)) return NULL;
     JSModuleDef *m = JS_VALUE_GET_PTR(fn);

@@ -857,14 +857,33 @@ int qr__js_pg_init(JSContext *ctx)
 
     JSValue proto = JS_NewObject(ctx);
     JS_SetPropertyFunctionList(ctx, proto, db_proto_funcs, QR_ARRAY_LEN(db_proto_funcs));
-    JSValue ctor = JS_NewCFunction2(ctx, db_ctor, "PgDatabase", 1, JS_CFUNC_constructor, 0);
-    JS_SetPropertyFunctionList(ctx, ctor, db_static_funcs, QR_ARRAY_LEN(db_static_funcs));
-    JS_SetConstructor(ctx, ctor, proto);
     JS_SetClassProto(ctx, g_db_class, proto);
-    JSValue global = JS_GetGlobalObject(ctx);
-    int rc = JS_SetPropertyStr(ctx, global, "PgDatabase", ctor);
-    JS_FreeValue(ctx, global);
-    return rc < 0 ? -1 : 0;
+    return 0;
+}
+
+JSValue qr__js_pg_constructor(JSContext *ctx)
+{
+    JSValue ctor = JS_NewCFunction2(ctx, db_ctor, "PgDatabase", 1, JS_CFUNC_constructor, 0);
+    if (JS_IsException(ctor)) return ctor;
+    JS_SetPropertyFunctionList(ctx, ctor, db_static_funcs, QR_ARRAY_LEN(db_static_funcs));
+    JSValue proto = JS_GetClassProto(ctx, g_db_class);
+    JS_SetConstructor(ctx, ctor, proto);
+    JS_FreeValue(ctx, proto);
+    return ctor;
+}
+
+static int pg_module_init(JSContext *ctx, JSModuleDef *m)
+{
+    JSValue ctor = qr__js_pg_constructor(ctx);
+    if (JS_IsException(ctor)) return -1;
+    return JS_SetModuleExport(ctx, m, "PgDatabase", ctor);
+}
+
+JSModuleDef *qr__js_pg_module(JSContext *ctx, const char *name)
+{
+    JSModuleDef *m = JS_NewCModule(ctx, name, pg_module_init);
+    if (m) JS_AddModuleExport(ctx, m, "PgDatabase");
+    return m;
 }
 
 void qr__js_pg_close_all(void)

@@ -21,6 +21,7 @@
 JSModuleDef *qr__js_web_module(JSContext *ctx, const char *name);    /* "quickrail:web" */
 JSModuleDef *qr__js_sqlite_module(JSContext *ctx, const char *name); /* "quickrail:sqlite" */
 JSModuleDef *qr__js_host_module(JSContext *ctx, const char *name);   /* "quickrail:host" */
+JSModuleDef *qr__js_pg_module(JSContext *ctx, const char *name);     /* "quickrail:pg" */
 
 /* js_sqlite.c: registers the connection and statement classes (class ids are allocated once,
  * in the zygote, before any fork). lib/web/sqlite.js builds Database on top. 0 or -1. */
@@ -32,11 +33,13 @@ void qr__js_sqlite_close_all(void);
  * or careless request must not leak its transaction into the next one). */
 void qr__js_sqlite_end_call(void);
 /* js_pg.c: PostgreSQL for JavaScript, the `PgDatabase` class (the bun:sqlite Database surface
- * over libpq; the JS contract is in js_host.h and docs/postgres-and-cluster.md). Allocates the
- * class ids on first call (in the zygote, before fork, so every worker agrees), registers the
- * classes in ctx's runtime and installs globalThis.PgDatabase (lib/quickrail/db/pg_adapter.js
- * uses it). 0, or -1 with a JS exception pending. */
+ * over libpq; the JS contract is in js_host.h and docs/postgres-and-cluster.md), exported by the
+ * native module "quickrail:pg" (lib/quickrail/db/pg_adapter.js imports it). qr__js_pg_init
+ * allocates the class ids on first call (in the zygote, before fork, so every worker agrees) and
+ * registers the classes in ctx's runtime. 0, or -1 with a JS exception pending. */
 int qr__js_pg_init(JSContext *ctx);
+/* A new PgDatabase constructor function (owned) for ctx, or JS_EXCEPTION; the module's export. */
+JSValue qr__js_pg_constructor(JSContext *ctx);
 /* Closes every connection this process opened (end of zygote boot: a connection never crosses
  * fork; PgDatabase objects reconnect lazily in each worker). */
 void qr__js_pg_close_all(void);

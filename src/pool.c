@@ -74,11 +74,13 @@ static qr_pool_ops_t g_ops;
 static worker_t *g_workers;
 static job_t *g_qhead, *g_qtail;
 static size_t g_qlen;
+static size_t g_qcable;  /* cable jobs among them */
 static size_t g_busy;
 static uint32_t g_next_worker_id;
 static uint32_t g_next_job_id;
 static int g_shutdown;
 static int g_cable_connect = 1; /* what the last READY said (qr_pool_cable_needs_connect) */
+static char *g_cable_channels;  /* its channel names, one per line; NULL: not declared */
 /* deaths of active workers not yet replaced, oldest first (time seen, ns) */
 static uint64_t g_pending_deaths[256];
 static size_t g_npending;
@@ -120,6 +122,7 @@ static void enqueue(job_t *j, int front)
         g_qtail = j;
     }
     g_qlen++;
+    if (j->kind == JOB_CABLE) g_qcable++;
 }
 
 static job_t *dequeue(void)
@@ -129,6 +132,7 @@ static job_t *dequeue(void)
     g_qhead = j->next;
     if (!g_qhead) g_qtail = NULL;
     g_qlen--;
+    if (j->kind == JOB_CABLE) g_qcable--;
     j->next = NULL;
     return j;
 }
@@ -148,6 +152,19 @@ static void job_fail(job_t *j, int error, int status, uint32_t worker_id)
 /* ---------------------------------------------------------------- workers */
 
 int qr_pool_cable_needs_connect(void) { return g_cable_connect; }
+
+int qr_pool_cable_channel_known(const char *name, size_t len)
+{
+    if (!g_cable_channels) return 1; /* the app does not say: ask it */
+    for (const char *p = g_cable_channels; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == len && memcmp(p, name, len) == 0) return 1;
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
 
 /* Workers that are or will be of use: not dead, not retiring. */
 static int count_live(void)
@@ -401,8 +418,11 @@ static void worker_frame(worker_t *w, const qr_frame_t *f)
     case QR_F_READY: {
         uint64_t pid = 0;
         int cable_connect = 1;
-        if (qr_frame_get_ready(f, &pid, &cable_connect) != 0) goto bad;
+        qr_slice_t channels;
+        if (qr_frame_get_ready(f, &pid, &cable_connect, &channels) != 0) goto bad;
         g_cable_connect = cable_connect;
+        free(g_cable_channels);
+        g_cable_channels = channels.ptr ? qr_xstrndup(channels.ptr, channels.len) : NULL;
         worker_ready(w, pid);
         return;
     }
@@ -659,7 +679,9 @@ int qr_pool_request(const qr_request_t *req, qr_pool_http_cb cb, void *ud)
 
 int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud)
 {
-    if (g_shutdown || g_qlen >= (size_t)g_cfg->queue_max) return QR_ETOOBIG;
+    /* cable work may fill a quarter of the queue, never all of it: HTTP is not starved */
+    if (g_shutdown || g_qlen >= (size_t)g_cfg->queue_max || g_qcable >= (size_t)g_cfg->queue_max / 4 + 1)
+        return QR_ETOOBIG;
     job_t *j = new_job(JOB_CABLE);
     j->ccb = cb;
     j->ud = ud;
@@ -678,6 +700,7 @@ void qr_pool_cancel(void *ud)
         if (j->ud == ud) {
             *pp = j->next;
             g_qlen--;
+            if (j->kind == JOB_CABLE) g_qcable--;
             job_free(j);
         } else {
             g_qtail = j;

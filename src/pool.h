@@ -22,6 +22,9 @@ int qr_pool_cable(const char *op_json, size_t len, qr_pool_cable_cb cb, void *ud
 /* CONTRACT: 0 when the workers said (READY) that the app has no connect hook, so a cable
  * connection can be welcomed without a connect operation; 1 until a worker said so. */
 int qr_pool_cable_needs_connect(void);
+/* CONTRACT: 0 when the workers declared (READY) the app's channel classes and name (len bytes,
+ * borrowed) is not one of them, so a subscribe can be answered without a worker; 1 otherwise. */
+int qr_pool_cable_channel_known(const char *name, size_t len);
 /* CONTRACT: the caller (a closing cable connection) no longer wants the callback of any
  * operation queued with this ud; safe to call with nothing queued. */
 void qr_pool_cancel(void *ud);

@@ -103,7 +103,9 @@ int qr_worker_main(const qr_config_t *cfg, int fd, uint32_t worker_id)
     signal(SIGPIPE, SIG_IGN);
     qr_js_host_set_broadcast(on_broadcast, NULL);
     qr_buf_t in = QR_BUF_INIT, out = QR_BUF_INIT;
-    qr_frame_put_ready(&out, (uint64_t)getpid(), qr_js_host_cable_needs_connect());
+    char *channels = qr_js_host_cable_channels();
+    qr_frame_put_ready(&out, (uint64_t)getpid(), qr_js_host_cable_needs_connect(), channels);
+    free(channels);
     send_frame(&out);
     for (;;) {
         qr_frame_t f;

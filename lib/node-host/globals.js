@@ -150,6 +150,5 @@ export function install(opts = {}) {
     const json = typeof content === "string" ? JSON.stringify(content) : JSON.stringify(content);
     send(String(stream), json);
   };
-  globalThis.Beam = { callSync(name, stream, html) { if (name === "__broadcast") globalThis.broadcast(stream, html); } };
   return globalThis.Quickrail;
 }

@@ -15,7 +15,7 @@ import { escapeHTML } from "./support/html.js";
 import { underscore, camelize } from "./support/inflector.js";
 import { withContext, ViewContext, currentContext } from "./view/context.js";
 import { Cable } from "./cable.js";
-import { databaseConfig } from "./db/connection.js";
+import { databaseConfig, connection } from "./db/connection.js";
 import * as host from "./host.js";
 import { appNameFromDir } from "./turbo.js";
 
@@ -92,10 +92,32 @@ export class Application {
     return this.handle(new Request(url, init));
   }
 
+  // Development: migrations whose files exist but are not applied make every page Rails'
+  // pending-migration error (read-only: nothing is created when the database is not there yet).
+  pendingMigrationError() {
+    let names;
+    try { names = host.readDir(this.root + "/db/migrate"); } catch (e) { return null; }
+    const files = names.filter((n) => /^\d+_.+\.(rb|m?js)$/.test(n));
+    if (!files.length) return null;
+    let applied;
+    try {
+      const cfg = databaseConfig();
+      if (cfg.adapter === "sqlite" && !host.stat(cfg.file)) return null;
+      const db = connection();
+      applied = new Set(db.tableExists("schema_migrations") ? db.all("SELECT version FROM " + db.quote("schema_migrations")).map((r) => String(r.version)) : []);
+    } catch (e) { return null; }
+    const pending = files.filter((n) => !applied.has(/^(\d+)_/.exec(n)[1])).sort();
+    if (!pending.length) return null;
+    const err = new Error("Migrations are pending; run `quickrail db:migrate` to resolve this issue.\n\nPending: " + pending.map((n) => "db/migrate/" + n).join(", "));
+    err.name = "ActiveRecord::PendingMigrationError"; err.status = 500; err.stack = "";
+    return err;
+  }
+
   async handle(request) {
     const req = new QRequest(request);
     let session = null;
     try {
+      if (this.env === "development") { const pending = this.pendingMigrationError(); if (pending) throw pending; }
       const bodyParams = await parseBody(request);
       if (req.method === "POST" && typeof bodyParams._method === "string") {
         const m = bodyParams._method.toUpperCase();

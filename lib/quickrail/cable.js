@@ -82,6 +82,8 @@ export class Cable {
   }
   // No Connection class: every connect is accepted with no identifiers, so the server skips asking.
   get needsConnect() { return this.Connection !== Connection; }
+  // The channel class names: the server answers a subscribe to any other name itself.
+  get channelNames() { return Object.keys(this.channels); }
   handle(opJson) {
     let op;
     try { op = typeof opJson === "string" ? JSON.parse(opJson) : opJson; } catch (e) { return JSON.stringify({ ok: false, error: "bad op json" }); }

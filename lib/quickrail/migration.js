@@ -178,8 +178,15 @@ export class Migrator {
     for (const k of Object.keys(registry)) registry[k].resetSchema();
     return applied;
   }
+  // Every migration by version: its file's, and applied versions whose file is gone ("NO FILE",
+  // as Rails prints them).
   status() {
-    const done = new Set(this.applied());
-    return this.files().map((f) => ({ status: done.has(f.version) ? "up" : "down", version: f.version, name: f.name }));
+    const applied = this.applied();
+    const done = new Set(applied);
+    const files = this.files();
+    const known = new Set(files.map((f) => f.version));
+    const rows = files.map((f) => ({ status: done.has(f.version) ? "up" : "down", version: f.version, name: f.name }));
+    for (const v of applied) if (!known.has(v)) rows.push({ status: "up", version: v, name: "********** NO FILE **********", missing: true });
+    return rows.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
   }
 }

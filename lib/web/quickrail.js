@@ -1,5 +1,5 @@
-// lib/web/quickrail.js — globalThis.Quickrail (the host object of js_host.h), broadcast()
-// and Beam.callSync('__broadcast', ...).
+// lib/web/quickrail.js — globalThis.Quickrail (the host object of js_host.h) and broadcast():
+// the two globals the runtime installs for apps and the framework (lib/quickrail/host.js).
 import * as host from "quickrail:host";
 
 const env = host.env();
@@ -39,10 +39,3 @@ function broadcast(stream, content) {
   host.broadcast(String(stream), content);
 }
 globalThis.broadcast = broadcast;
-
-globalThis.Beam = {
-  callSync(name, ...args) {
-    if (name === "__broadcast") return broadcast(args[0], args[1]);
-    throw new TypeError(`Beam.callSync: unknown function ${name}`);
-  },
-};

@@ -2,7 +2,7 @@
  * point (ruby/ruby.h): file kinds by path, the app root, constants to files by Rails naming
  * (Article -> app/models/article.rb, ApplicationCable::Channel ->
  * app/channels/application_cable/channel.rb), and parse -> codegen with formatted errors.
- * Calls ruby/parser.c, ruby/erb.c, ruby/codegen.c, embed.c; stats files, never reads them.
+ * Calls ruby/parser.c, ruby/erb.c (templates -> Ruby), ruby/codegen.c, embed.c; stats files, never reads them.
  * Runs wherever Ruby is compiled: the zygote's module loader, `quickrail build`, tests. */
 #include <limits.h>
 #include <stdio.h>
@@ -16,10 +16,7 @@
 #include "ruby/parser.h"
 #include "ruby/rails.h"
 #include "ruby/ruby.h"
-#if __has_include("ruby/erb.h")
 #include "ruby/erb.h"
-#define HAVE_ERB 1
-#endif
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -133,8 +130,6 @@ char *qr_ruby_compile(const char *path, const char *src, size_t len, size_t *js_
     memset(&e, 0, sizeof e);
     const char *rb = src;
     size_t rb_len = len;
-    char *owned = NULL;
-#ifdef HAVE_ERB
     qr_ruby_erb *erb = NULL;
     if (kind == QR_RUBY_KIND_VIEW) {
         /* ERB -> Ruby (same lines) -> JS; errors point back into the template */
@@ -145,31 +140,19 @@ char *qr_ruby_compile(const char *path, const char *src, size_t len, size_t *js_
         rb = erb->ruby;
         rb_len = erb->len;
     }
-#else
-    if (kind == QR_RUBY_KIND_VIEW) {
-        if (err) *err = qr_xstrdup("Ruby ERB templates are not supported by this build yet");
-        return NULL;
-    }
-#endif
     qr_ruby_ast *ast = qr_ruby_parse(rb, rb_len, path, &e);
     if (!ast) {
-#ifdef HAVE_ERB
         if (erb) { qr_ruby_erb_map(erb, src, len, &e); qr_ruby_erb_free(erb); }
-#endif
         if (err) *err = format_error(&e, src, len);
-        free(owned);
         return NULL;
     }
     qr_ruby_gen_opts opts = {kind, qr_ruby_rails_resolve, (void *)path};
     char *js = qr_ruby_codegen(ast, &opts, js_len, &e);
     qr_ruby_ast_free(ast);
-#ifdef HAVE_ERB
     if (erb) {
         if (!js) qr_ruby_erb_map(erb, src, len, &e);
         qr_ruby_erb_free(erb);
     }
-#endif
     if (!js && err) *err = format_error(&e, src, len);
-    free(owned);
     return js;
 }

@@ -17,7 +17,7 @@ const rssKb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, "utf8").mat
 const origin = (srv) => srv.origin;
 
 before(async () => {
-  server = await start({});
+  server = await start({ env: { QUICKRAIL_STATS: "1" } });
   // a small slow-consumer bound, so the ping flood needs few bytes beyond the kernel's buffers
   small = await start({ env: { QUICKRAIL_WS_MAX_OUTBUF: String(256 * 1024) } });
   // a large one, so output can stay queued (under the bound) while the client stops reading
@@ -176,4 +176,25 @@ test("a 100 KB identifier is rejected; a 1 MB one closes the socket with 1009", 
     const closed = await r.waitClose();
     assert.equal(closed.code, 1009);
   } finally { r.close(); }
+});
+
+test("subscribes to unknown channels are answered by the supervisor, not queued for a worker", async () => {
+  const served0 = (await server.stats()).served;
+  const from = server.log().length;
+  const conns = Array.from({ length: 20 }, () => new RawCable(server.port));
+  try {
+    await Promise.all(conns.map((r) => r.waitFor((j) => j.type === "welcome")));
+    for (const [i, r] of conns.entries()) for (let k = 0; k < 100; k++) r.subscribe(JSON.stringify({ channel: `NoSuch${i}_${k}Channel` }));
+    const t = Date.now();
+    const res = await fetch(server.url + "/__ready");
+    assert.equal(res.status, 200);
+    const httpMs = Date.now() - t;
+    await server.waitForLog(/Subscription class not found: \{"channel":"NoSuch19_\d+Channel"\}/, 5000, { from });
+    const served = (await server.stats()).served - served0;
+    console.log(`# 2,000 subscribes to unknown channels: ${served} worker jobs meanwhile (20 connect hooks and the HTTP request among them), HTTP answered in ${httpMs} ms`);
+    assert.ok(served <= 20 + 5, `${served} jobs reached a worker (20 of them are the connections' connect hooks)`);
+    // a known channel still goes to the app
+    conns[0].subscribe(JSON.stringify({ channel: "ChatChannel", room: "x" }));
+    await conns[0].waitFor((j) => j.type === "confirm_subscription");
+  } finally { for (const r of conns) r.close(); }
 });

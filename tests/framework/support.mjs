@@ -25,6 +25,7 @@ export async function boot(opts = {}) {
   if (pg) {
     // the same tests against PostgreSQL: a fresh database per test file
     const url = pg.replace(/\/[^/?]*(\?|$)/, "/qr_" + dir.replace(/\W/g, "_").slice(-24).toLowerCase() + "$1");
+    const { PgDatabase } = await import("quickrail:pg");
     PgDatabase.createDatabase(url);
     q.establishConnection({ adapter: "postgresql", url });
   } else {

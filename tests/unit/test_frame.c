@@ -231,39 +231,47 @@ static void test_typed_ready(void **state)
 {
     (void)state;
     qr_buf_t b = QR_BUF_INIT;
-    qr_frame_put_ready(&b, 4242, 0);
+    qr_frame_put_ready(&b, 4242, 0, NULL);
     qr_slice_t f[4];
     qr_frame_t fr;
     parse_whole(&b, &fr, f, 4);
     uint64_t pid = 0;
     int cc = 7;
-    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc), 0);
+    qr_slice_t ch;
+    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc, &ch), 0);
     assert_int_equal(pid, 4242);
     assert_int_equal(cc, 0);
+    assert_null(ch.ptr); /* channels not declared */
+    qr_buf_reset(&b);
+    qr_frame_put_ready(&b, 7, 1, "ChatChannel\nRoomChannel");
+    parse_whole(&b, &fr, f, 4);
+    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc, &ch), 0);
+    assert_int_equal(ch.len, strlen("ChatChannel\nRoomChannel"));
+    assert_memory_equal(ch.ptr, "ChatChannel\nRoomChannel", ch.len);
     /* a READY without the cable field (older layout) means "needs connect" */
     qr_buf_reset(&b);
     qr_frame_begin(&b, QR_F_READY, 0);
     qr_frame_add_u64(&b, 9);
     qr_frame_end(&b);
     parse_whole(&b, &fr, f, 4);
-    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc), 0);
+    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc, &ch), 0);
     assert_int_equal(cc, 1);
     /* no pid, a non-decimal pid, the wrong kind */
     qr_buf_reset(&b);
     qr_frame_begin(&b, QR_F_READY, 0);
     qr_frame_end(&b);
     parse_whole(&b, &fr, f, 4);
-    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc), QR_EPROTO);
+    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc, &ch), QR_EPROTO);
     qr_buf_reset(&b);
     qr_frame_begin(&b, QR_F_READY, 0);
     qr_frame_add_str(&b, "12x");
     qr_frame_end(&b);
     parse_whole(&b, &fr, f, 4);
-    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc), QR_EPROTO);
+    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc, &ch), QR_EPROTO);
     qr_buf_reset(&b);
     qr_frame_put_broadcast(&b, "s", 1, "1", 1);
     parse_whole(&b, &fr, f, 4);
-    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc), QR_EPROTO);
+    assert_int_equal(qr_frame_get_ready(&fr, &pid, &cc, &ch), QR_EPROTO);
     qr_buf_free(&b);
 }
 
@@ -387,7 +395,7 @@ static void test_typed_abandon(void **state)
 {
     (void)state;
     qr_buf_t b = QR_BUF_INIT;
-    qr_frame_put_ready(&b, 1, 1);
+    qr_frame_put_ready(&b, 1, 1, NULL);
     size_t first = b.len;
     qr_frame_abandon(&b); /* nothing under construction: nothing changes */
     assert_int_equal(b.len, first);

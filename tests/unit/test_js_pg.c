@@ -52,6 +52,12 @@ static void new_runtime(void)
     g_rt = JS_NewRuntime();
     g_ctx = JS_NewContext(g_rt);
     assert_int_equal(qr__js_pg_init(g_ctx), 0);
+    /* the class the "quickrail:pg" module exports, as a global for these scripts */
+    JSValue global = JS_GetGlobalObject(g_ctx);
+    JSValue ctor = qr__js_pg_constructor(g_ctx);
+    assert_false(JS_IsException(ctor));
+    assert_true(JS_SetPropertyStr(g_ctx, global, "PgDatabase", ctor) >= 0);
+    JS_FreeValue(g_ctx, global);
     char src[512];
     snprintf(src, sizeof src,
              "globalThis.URL0 = %s; globalThis.db = new PgDatabase(URL0);"

@@ -79,7 +79,7 @@ static void send_frame(int fd, const qr_buf_t *b)
 static void fake_ready(fake_t *f)
 {
     qr_buf_t b = QR_BUF_INIT;
-    qr_frame_put_ready(&b, (uint64_t)f->pid, 0);
+    qr_frame_put_ready(&b, (uint64_t)f->pid, 0, NULL);
     send_frame(f->fd, &b);
     qr_buf_free(&b);
 }

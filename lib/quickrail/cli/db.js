@@ -90,7 +90,7 @@ export async function run(args) {
     }
     case "db:migrate:status": {
       log("\ndatabase: " + describe() + "\n\n Status   Migration ID    Migration Name\n--------------------------------------------------");
-      for (const s of m.status()) log("   " + s.status.padEnd(6) + " " + s.version.padEnd(15) + " " + s.name);
+      for (const s of m.status()) log("   " + s.status.padEnd(6) + " " + s.version.padEnd(15) + " " + s.name); // NO FILE rows too
       break;
     }
     case "db:version": { const a = m.applied(); log("Current version: " + (a.length ? a[a.length - 1] : 0)); break; }

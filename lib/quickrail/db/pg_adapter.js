@@ -1,8 +1,10 @@
 // db/pg_adapter.js — the PostgreSQL adapter: the same table of operations as the SQLite one,
-// over the runtime's `PgDatabase` (bun:sqlite surface over libpq, src/js_pg.c). Differences it
+// over the runtime's `PgDatabase` from the native module quickrail:pg (bun:sqlite surface over
+// libpq, src/js_pg.c; null on the Node host). Differences it
 // absorbs: INSERT ... RETURNING for ids, bigserial/timestamp(6)/bytea/jsonb column types,
 // information_schema instead of PRAGMA/sqlite_master, real booleans, LIMIT ALL, and column
 // defaults printed as SQL ('x'::character varying, nextval(...)).
+import { PgDatabase } from "quickrail:pg";
 const typeMap = {
   string: "character varying", text: "text", integer: "integer", bigint: "bigint", float: "double precision",
   decimal: "numeric", boolean: "boolean", datetime: "timestamp(6)", date: "date", time: "time",

@@ -162,10 +162,28 @@ export function compile(src, name = "template", opts = {}) {
   try {
     fn = new Function("__l", "__a", "__c", "__h", fnSrc);
   } catch (e) {
-    const err = new SyntaxError("quickrail: template " + name + " does not compile: " + e.message);
-    err.templateName = name; err.templateSource = fnSrc;
-    throw err;
+    throw templateSyntaxError(e, name, src, fnSrc);
   }
   fn.templateName = name;
   return fn;
+}
+
+// A template that does not compile, as the developer wrote it: "template x.html.erb:3:5: <why>",
+// the template's line and a caret under the tag (the engine's line in the generated function,
+// mapped back through its __ln markers; QuickJS reports it). The generated code is never shown.
+export function templateSyntaxError(e, name, src, fnSrc) {
+  let line = null;
+  const m = /<input>:(\d+)/.exec(String(e && e.stack));
+  if (m) {
+    const upTo = fnSrc.split("\n").slice(0, Math.max(0, Number(m[1]) - 2)).join("\n"); // 2 lines of function header
+    const marks = upTo.match(/__ln=(\d+);/g);
+    line = marks ? Number(/\d+/.exec(marks[marks.length - 1])[0]) : 1;
+  }
+  const text = line ? src.split("\n")[line - 1] || "" : null;
+  const col = text !== null ? Math.max(0, text.indexOf("<%")) + 1 : null;
+  const err = new SyntaxError("template " + name + (line ? ":" + line + ":" + col : "") + " does not compile: " + ((e && e.message) || e) +
+    (text !== null ? "\n  " + text + "\n  " + " ".repeat(col - 1) + "^" : ""));
+  err.template = name; err.line = line; err.column = col; err.status = 500;
+  err.stack = "    at " + name + (line ? ":" + line : "");
+  return err;
 }

@@ -119,7 +119,9 @@ export class Jbuilder {
 
   // json.extract! article, :id, :title  (also json.(article, :id, :title))
   extractBang(object, ...attributes) {
-    for (const a of attributes.flat()) {
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i];
+      if (Array.isArray(a)) { this.extractBang(object, ...a); continue; }
       const name = String(a);
       this._setValue(name, plain(readAttribute(object, name)));
     }
@@ -217,24 +219,39 @@ export class Jbuilder {
     if (options.collection !== undefined) {
       const as = options.as !== undefined ? String(options.as) : null;
       if (!as) throw new Error("jbuilder: partial! with a collection needs as: (json.array! xs, partial: \"" + options.partial + "\", as: :name)");
-      const array = [];
-      for (const member of toArray(options.collection)) {
-        array.push(this._scope(() => this._renderPartial(options.partial, Object.assign({}, locals, { [as]: member }))));
-      }
+      // the partial is found once for the whole collection; each member gets fresh locals
+      const fn = this._partial(options.partial);
+      const list = toArray(options.collection);
+      const array = new Array(list.length);
+      const saved = this._attributes;
+      try {
+        for (let i = 0; i < list.length; i++) {
+          const l = Object.assign({}, locals);
+          l[as] = list[i];
+          this._attributes = BLANK;
+          this._callPartial(fn, l);
+          array[i] = this.attributesBang();
+        }
+      } finally { this._attributes = saved; }
       this._attributes = this._mergeValues(this._attributes, array);
       return this;
     }
     if (options.as !== undefined && options.object !== undefined) locals[String(options.as)] = options.object;
-    this._renderPartial(options.partial, locals);
+    this._callPartial(this._partial(options.partial), locals);
     return this;
   }
-  _renderPartial(name, locals) {
-    const { views, vc, helpers } = this._ctx;
+  // The compiled template of partial `name` ("articles/article" -> articles/_article.json).
+  _partial(name) {
+    const { views, vc } = this._ctx;
     if (!views) throw new Error("jbuilder: partial! \"" + name + "\" outside a view");
     const { path } = views.partialName(String(name), vc);
     const fn = views.find(path, "json");
     if (!fn) throw missingPartial(path);
-    locals = Object.assign({ json: this }, locals);
+    return fn;
+  }
+  _callPartial(fn, locals) {
+    const { views, vc, helpers } = this._ctx;
+    locals.json = this;
     if (fn.jbuilder) {
       fn.jbuilder(locals, vc ? vc.assigns : {}, vc, helpers || views.helpers, this);
     } else {

@@ -51,6 +51,7 @@ export class Views {
   // the host's readDir/readFile. In a Ruby app (config/routes.rb next to app/), templates hold
   // Ruby and are compiled by the host's Ruby compiler (Quickrail.compileRuby); else ERB holds JS.
   load(dir, opts = {}) {
+    this.dir = dir;
     const ruby = opts.ruby !== undefined ? opts.ruby : isRubyApp(dir);
     const walk = (rel) => {
       const full = dir + (rel ? "/" + rel : "");
@@ -60,10 +61,13 @@ export class Views {
         const path = rel ? rel + "/" + n : n;
         const st = host.stat(dir + "/" + path);
         if (st && st.isDirectory) walk(path);
-        else if (/\.erb$/.test(n)) {
-          if (ruby) this.addRuby(path, host.readFile(dir + "/" + path));
-          else this.add(path.replace(/\.erb$/, ""), host.readFile(dir + "/" + path));
-        } else if (/\.jbuilder$/.test(n)) this.addRuby(path, host.readFile(dir + "/" + path));
+        else if (/\.erb$/.test(n) || /\.jbuilder$/.test(n)) {
+          // A template that does not compile fails the pages that render it, not the boot (Rails).
+          try {
+            if (ruby || /\.jbuilder$/.test(n)) this.addRuby(path, host.readFile(dir + "/" + path));
+            else this.add(path.replace(/\.erb$/, ""), host.readFile(dir + "/" + path));
+          } catch (e) { this.addBroken(path, e); }
+        }
       }
     };
     walk("");
@@ -93,6 +97,19 @@ export class Views {
     }
     fn.templateName = path;
     this.templates[key] = jb ? jbuilderTemplate(fn, this, path) : fn;
+  }
+  // Keeps a template that does not compile: rendering it throws its error (template, line, caret);
+  // boot logs it once.
+  addBroken(path, e) {
+    const key = keyOf(path.replace(/\.(erb|jbuilder)$/, ""));
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (!err.template) err.template = path;
+    if (!err.status) err.status = 500;
+    if (this.sources[key] === undefined) { try { this.sources[key] = host.readFile(this.dir + "/" + path); } catch (x) { /* gone */ } }
+    console.error("app/views/" + path + ": " + err.message + "\n  (pages that render it show this error)");
+    const fn = function () { throw err; };
+    fn.templateName = path; fn.broken = err;
+    this.templates[key] = fn;
   }
   // A jbuilder template already compiled: fn(locals, assigns, vc, helpers, json) (tests, JS apps).
   addJbuilder(name, fn) { this.templates[keyOf(name)] = jbuilderTemplate(fn, this, name + ".jbuilder"); }
