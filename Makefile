@@ -1,26 +1,32 @@
 # quickrail build. `make` builds build/quickrail; `make test` sets up and runs every test;
-# `make demo` sets up and runs the blog. SAN=1 builds into build-asan with ASan+UBSan.
+# `make demo` sets up and runs the blog. SAN=1 builds into build-asan with ASan+UBSan;
+# SAN=fuzz builds into build-fuzz with clang, libFuzzer's coverage, ASan and UBSan (`make fuzz`).
 CC      ?= cc
 SAN     ?= 0
-BUILD   ?= $(if $(filter 1,$(SAN)),build-asan,build)
+BUILD   ?= $(if $(filter 1,$(SAN)),build-asan,$(if $(filter fuzz,$(SAN)),build-fuzz,build))
 QJS     := deps/quickjs
 LLHTTP  := /usr/share/llhttp
 OPT     ?= -O2
 
 comma   := ,
 SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined,)
+ifeq ($(SAN),fuzz)
+CC       := clang
+OPT      := -O1
+SANFLAGS := -fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
 INCS    := -Isrc -I$(BUILD) -I$(QJS) -I/usr/share/include/llhttp -I/usr/include/postgresql
 CFLAGS_OWN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $(OPT) -g $(SANFLAGS) $(INCS)
 # Vendored code (QuickJS, llhttp) gets ASan but not UBSan under SAN=1: QuickJS 2021-03-27 relies on
 # behaviour UBSan rejects (memcpy(NULL, 0), shifts into the sign bit) and every JS test aborted.
-DEP_SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address -fno-omit-frame-pointer,)
+DEP_SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address -fno-omit-frame-pointer,$(if $(filter fuzz,$(SAN)),-fsanitize=fuzzer-no-link$(comma)address -fno-omit-frame-pointer,))
 CFLAGS_DEP := -D_GNU_SOURCE $(OPT) -g -w $(DEP_SANFLAGS) -I$(QJS) -I/usr/share/include/llhttp
 LDLIBS  := -luv -lssl -lcrypto -lsqlite3 -lcjson -lwslay -lpq -lhiredis -lm -lpthread -ldl
 LDFLAGS += $(SANFLAGS)
 
 # QuickJS 2021 has known, harmless undefined behaviour (memcpy of 0 bytes from NULL, shifts of
 # negative values) that UBSan would abort on: in SAN=1 builds the engine gets ASan only.
-QJS_SANFLAGS := $(if $(filter 1,$(SAN)),-fno-sanitize=undefined,)
+QJS_SANFLAGS := $(if $(filter-out 0,$(SAN)),-fno-sanitize=undefined,)
 QJS_SRC := quickjs.c libregexp.c libunicode.c cutils.c libbf.c
 QJS_OBJ := $(QJS_SRC:%.c=$(BUILD)/qjs/%.o)
 LLHTTP_OBJ := $(BUILD)/llhttp/llhttp.o $(BUILD)/llhttp/api.o $(BUILD)/llhttp/http.o
@@ -33,7 +39,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 EMBED_FILES := $(shell find lib examples -type f ! -path '*/node_modules/*' ! -name '*.sqlite3*' ! -path '*/tmp/*' ! -path '*/log/*' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all setup test unit unit-build demo clean chaos bench
+.PHONY: all setup test unit unit-build demo clean chaos bench fuzz fuzz-build
 all: $(BUILD)/quickrail
 
 $(QJS)/quickjs.c:
@@ -88,6 +94,17 @@ $(BUILD)/tests/%: tests/unit/%.c $$(call unit_objs,$$*)
 
 unit-build: $(UNIT_BIN)
 
+# libFuzzer targets (fuzz/fuzz_*.c), one per parser or decoder of outside bytes; built by
+# `make SAN=fuzz fuzz-build` (clang) and run by fuzz/run.sh. Each links the whole server library.
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_OBJ) $(QJS_OBJ) $(LLHTTP_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+fuzz-build: $(if $(filter fuzz,$(SAN)),$(FUZZ_BIN),)
+	$(if $(filter fuzz,$(SAN)),,$(MAKE) SAN=fuzz fuzz-build)
+
 # Each binary runs under a timeout, so a hung test fails instead of hanging CI.
 UNIT_TIMEOUT ?= 180
 unit: $(UNIT_BIN)
@@ -100,6 +117,7 @@ setup:
 test: setup
 	$(MAKE) -j$$(nproc) all unit-build
 	$(MAKE) -j$$(nproc) SAN=1 all unit-build
+	$(MAKE) -j$$(nproc) SAN=fuzz fuzz-build
 	tests/run.sh
 
 demo: setup
@@ -115,5 +133,10 @@ bench: setup
 	$(MAKE) all
 	bench/run.sh
 
+# Every fuzz target for FUZZ_SECONDS each (default 600); tests/run.sh runs the 30-second variant.
+fuzz: setup
+	$(MAKE) -j$$(nproc) SAN=fuzz fuzz-build
+	fuzz/run.sh
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs="build-essential pkg-config libuv1-dev node-llhttp libwslay-dev libssl-dev libsqlite3-dev sqlite3
   libcjson-dev libcmocka-dev libpq-dev libhiredis-dev postgresql redis-server redis-tools chromium wrk
-  nginx-light ruby-activesupport nodejs npm curl procps gnuplot-nox"
+  nginx-light ruby-activesupport nodejs npm curl procps gnuplot-nox clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

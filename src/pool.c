@@ -734,21 +734,33 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* p50, p99 and max of the recorded samples; 0 when there are none. */
+static void samples_pcts(const samples_t *s, uint64_t *p50, uint64_t *p99, uint64_t *max)
+{
+    *p50 = *p99 = *max = 0;
+    size_t n = s->n < QR_SAMPLES ? s->n : QR_SAMPLES;
+    if (!n) return;
+    uint64_t *v = qr_xmalloc(n * sizeof *v);
+    memcpy(v, s->v, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t i99 = (n * 99 + 99) / 100;
+    if (i99 > 0) i99--;
+    if (i99 >= n) i99 = n - 1;
+    *p50 = v[(n - 1) / 2];
+    *p99 = v[i99];
+    *max = v[n - 1];
+    free(v);
+}
+
 static void samples_json(qr_buf_t *b, const char *name, const samples_t *s)
 {
-    size_t n = s->n < QR_SAMPLES ? s->n : QR_SAMPLES;
     qr_buf_appendf(b, "\"%s\":{\"count\":%zu", name, s->n);
-    if (n) {
-        uint64_t *v = qr_xmalloc(n * sizeof *v);
-        memcpy(v, s->v, n * sizeof *v);
-        qsort(v, n, sizeof *v, cmp_u64);
-        size_t i99 = (n * 99 + 99) / 100;
-        if (i99 > 0) i99--;
-        if (i99 >= n) i99 = n - 1;
-        qr_buf_appendf(b, ",\"p50\":%llu,\"p99\":%llu,\"max\":%llu,\"last\":%llu",
-                       (unsigned long long)v[(n - 1) / 2], (unsigned long long)v[i99],
-                       (unsigned long long)v[n - 1], (unsigned long long)s->v[(s->n - 1) % QR_SAMPLES]);
-        free(v);
+    if (s->n) {
+        uint64_t p50, p99, max;
+        samples_pcts(s, &p50, &p99, &max);
+        qr_buf_appendf(b, ",\"p50\":%llu,\"p99\":%llu,\"max\":%llu,\"last\":%llu", (unsigned long long)p50,
+                       (unsigned long long)p99, (unsigned long long)max,
+                       (unsigned long long)s->v[(s->n - 1) % QR_SAMPLES]);
     }
     qr_buf_append_str(b, "}");
 }
@@ -769,21 +781,6 @@ void qr__proc_mem(int pid, long *rss_kb, long *pss_kb)
     fclose(f);
 }
 
-static uint64_t samples_p99(const samples_t *s)
-{
-    size_t n = s->n < QR_SAMPLES ? s->n : QR_SAMPLES;
-    if (!n) return 0;
-    uint64_t *v = qr_xmalloc(n * sizeof *v);
-    memcpy(v, s->v, n * sizeof *v);
-    qsort(v, n, sizeof *v, cmp_u64);
-    size_t i99 = (n * 99 + 99) / 100;
-    if (i99 > 0) i99--;
-    if (i99 >= n) i99 = n - 1;
-    uint64_t r = v[i99];
-    free(v);
-    return r;
-}
-
 void qr_pool_metrics(qr_pool_metrics_t *m)
 {
     memset(m, 0, sizeof *m);
@@ -798,7 +795,8 @@ void qr_pool_metrics(qr_pool_metrics_t *m)
     m->watchdog_kills = g_killed;
     m->failed = g_crashed_jobs;
     m->last_replacement_ns = g_replace_ns.n ? g_replace_ns.v[(g_replace_ns.n - 1) % QR_SAMPLES] : 0;
-    m->p99_replacement_ns = samples_p99(&g_replace_ns);
+    uint64_t p50, max;
+    samples_pcts(&g_replace_ns, &p50, &m->p99_replacement_ns, &max);
 }
 
 void qr_pool_stats_json(qr_buf_t *b)

@@ -3,7 +3,8 @@
 # first) and ends with one summary line "N passed, N failed" counting individual test cases.
 # Suites: the architecture check, C unit tests (normal and ASan+UBSan builds), JS framework tests inside quickrail,
 # integration tests over real loopback sockets, protocol tests with the real npm clients,
-# PostgreSQL/Redis cluster tests, end-to-end browser tests, the CI chaos variant, a bench smoke run.
+# PostgreSQL/Redis cluster tests, end-to-end browser tests, the CI chaos variant, the fuzz targets'
+# 20-second variant, a bench smoke run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export QUICKRAIL_BIN=${QUICKRAIL_BIN:-$PWD/build/quickrail}
@@ -74,6 +75,9 @@ for dir in tests/jsrt tests/integration tests/cable tests/ruby; do
   QUICKRAIL_BIN=$QUICKRAIL_ASAN_BIN suite "$(basename $dir)-asan" node node --test --test-concurrency=1 --test-reporter=spec $dir/
 done
 if [ -x tests/chaos/run.sh ]; then suite chaos-ci node tests/chaos/run.sh --ci; fi
+# Every fuzz target (libFuzzer, ASan+UBSan, fuzz/) for 20 s from the committed seeds: one pass
+# per target that ran without a crash, a sanitizer report or a broken invariant.
+if [ -x fuzz/run.sh ]; then suite fuzz-ci plain fuzz/run.sh --ci; fi
 # The benchmarks' smallest variant, so they cannot rot (counts workloads that ran).
 if [ -x bench/run.sh ]; then suite bench-smoke plain bench/run.sh --smoke; fi
 

@@ -146,7 +146,11 @@ export async function parseBody(request) {
   if (request.method === "GET" || request.method === "HEAD") return {};
   if (ct.startsWith("application/x-www-form-urlencoded")) return parseQuery(await request.text());
   if (ct.startsWith("multipart/form-data")) {
-    const fd = await request.formData();
+    let fd;
+    // a multipart body the decoder cannot read (no boundary, a broken part) is the client's
+    // error, as Rack's multipart parser answers it: 400, never a TypeError and a 500
+    try { fd = await request.formData(); }
+    catch (e) { throw badRequest("Invalid request parameters: " + e.message); }
     const out = {};
     let n = 0;
     for (const [k, v] of fd) {

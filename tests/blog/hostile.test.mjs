@@ -74,4 +74,18 @@ describe("hostile params", () => {
     const ok = await b.form("/articles", { "article[title]": "Still works", "article[body]": "A body that is long enough." }, token);
     assert.equal(ok.status, 302);
   });
+  it("fuzz finding: a multipart body without a boundary or with a broken part is 400, not 500", async () => {
+    const from = srv.logs().length;
+    const bad = [
+      ["multipart/form-data", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n"],
+      ["multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno closing delimiter"],
+    ];
+    for (const [type, body] of bad) {
+      const res = await post(body, type);
+      await res.text();
+      assert.equal(res.status, 400, type);
+    }
+    assert.match(srv.logs().slice(from), /BadRequest: Invalid request parameters/);
+    assert.equal((await fetch(srv.url + "/articles")).status, 200);
+  });
 });
