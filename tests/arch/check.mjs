@@ -22,7 +22,7 @@ export const C_LAYERS = [
   { layer: 2, group: 'transport', units: ['http', 'bridge', 'bridge_pg', 'bridge_redis', 'hub'] },
   { layer: 2, group: 'watch', units: ['watch'] }, // development: file events on the app's code
   { layer: 2, group: 'engine', units: ['js_host', 'js_priv', 'js_loader', 'js_loop', 'js_quickrail', 'js_sqlite', 'js_web', 'js_pg', 'js_util'] },
-  { layer: 3, group: 'service', units: ['pool', 'cable', 'ops'] },
+  { layer: 3, group: 'service', units: ['pool', 'pool_workers', 'cable', 'ops'] },
   { layer: 4, group: 'route', units: ['serve'] },
   { layer: 5, group: 'process', units: ['supervisor', 'worker', 'zygote'] },
   { layer: 6, group: 'entry', units: ['cli', 'main'] },
