@@ -129,6 +129,7 @@ chaos: setup
 	tests/chaos/run.sh
 
 bench: setup
+	scripts/setup-bench.sh
 	$(MAKE) all
 	bench/run.sh
 

@@ -8,7 +8,10 @@
 #                process and node:cluster with one process per core); wrk -t2 -c64, 20 s warm-up,
 #                3 runs of 20 s, median; /articles, /articles/1, /articles/new, /articles.json,
 #                /articles/1.json; 20 articles x 3 comments seeded over HTTP. The same blog in
-#                Ruby (examples/blog-ruby, compiled by quickrail) runs right after, same load.
+#                Ruby (examples/blog-ruby, compiled by quickrail) runs right after, same load,
+#                then Rails 6.1 + Puma (-w cores -t 5 --preload) serving the very same Ruby files
+#                (bench/rails: the Rails shell; scripts/setup-bench.sh installs it; not in --smoke).
+#                PSS of each server's whole process tree is taken right after its last run.
 #   hello        quickrail JS handler vs Node http (1 process, cluster) vs nginx static file.
 #   fanout       1k and 10k Action Cable subscribers on one Turbo stream, a broadcast every
 #                100 ms for 30 s; delivery latency p50/p99/max and KB per idle connection, vs a
@@ -24,18 +27,24 @@
 # Options: --smoke   tiny durations; results go to a temporary folder unless --out is given
 #          --only a,b run only these workloads      --out DIR  where to write the report
 #          --keep    keep the work folder (logs of every server) for inspection
+#          --duration S  warm-up and timed runs of blog and hello last S seconds (a quick check)
+# The 1-minute load average is noted before each workload; when it was above 0.5 the machine
+# was busy, and the report is printed but not written to bench/results/ (it says why).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BENCH_ROOT=$PWD
 source bench/lib/common.sh
 
-MODE=full; ONLY=""; OUT=""; KEEP=0
+MODE=full; ONLY=""; OUT=""; KEEP=0; DURATION=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) MODE=smoke ;;
     --only) ONLY=",$2,"; shift ;;
     --out) OUT=$2; shift ;;
     --keep) KEEP=1 ;;
+    --duration)
+      [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: --duration needs whole seconds, e.g. --duration 3" >&2; exit 2; }
+      DURATION=$2; shift ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -49,6 +58,7 @@ else
   WARM=20; RUNS=3; DUR=20; HELLO_WARM=3; HELLO_DUR=8
   FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; FANOUT_SETTLE=2; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
 fi
+[ -n "$DURATION" ] && { WARM=$DURATION; DUR=$DURATION; HELLO_WARM=$DURATION; HELLO_DUR=$DURATION; }
 CORES=$(nproc)
 SECRET=bench-secret-key-base-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 export SECRET_KEY_BASE=$SECRET
@@ -65,6 +75,9 @@ if [ -z "$OUT" ]; then
   if [ "$MODE" = smoke ]; then OUT=$WORK/report; else OUT=$BENCH_ROOT/bench/results; fi
 fi
 mkdir -p "$OUT"
+RESULTS_DIR=$(cd "$OUT" && pwd -P)
+IS_RESULTS=0; [ "$RESULTS_DIR" = "$(mkdir -p bench/results && cd bench/results && pwd -P)" ] && IS_RESULTS=1
+BUSY=""  # "workload (load L)" entries when the machine was busy before a run
 REPORT_MD=$OUT/$DATE-$HOST.md
 REPORT_SVG=$OUT/$DATE-$HOST.svg
 [ "$MODE" = smoke ] && { REPORT_MD=$OUT/smoke-$HOST.md; REPORT_SVG=$OUT/smoke-$HOST.svg; }
@@ -102,6 +115,8 @@ wrk_bench() {
     WRK_PATHS=$paths timeout $((dur + 30)) wrk -t2 -c64 -d"${dur}s" --latency -s bench/lib/wrk.lua "$url" > "$WORK/$w-$s-$i.txt" 2>&1
     files="$files $WORK/$w-$s-$i.txt"
   done
+  # PSS of the server's whole process tree, loaded (right after its last run)
+  [ -n "$SERVER_PID" ] && record "$w" "$s" pss_mb "$(awk -v k="$(tree_pss_kb "$SERVER_PID")" 'BEGIN { printf "%.1f", k / 1024 }')" MB
   $NODE bench/lib/wrk-summary.mjs "$w" "$s" "$DIST" $files >> "$RESULTS_TSV"
 }
 
@@ -138,6 +153,37 @@ blog_prepare() {
     || { server_stop; echo "seeding failed: $(tail -3 "$WORK/$tag-seedjs.log")"; return 1; }
   server_stop
   touch "$WORK/$tag.ready"
+}
+
+# The Rails + Puma peer: Debian's Rails 6.1 serving examples/blog-ruby's own app/, routes and
+# migrations inside the small Rails shell of bench/rails (no Gemfile: system gems only, offline).
+# rails_prepare: copies it, runs its migrations (rake db:migrate) and seeds it over HTTP through
+# Puma with the same bench/blog/seed.mjs. Done once per session.
+BLOG_RAILS_APP=$WORK/blog-rails
+rails_available() { command -v puma >/dev/null && command -v rake >/dev/null && ruby -e 'require "rails"; require "jbuilder"; require "sqlite3"' 2>/dev/null; }
+rails_start() { # LOG PORT: Puma in cluster mode, one worker per core, 5 threads each, app preloaded
+  SERVER_PID=$(cd "$BLOG_RAILS_APP" && start_bg "$WORK/$1.log" puma -w "$CORES" -t 5 --preload -e production -b "tcp://127.0.0.1:$2" config.ru)
+}
+rails_prepare() {
+  [ -f "$WORK/blog-rails.ready" ] && return 0
+  rails_available || { echo "the Rails peer needs ruby-rails, ruby-jbuilder, ruby-sqlite3 and puma: run scripts/setup-bench.sh (make bench does)"; return 1; }
+  rm -rf "$BLOG_RAILS_APP"; mkdir -p "$BLOG_RAILS_APP/db"
+  cp -r bench/rails/. "$BLOG_RAILS_APP/"
+  cp -r examples/blog-ruby/app examples/blog-ruby/public "$BLOG_RAILS_APP/"
+  cp -r examples/blog-ruby/db/migrate "$BLOG_RAILS_APP/db/"
+  cp examples/blog-ruby/config/routes.rb "$BLOG_RAILS_APP/config/"
+  blog_env
+  log "blog-rails: rake db:migrate"
+  (cd "$BLOG_RAILS_APP" && timeout 120 rake db:migrate) > "$WORK/blog-rails-migrate.log" 2>&1 \
+    || { echo "Rails db:migrate failed: $(tail -3 "$WORK/blog-rails-migrate.log")"; return 1; }
+  local port; port=$(free_port)
+  rails_start blog-rails-seed "$port"
+  wait_http "http://127.0.0.1:$port/articles" 90 || { server_stop; echo "Puma did not serve the blog: $(tail -3 "$WORK/blog-rails-seed.log")"; return 1; }
+  log "blog-rails: seeding 20 articles x 3 comments over HTTP"
+  $NODE bench/blog/seed.mjs --port "$port" --articles 20 --comments 3 --timeout 300 > "$WORK/blog-rails-seedjs.log" 2>&1 \
+    || { server_stop; echo "seeding Rails failed: $(tail -3 "$WORK/blog-rails-seedjs.log")"; return 1; }
+  server_stop
+  touch "$WORK/blog-rails.ready"
 }
 
 # blog_check PORT: every benchmarked endpoint answers 200 (a 404 or 500 would make wrk measure errors).
@@ -177,6 +223,16 @@ wl_blog() {
     wrk_bench blog "$label" "http://127.0.0.1:$port" "$BLOG_PATHS" "$WARM" "$RUNS" "$DUR" || { server_stop; return 1; }
     server_stop
   done
+  # Rails + Puma, the peer Rails users would pick (not in --smoke: CI does not install Rails)
+  if [ "$MODE" = smoke ]; then echo "rails peer: skipped in --smoke" >&2; return 0; fi
+  rails_prepare || return 1
+  blog_env
+  port=$(free_port)
+  rails_start blog-rails "$port"
+  wait_http "http://127.0.0.1:$port/articles" 90 && blog_check "$port" || { server_stop; echo "Rails + Puma: $(tail -3 "$WORK/blog-rails.log")"; return 1; }
+  wrk_bench blog rails "http://127.0.0.1:$port" "$BLOG_PATHS" "$WARM" "$RUNS" "$DUR" || { server_stop; return 1; }
+  server_stop
+  note "Rails + Puma: $(rails --version 2>/dev/null), Puma $(puma --version 2>/dev/null | awk '{ print $3 }'), $(ruby -v | cut -d' ' -f1-2); puma -w $CORES -t 5 --preload, production; examples/blog-ruby's app/, routes and migrations in bench/rails (its initializer maps the few post-6.1 APIs the blog uses); seeded by bench/blog/seed.mjs."
 }
 
 wl_hello() {
@@ -350,7 +406,10 @@ for w in blog hello fanout memory coldstart replacement; do
   want "$w" || continue
   log "=== $w"
   t0=$(date +%s)
+  load1=$(cut -d' ' -f1 /proc/loadavg)
   note "load average before $w: $(cut -d' ' -f1-3 /proc/loadavg)"
+  log "load average before $w: $load1"
+  awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }' && BUSY="$BUSY $w ($load1)"
   ( trap server_stop EXIT; "wl_$w" ) > "$WORK/$w.out"
   rc=$?
   reason=$(tail -5 "$WORK/$w.out")
@@ -378,12 +437,19 @@ if [ "$MODE" = full ] && [ -z "$ONLY" ]; then
   done
 fi
 
+if [ -n "$BUSY" ] && [ "$IS_RESULTS" = 1 ]; then
+  REPORT_MD=$WORK/busy-$HOST.md; REPORT_SVG=$WORK/busy-$HOST.svg
+  note "NOT SAVED: the 1-minute load average was above 0.5 before:$BUSY; the machine was busy, so these figures are not a benchmark and nothing was written to bench/results/."
+fi
 cmd="bench/run.sh${MODE/full/}"; [ "$MODE" = smoke ] && cmd="bench/run.sh --smoke"; [ "$MODE" = full ] && cmd="make bench"
 $NODE bench/lib/report.mjs --tsv "$RESULTS_TSV" --machine "$WORK/machine.txt" --dist "$DIST" --md "$REPORT_MD" \
   --svg "$REPORT_SVG" --work "$WORK/gnuplot" --command "$cmd" --components "$WORK" || { failed=$((failed + 1)); failed_list="$failed_list report"; }
 echo
 log "report: $REPORT_MD, chart: $REPORT_SVG"
 [ -n "$failed_list" ] && echo "failed workloads:$failed_list"
+if [ -n "$BUSY" ] && [ "$IS_RESULTS" = 1 ]; then
+  echo "nothing written to bench/results/: the 1-minute load average was above 0.5 before:$BUSY (machine busy; rerun on a quiet machine)"
+fi
 echo "# pass $passed"
 echo "# fail $failed"
 echo "$passed passed, $failed failed"

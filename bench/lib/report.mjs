@@ -66,6 +66,8 @@ const target = (claim, want, measured, met) => targets.push([claim, want, measur
   target("blog req/s vs one Node process", "≥ 1.5×", q && n ? `${(q / n).toFixed(2)}× (${fmt(q)} vs ${fmt(n)})` : "not measured", q && n ? q / n >= 1.5 : undefined);
   const rb = num("blog", "quickrail-ruby", "rps");
   target("Ruby blog req/s vs the same blog in JS (issue 11)", "≥ 0.9×", q && rb ? `${(rb / q).toFixed(2)}× (${fmt(rb)} vs ${fmt(q)})` : "not measured", q && rb ? rb / q >= 0.9 : undefined);
+  const rr = num("blog", "rails", "rps");
+  target("blog req/s vs Rails + Puma (issue 14)", "≥ 5×", rb && rr ? `${(rb / rr).toFixed(2)}× (Ruby blog ${fmt(rb)} vs ${fmt(rr)})` : "not measured", rb && rr ? rb / rr >= 5 : undefined);
   const h = num("hello", "quickrail", "rps"), x = num("hello", "nginx", "rps");
   target("hello world vs nginx static file", "≥ 60%", h && x ? `${((100 * h) / x).toFixed(0)}% (${fmt(h)} vs ${fmt(x)})` : "not measured", h && x ? h / x >= 0.6 : undefined);
   const f = num("fanout-10000", "quickrail", "p99_ms");
@@ -91,16 +93,20 @@ function wrkTable(w, title, servers, desc) {
   md(`## ${title}`);
   md();
   if (desc) md(desc), md();
-  md("| server | req/s | p50 ms | p99 ms | max ms | runs (req/s) | errors | quickrail × (req/s) | quickrail × (p99) |");
-  md("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
+  // PSS (whole process tree, right after the server's last run) and its ratio, for the blog
+  const pss = w === "blog";
+  md(`| server | req/s | p50 ms | p99 ms | max ms | runs (req/s) | errors |${pss ? " PSS MB |" : ""} quickrail × (req/s) | quickrail × (p99) |${pss ? " quickrail × (PSS) |" : ""}`);
+  md(`| --- | ---: | ---: | ---: | ---: | --- | ---: |${pss ? " ---: |" : ""} ---: | ---: |${pss ? " ---: |" : ""}`);
   const q = (m) => num(w, "quickrail", m);
   for (const [s, label] of servers) {
-    if (num(w, s, "rps") === undefined) { if (R.get(w).has(s)) md(`| ${label} | failed | | | | | | | |`); continue; }
-    md(`| ${label} | ${fmt(num(w, s, "rps"))} | ${fmt(num(w, s, "p50_ms"), 2)} | ${fmt(num(w, s, "p99_ms"), 2)} | ${fmt(num(w, s, "max_ms"), 1)} | ${get(w, s, "runs") ?? "—"} | ${get(w, s, "errors") ?? "—"} | ${s === "quickrail" ? "1.00×" : adv(q("rps"), num(w, s, "rps"), true)} | ${s === "quickrail" ? "1.00×" : adv(q("p99_ms"), num(w, s, "p99_ms"), false)} |`);
+    if (num(w, s, "rps") === undefined) { if (R.get(w).has(s)) md(`| ${label} | failed | | | | | |${pss ? " |" : ""} | |${pss ? " |" : ""}`); continue; }
+    const pssCells = pss ? ` ${fmt(num(w, s, "pss_mb"), 1)} |` : "";
+    const pssRatio = pss ? ` ${s === "quickrail" ? "1.00×" : adv(q("pss_mb"), num(w, s, "pss_mb"), false)} |` : "";
+    md(`| ${label} | ${fmt(num(w, s, "rps"))} | ${fmt(num(w, s, "p50_ms"), 2)} | ${fmt(num(w, s, "p99_ms"), 2)} | ${fmt(num(w, s, "max_ms"), 1)} | ${get(w, s, "runs") ?? "—"} | ${get(w, s, "errors") ?? "—"} |${pssCells} ${s === "quickrail" ? "1.00×" : adv(q("rps"), num(w, s, "rps"), true)} | ${s === "quickrail" ? "1.00×" : adv(q("p99_ms"), num(w, s, "p99_ms"), false)} |${pssRatio}`);
   }
   md();
 }
-wrkTable("blog", "Blog (examples/blog)", [["quickrail", "quickrail (default workers)"], ["quickrail-ruby", "quickrail, Ruby blog (examples/blog-ruby)"], ["node", "Node host, 1 process"], ["node-cluster", "Node host, node:cluster (1 per core)"]],
+wrkTable("blog", "Blog (examples/blog)", [["quickrail", "quickrail (default workers)"], ["quickrail-ruby", "quickrail, Ruby blog (examples/blog-ruby)"], ["node", "Node host, 1 process"], ["node-cluster", "Node host, node:cluster (1 per core)"], ["rails", "Rails 6.1 + Puma (-w cores -t 5, Ruby blog)"]],
   get("blog", "quickrail", "desc") ?? "");
 wrkTable("hello", "Hello world", [["quickrail", "quickrail JS handler"], ["node", "Node http, 1 process"], ["node-cluster", "Node http, node:cluster (1 per core)"], ["nginx", "nginx static file (same size)"]],
   get("hello", "quickrail", "desc") ?? "");
