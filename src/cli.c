@@ -64,7 +64,7 @@ static const command_t commands[] = {
     {"console", "", "an interactive JavaScript console with the app loaded", NULL, "lib/quickrail/cli/console.js", 0, 0},
     {"help", "", "show this help", cmd_help, NULL, 0, 0},
     {"version", "", "print the version", cmd_version, NULL, 0, 0},
-    {"__zygote", "FD serve|up ...", "internal: the zygote process", cmd_zygote, NULL, 1, 0},
+    {"__zygote", "FD [--standby] serve|up ...", "internal: the zygote process", cmd_zygote, NULL, 1, 0},
     {"ruby-ast", "FILE...", "debugging: print the Ruby syntax tree of .rb / .erb files", cmd_ruby_ast, NULL, 1, 0},
 };
 
@@ -360,11 +360,15 @@ static int cmd_zygote(int argc, char **argv)
         fprintf(stderr, "quickrail: __zygote is started by quickrail serve, not by hand\n");
         return EXIT_USAGE;
     }
+    int standby = strcmp(argv[2], "--standby") == 0; /* a standby zygote (zygote.h) */
+    if (standby && argc < 4) return EXIT_USAGE;
+    argc -= standby;
+    argv += standby;
     qr_config_t cfg;
     qr_config_defaults(&cfg);
     const char *def = strcmp(argv[2], "serve") != 0 ? "." : NULL; /* up, server, s */
     if (qr_cli_parse_serve(argc - 3, argv + 3, def, &cfg) != 0) return EXIT_USAGE;
-    return qr_zygote_main(&cfg, (int)fd);
+    return qr_zygote_main(&cfg, (int)fd, standby);
 }
 
 /* Levenshtein distance of two short names (the suggestion for a mistyped command). */

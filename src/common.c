@@ -27,6 +27,13 @@ _Noreturn void qr__assert_fail(const char *expr, const char *file, int line)
     abort();
 }
 
+uint64_t qr_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 uint64_t qr_now_ns(void)
 {
     struct timespec ts;

@@ -27,6 +27,8 @@ _Noreturn void qr__assert_fail(const char *expr, const char *file, int line);
 /* Monotonic clock in nanoseconds / milliseconds. */
 uint64_t qr_now_ns(void);
 static inline uint64_t qr_now_ms(void) { return qr_now_ns() / 1000000u; }
+/* CPU time (user + system) this process has used, in nanoseconds (boot breakdowns). */
+uint64_t qr_cpu_ns(void);
 
 /* Allocation that aborts (with a log line) instead of returning NULL. */
 void *qr_xmalloc(size_t n);

@@ -100,7 +100,7 @@ int qr_frame_parse(const char *data, size_t len, qr_frame_t *out, qr_slice_t *fi
     uint16_t nf;
     if (len >= 8) {
         uint8_t type = (uint8_t)data[4];
-        if (type < QR_F_READY || type > QR_F_BOOT_ERROR || data[5] != 0) return QR_EPROTO;
+        if (type < QR_F_READY || type > QR_F_LOAD || data[5] != 0) return QR_EPROTO;
     }
     if (len >= QR_FRAME_HEADER) {
         memcpy(&nf, data + 6, 2);

@@ -55,6 +55,8 @@ enum {
     QR_F_EXITED,
     QR_F_RETIRING,
     QR_F_BOOT_ERROR,
+    QR_F_STANDBY, /* zygote -> supervisor: a standby zygote's runtime and framework are loaded */
+    QR_F_LOAD,    /* supervisor -> standby zygote: load the app now (a reload) */
 };
 
 #define QR_FRAME_HEADER 12u

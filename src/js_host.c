@@ -512,12 +512,40 @@ static int runtime_init(const qr_config_t *cfg, size_t mem_limit, char **err)
     return 0;
 }
 
-int qr_js_host_boot(const qr_config_t *cfg, char **err)
+/* the boot breakdown (debug log): start and end of qr_js_host_boot_runtime, wall and cpu */
+static uint64_t g_boot_w0, g_boot_c0, g_boot_w1, g_boot_c1;
+static int g_boot_standby; /* lib/quickrail preloaded by a standby zygote */
+
+int qr_js_host_boot_runtime(const qr_config_t *cfg, int preload_framework, char **err)
 {
     if (err) *err = NULL;
     qr__js_in_zygote = 1;
+    g_boot_w0 = qr_now_ns();
+    g_boot_c0 = qr_cpu_ns();
     int rc = runtime_init(cfg, cfg->memory_limit, err);
     if (rc) return rc;
+    /* a standby zygote: the framework's modules now; the app's `import "quickrail"` finds them */
+    g_boot_standby = preload_framework;
+    if (preload_framework) {
+        if (qr__js_eval_glue("import \"quickrail\";") < 0) { set_err(err, "loading lib/quickrail"); return QR_EJS; }
+        qr__js_run_loop(1);
+    }
+    g_boot_w1 = qr_now_ns();
+    g_boot_c1 = qr_cpu_ns();
+    return 0;
+}
+
+int qr_js_host_boot(const qr_config_t *cfg, char **err)
+{
+    int rc = qr_js_host_boot_runtime(cfg, 0, err);
+    return rc ? rc : qr_js_host_boot_app(err);
+}
+
+int qr_js_host_boot_app(char **err)
+{
+    if (err) *err = NULL;
+    QR_ASSERT(qr__js.ctx != NULL);
+    uint64_t w0 = g_boot_w0, c0 = g_boot_c0, w1 = g_boot_w1, c1 = g_boot_c1, wl = qr_now_ns(), cl = qr_cpu_ns();
     qr__js.deadline_ms = qr_now_ms() + (qr__js.cfg.deadline_ms > 60000 ? qr__js.cfg.deadline_ms : 60000);
 
     /* The entry: app.js, else index.js, else (no entry, but config/routes.rb or .js) the app
@@ -560,6 +588,7 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     free(glue);
     if (bad) { set_err(err, "loading the app"); qr__js.deadline_ms = 0; return QR_EJS; }
     qr__js_run_loop(1);
+    uint64_t w2 = qr_now_ns(), c2 = qr_cpu_ns();
 
     JSValue global = JS_GetGlobalObject(qr__js.ctx);
     JSValue ns = JS_GetPropertyStr(qr__js.ctx, global, "__quickrailEntry");
@@ -623,6 +652,7 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
         }
     }
     JS_FreeValue(qr__js.ctx, global);
+    uint64_t w3 = qr_now_ns(), c3 = qr_cpu_ns();
     size_t ntimers = qr__js_timers_clear();
     if (ntimers) qr_debug("%zu timer(s) set while booting were cancelled", ntimers);
     qr__js.deadline_ms = 0;
@@ -632,6 +662,13 @@ int qr_js_host_boot(const qr_config_t *cfg, char **err)
     qr__js_in_zygote = 0;
     JS_RunGC(qr__js.rt);
     qr__js_keys_wait(); /* no thread may be running when the zygote forks */
+    uint64_t w4 = qr_now_ns(), c4 = qr_cpu_ns();
+#define QR_MS(a, b) ((double)((b) - (a)) / 1e6)
+    qr_debug("boot: runtime + lib/web%s %.1f ms (cpu %.1f)%s, app modules %.1f ms (cpu %.1f), "
+             "app settled %.1f ms (cpu %.1f), gc + keys %.1f ms (cpu %.1f)", g_boot_standby ? " + lib/quickrail" : "",
+             QR_MS(w0, w1), QR_MS(c0, c1), g_boot_standby ? " (standby, before the reload)" : "", QR_MS(wl, w2), QR_MS(cl, c2),
+             QR_MS(w2, w3), QR_MS(c2, c3), QR_MS(w3, w4), QR_MS(c3, c4));
+#undef QR_MS
     return 0;
 }
 

@@ -54,8 +54,17 @@ typedef void (*qr_js_broadcast_cb)(const char *stream, size_t stream_len,
                                    const char *message_json, size_t message_len, void *ud);
 
 /* Zygote: creates the runtime, applies limits from cfg, loads polyfills, framework and the app
- * entry (compiling everything once). On failure returns QR_EJS and sets *err (owned; free()). */
+ * entry (compiling everything once). On failure returns QR_EJS and sets *err (owned; free()).
+ * The same as qr_js_host_boot_runtime(cfg, 0, err) then qr_js_host_boot_app(err). */
 int qr_js_host_boot(const qr_config_t *cfg, char **err);
+
+/* Zygote, first half of the boot: the runtime, its limits and lib/web; with preload_framework
+ * also lib/quickrail (what a standby zygote loads ahead of a reload). 0 or QR_EJS with *err. */
+int qr_js_host_boot_runtime(const qr_config_t *cfg, int preload_framework, char **err);
+
+/* Zygote, second half: loads the app entry of the config given to qr_js_host_boot_runtime and
+ * logs the boot breakdown (debug). 0 or QR_EJS with *err set (owned; free()). */
+int qr_js_host_boot_app(char **err);
 
 /* Worker, right after fork: reseeds randomness, records the worker index (Quickrail.workerId). */
 void qr_js_host_after_fork(int worker_index);

@@ -1,7 +1,7 @@
 /* supervisor.c — the serving process (supervisor.h): owns the libuv loop, SIGCHLD reaping
  * (it is a child subreaper, so workers orphaned by a dead zygote come back to it), SIGTERM/
- * SIGINT graceful shutdown, the zygote (fork + exec of /proc/self/exe `__zygote FD ...`, its
- * SOCK_SEQPACKET control socket watched with uv_poll, restarted when it dies), reloads (SIGHUP:
+ * SIGINT graceful shutdown, the zygote (the first one forked and run in place, zygote.c; later
+ * ones fork + exec of /proc/self/exe `__zygote FD ...`; its SOCK_SEQPACKET control socket watched with uv_poll, restarted when it dies), reloads (SIGHUP:
  * a new zygote boots the code on disk; on READY it replaces the old one and pool.c replaces the
  * workers; if it fails the old ones keep serving), the pid file, the restart
  * budget (more than restart_max restarts in restart_period -> exponential backoff, one log
@@ -9,7 +9,8 @@
  * pool.c gets an ops table (fork a worker, note a restart, backing off?, rolled) instead of
  * calling up, serve.c gets one (stats, the failed reload's error, booted?, counters). In
  * development, watch.c's file events trigger the same reload as SIGHUP. Runs no JavaScript and
- * never blocks the loop. Calls serve.c, http.c, pool.c, cable.c, watch.c, frame.c, log.c. */
+ * never blocks the loop. Calls serve.c, http.c, pool.c, cable.c, watch.c, frame.c, log.c, and
+ * zygote.c in the first zygote's child. */
 #include "supervisor.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -30,15 +31,18 @@
 #include "pool.h"
 #include "serve.h"
 #include "watch.h"
+#include "zygote.h"
 
 #define QR_BACKOFF_BASE_MS 100
 #define QR_BACKOFF_MAX_MS 30000
 #define QR_RESTART_RING 4096
 
-enum { Z_DOWN, Z_STARTING, Z_READY };
+enum { Z_DOWN, Z_STARTING, Z_STANDBY, Z_READY };
+enum { ZS_IN_PLACE, ZS_EXEC, ZS_STANDBY }; /* how zyg_spawn starts a zygote */
 
 /* One zygote process and its control socket. g_z forks the workers; g_zcand is a reload's
- * new zygote while it boots (promoted to g_z on READY, dropped if it fails). */
+ * new zygote while it boots (promoted to g_z on READY, dropped if it fails); g_zstandby
+ * (development) has the runtime and lib/quickrail loaded and waits to become the next g_zcand. */
 typedef struct {
     int fd;
     int pid;
@@ -53,7 +57,8 @@ static int g_zargc;
 static char **g_zargv;
 static uv_signal_t g_sigchld, g_sigterm, g_sigint, g_sighup;
 static uv_timer_t g_backoff_timer, g_shutdown_timer, g_zrestart_timer;
-static zyg_t *g_z, *g_zcand;
+static zyg_t *g_z, *g_zcand, *g_zstandby;
+static uv_timer_t g_standby_timer;
 static int g_zever_ready;
 static uint64_t g_zygote_restarts;
 static int g_old_zpids[16];
@@ -211,6 +216,15 @@ static void reload_promote(void)
     qr_pool_new_generation(strcmp(g_cfg->env, "development") == 0);
 }
 
+/* Development: a standby zygote for the next reload, started once the current boot or reload
+ * has had the CPU for a while (it must not compete with the new workers' first requests). */
+static void on_standby_timer(uv_timer_t *t);
+static void schedule_standby(void)
+{
+    if (strcmp(g_cfg->env, "development") != 0 || g_zstandby || g_shutting_down) return;
+    uv_timer_start(&g_standby_timer, on_standby_timer, 300, 0);
+}
+
 static void reload_finished(void)
 {
     free(g_reload_reason);
@@ -229,6 +243,10 @@ static void zygote_frame(zyg_t *z, const qr_frame_t *f)
 {
     uint64_t a = 0, b = 0;
     switch (f->type) {
+    case QR_F_STANDBY:
+        if (z == g_zstandby) z->state = Z_STANDBY;
+        qr_debug("standby zygote (pid %d) ready in %.1f ms", z->pid, (double)(qr_now_ns() - z->start_ns) / 1e6);
+        break;
     case QR_F_READY:
         z->state = Z_READY;
         if (f->nfields >= 1 && qr_slice_to_u64(f->fields[0], &a) == 0) z->pid = (int)a;
@@ -236,9 +254,11 @@ static void zygote_frame(zyg_t *z, const qr_frame_t *f)
         if (z == g_zcand) {
             reload_promote();
             reload_finished();
+            schedule_standby();
             break;
         }
         g_zever_ready = 1;
+        schedule_standby();
         if (!g_backing_off) qr_pool_refill();
         op_rolled(NULL); /* a reload asked for while it booted */
         break;
@@ -273,7 +293,7 @@ static void on_zygote_readable(uv_poll_t *h, int status, int events)
         size_t used;
         if (qr_frame_parse(msg, (size_t)n, &f, fields, 4, &used) == 1) zygote_frame(z, &f);
         else qr_error("malformed message from the zygote");
-        if (z != g_z && z != g_zcand) return; /* dropped while handling the frame */
+        if (z != g_z && z != g_zcand && z != g_zstandby) return; /* dropped while handling the frame */
     }
 }
 
@@ -283,8 +303,23 @@ static void on_zrestart(uv_timer_t *t)
     if (!g_shutting_down && !g_z && !g_backing_off) start_zygote();
 }
 
-/* Forks and execs a zygote on a new control socket; NULL when that failed (logged). */
-static zyg_t *zyg_spawn(void)
+/* Watches zygote z's control socket on the loop. */
+static void zyg_watch(zyg_t *z)
+{
+    uv_poll_init(g_loop, &z->poll, z->fd);
+    z->poll.data = z;
+    uv_poll_start(&z->poll, UV_READABLE | UV_DISCONNECT, on_zygote_readable);
+    qr_debug("zygote started (pid %d)", z->pid);
+}
+
+/* Forks a zygote on a new control socket; NULL when that failed (logged). The first one
+ * (ZS_IN_PLACE, called before libuv is initialised: its pthread_atfork handler would close the
+ * zygote's descriptors in every later fork; the caller watches it with zyg_watch) runs
+ * qr_zygote_main in the forked child directly: one exec and one dynamic-loader pass fewer on
+ * the cold-start path (~10 ms of CPU). Only stdio and the control socket cross over, as across
+ * an exec. Later zygotes (restarts, reloads, standbys: ZS_EXEC, ZS_STANDBY) are exec'd: a fresh address space, not a copy of
+ * a supervisor that has been serving. */
+static zyg_t *zyg_spawn(int how)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -293,11 +328,13 @@ static zyg_t *zyg_spawn(void)
     }
     char fdstr[16];
     snprintf(fdstr, sizeof fdstr, "%d", sv[1]);
-    char **argv = qr_xcalloc((size_t)g_zargc + 4, sizeof *argv);
+    char **argv = qr_xcalloc((size_t)g_zargc + 5, sizeof *argv);
     argv[0] = "quickrail";
     argv[1] = "__zygote";
     argv[2] = fdstr;
-    for (int i = 0; i < g_zargc; i++) argv[3 + i] = g_zargv[i];
+    int k = 3;
+    if (how == ZS_STANDBY) argv[k++] = "--standby";
+    for (int i = 0; i < g_zargc; i++) argv[k + i] = g_zargv[i];
     uint64_t t0 = qr_now_ns();
     pid_t pid = fork();
     if (pid == 0) {
@@ -306,6 +343,11 @@ static zyg_t *zyg_spawn(void)
          * it (it stops the zygote and the workers itself); they ignore it (kept across exec
          * and fork) */
         signal(SIGINT, SIG_IGN);
+        if (how == ZS_IN_PLACE) {
+            int fd = sv[1] == 3 ? 3 : dup2(sv[1], 3);
+            if (fd != 3 || close_range(4, ~0U, 0) != 0) _exit(127);
+            _exit(qr_zygote_main(g_cfg, 3, 0));
+        }
         execv("/proc/self/exe", argv);
         _exit(127);
     }
@@ -322,21 +364,32 @@ static zyg_t *zyg_spawn(void)
     z->state = Z_STARTING;
     z->start_ns = t0;
     fcntl(z->fd, F_SETFL, fcntl(z->fd, F_GETFL) | O_NONBLOCK);
-    uv_poll_init(g_loop, &z->poll, z->fd);
-    z->poll.data = z;
-    uv_poll_start(&z->poll, UV_READABLE | UV_DISCONNECT, on_zygote_readable);
-    qr_debug("zygote started (pid %d)", pid);
+    if (g_loop) zyg_watch(z);
     return z;
 }
 
 static void start_zygote(void)
 {
     if (g_z) return;
-    g_z = zyg_spawn();
+    g_z = zyg_spawn(ZS_EXEC);
+}
+
+static void on_standby_timer(uv_timer_t *t)
+{
+    (void)t;
+    if (g_zstandby || g_shutting_down || g_zcand) return;
+    g_zstandby = zyg_spawn(ZS_STANDBY);
 }
 
 static void zyg_lost(zyg_t *z)
 {
+    if (z == g_zstandby) {
+        /* it exited or crashed before a reload needed it: the next reload execs a zygote */
+        g_zstandby = NULL;
+        zyg_drop(z, 1);
+        if (!g_shutting_down) qr_debug("the standby zygote (pid %d) is gone; the next reload starts a new zygote", z->pid);
+        return;
+    }
     if (z == g_zcand) {
         /* a reload's new code did not boot: the old zygote and workers keep serving */
         uint64_t dt = qr_now_ns() - z->start_ns;
@@ -349,6 +402,7 @@ static void zyg_lost(zyg_t *z)
                  "keep serving%s", (double)dt / 1e6,
                  strcmp(g_cfg->env, "development") == 0 ? "; every page shows the error until it is fixed" : "");
         reload_finished();
+        schedule_standby();
         return;
     }
     if (z != g_z) return;
@@ -373,6 +427,25 @@ static void zyg_lost(zyg_t *z)
     if (!g_backing_off) uv_timer_start(&g_zrestart_timer, on_zrestart, 0, 0);
 }
 
+/* The standby zygote, told to LOAD the app, as a reload's new zygote; NULL when there is none. */
+static zyg_t *standby_load(void)
+{
+    zyg_t *z = g_zstandby;
+    if (!z || z->state != Z_STANDBY) return NULL;
+    qr_buf_t b = QR_BUF_INIT;
+    qr_frame_begin(&b, QR_F_LOAD, 0);
+    qr_frame_end(&b);
+    ssize_t n;
+    do n = send(z->fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    qr_buf_free(&b);
+    if (n < 0) return NULL; /* zyg_lost drops it when its socket reports the hang-up */
+    g_zstandby = NULL;
+    z->state = Z_STARTING;
+    z->start_ns = qr_now_ns();
+    return z;
+}
+
 /* Boots the code on disk in a new zygote; see reload_promote and zyg_lost for the outcomes. */
 static void start_reload(const char *why)
 {
@@ -385,7 +458,8 @@ static void start_reload(const char *why)
     }
     free(g_reload_reason);
     g_reload_reason = why ? qr_xstrdup(why) : NULL;
-    g_zcand = zyg_spawn();
+    g_zcand = standby_load();
+    if (!g_zcand) g_zcand = zyg_spawn(ZS_EXEC);
     if (!g_zcand) {
         qr_error("reload failed: cannot start a new zygote; the old workers keep serving");
         reload_finished();
@@ -471,7 +545,9 @@ static void on_sigchld(uv_signal_t *h, int sig)
     int st;
     pid_t pid;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        if ((g_z && pid == g_z->pid) || (g_zcand && pid == g_zcand->pid)) {
+        if (g_zstandby && pid == g_zstandby->pid) {
+            qr_debug("the standby zygote (pid %d) exited", pid);
+        } else if ((g_z && pid == g_z->pid) || (g_zcand && pid == g_zcand->pid)) {
             if (WIFSIGNALED(st) && !g_shutting_down)
                 qr_warn("the zygote (pid %d) was killed by signal %d (%s)", pid, WTERMSIG(st), strsignal(WTERMSIG(st)));
             else if (WIFEXITED(st) && WEXITSTATUS(st) != 0 && !g_shutting_down && !(g_zcand && pid == g_zcand->pid))
@@ -491,6 +567,8 @@ static void finish_shutdown(void)
     qr_pool_shutdown();
     if (g_z) { zyg_t *z = g_z; g_z = NULL; zyg_drop(z, 1); }
     if (g_zcand) { zyg_t *z = g_zcand; g_zcand = NULL; zyg_drop(z, 1); }
+    if (g_zstandby) { zyg_t *z = g_zstandby; g_zstandby = NULL; zyg_drop(z, 1); }
+    uv_timer_stop(&g_standby_timer);
     /* reap the zygote and every worker (they come back to us as their subreaper) before
      * exiting, so nothing outlives the server; bounded to one second */
     uint64_t until = qr_now_ms() + 1000;
@@ -630,6 +708,7 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     qr_log_set_tag("sup");
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) qr_warn("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
     signal(SIGPIPE, SIG_IGN);
+    g_z = zyg_spawn(ZS_IN_PLACE); /* the first zygote, before libuv exists (zyg_spawn) */
     g_loop = uv_default_loop();
 
     qr_serve_ops_t sops = {.stats_json = g_stats ? stats_json : NULL,
@@ -642,6 +721,10 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
         fprintf(stderr, "quickrail: cannot listen on %s:%d: %s\n"
                         "  Is another server using this port? Pick another with -p PORT (or PORT=...).\n",
                 cfg->bind, cfg->port, uv_strerror(r));
+        if (g_z) {
+            kill(g_z->pid, SIGKILL);
+            waitpid(g_z->pid, NULL, 0);
+        }
         return 1;
     }
     qr_pool_ops_t pops = {.fork_worker = fork_worker, .note_restart = op_note_restart,
@@ -658,6 +741,7 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     uv_timer_init(g_loop, &g_backoff_timer);
     uv_timer_init(g_loop, &g_shutdown_timer);
     uv_timer_init(g_loop, &g_zrestart_timer);
+    uv_timer_init(g_loop, &g_standby_timer);
     uv_timer_t announce;
     uv_timer_init(g_loop, &announce);
     uv_timer_start(&announce, on_announce, 2, 2);
@@ -665,7 +749,8 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     qr_info("quickrail %s starting in %s (pid %d)", QR_VERSION, cfg->env, (int)getpid());
     qr_info("* Listening on http://%s:%d", cfg->bind, qr_http_bound_port());
     write_pid_file();
-    start_zygote();
+    if (g_z) zyg_watch(g_z);
+    else start_zygote();
     const char *w = getenv("QUICKRAIL_WATCH");
     if (strcmp(cfg->env, "development") == 0 && !(w && strcmp(w, "0") == 0)) {
         qr_watch_cbs_t cbs = {on_code_change_seen, on_code_changed};

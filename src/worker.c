@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "buf.h"
 #include "common.h"
@@ -72,7 +73,16 @@ static int handle_request(const qr_frame_t *f, qr_buf_t *out)
     int r = qr_frame_get_request(f, &req, g_headers, QR_ARRAY_LEN(g_headers));
     if (r != 0) return r;
     qr_buf_reset(out);
+    static int served;
+    struct rusage ru0, ru1;
+    uint64_t w0 = served ? 0 : qr_now_ns(), c0 = served ? 0 : qr_cpu_ns();
+    if (!served) getrusage(RUSAGE_SELF, &ru0);
     int rc = qr_js_host_fetch(&req, f->id, out);
+    if (!served++) { /* the boot breakdown: a fresh worker's first request (copy-on-write, lazy work) */
+        getrusage(RUSAGE_SELF, &ru1);
+        qr_debug("first request %s %s: %.1f ms (cpu %.1f ms, %ld page faults)", req.method, req.target,
+                 (double)(qr_now_ns() - w0) / 1e6, (double)(qr_cpu_ns() - c0) / 1e6, ru1.ru_minflt - ru0.ru_minflt);
+    }
     if (rc == QR_EJS) retiring_first(out, f->id);
     send_frame(out);
     return rc;

@@ -1,5 +1,6 @@
-/* zygote.c — the zygote process (zygote.h). Exec'd by the supervisor, it boots QuickJS and the
- * app once (qr_js_host_boot), says READY, then serves FORK frames arriving on its control
+/* zygote.c — the zygote process (zygote.h). Forked (or exec'd) by the supervisor, it boots
+ * QuickJS and the app once (qr_js_host_boot; a standby zygote first loads the runtime and
+ * lib/quickrail, says STANDBY and loads the app when a LOAD frame comes), says READY, then serves FORK frames arriving on its control
  * socket (SOCK_SEQPACKET, one frame per message, the worker's socket passed with SCM_RIGHTS):
  * fork(), and the child becomes a worker (worker.c) with the app already loaded (copy-on-write).
  * It reaps its children (signalfd) and reports each as EXITED; a boot failure is sent as
@@ -52,16 +53,53 @@ static void become_worker(const qr_config_t *cfg, int fd, uint32_t id, int sfd, 
     _exit(qr_worker_main(cfg, fd, id));
 }
 
-int qr_zygote_main(const qr_config_t *cfg, int ctl_fd)
+/* A standby zygote: the runtime and the framework now, then wait for LOAD (a reload). 0 to
+ * go on loading the app, else the exit code. */
+static int standby_until_load(const qr_config_t *cfg)
+{
+    char *err = NULL;
+    if (qr_js_host_boot_runtime(cfg, 1, &err) != 0) {
+        qr_error("the standby zygote could not load the runtime: %s", err ? err : "unknown error");
+        free(err);
+        return 3;
+    }
+    qr_buf_t b = QR_BUF_INIT;
+    qr_frame_begin(&b, QR_F_STANDBY, 0);
+    qr_frame_end(&b);
+    send_ctl(&b);
+    qr_buf_free(&b);
+    char msg[256];
+    ssize_t n;
+    do n = recv(g_ctl, msg, sizeof msg, 0);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return 4; /* the supervisor dropped the standby: exit quietly */
+    qr_slice_t fields[2];
+    qr_frame_t f;
+    size_t used;
+    if (qr_frame_parse(msg, (size_t)n, &f, fields, 2, &used) != 1 || f.type != QR_F_LOAD) {
+        qr_error("standby zygote: expected LOAD on the control socket");
+        return 1;
+    }
+    return 0;
+}
+
+int qr_zygote_main(const qr_config_t *cfg, int ctl_fd, int standby)
 {
     g_ctl = ctl_fd;
-    qr_log_set_tag("zygote");
+    qr_log_set_tag(standby ? "standby" : "zygote");
     prctl(PR_SET_NAME, "quickrail-zyg");
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_IGN);
+    qr_debug("zygote main after %.1f ms of cpu (exec, dynamic loader, command line)", (double)qr_cpu_ns() / 1e6);
+    if (standby) {
+        int rc = standby_until_load(cfg);
+        if (rc == 4) return 0;
+        if (rc) return rc;
+        qr_log_set_tag("zygote");
+    }
     uint64_t t0 = qr_now_ns();
     char *err = NULL;
-    if (qr_js_host_boot(cfg, &err) != 0) {
+    if ((standby ? qr_js_host_boot_app(&err) : qr_js_host_boot(cfg, &err)) != 0) {
         qr_error("the app in %s failed to load: %s", cfg->app_dir, err ? err : "unknown error");
         /* the supervisor keeps the text: the development error page shows it after a failed reload */
         qr_buf_t eb = QR_BUF_INIT;
