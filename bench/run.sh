@@ -19,6 +19,8 @@
 #   memory       PSS of the whole process tree (blog, 4 workers) after start and after 10,000
 #                requests, vs the Node host.
 #   coldstart    process start to first 200 on /articles, quickrail (JS and Ruby blog) vs Node host.
+#   reload       development: save of app/views/articles/index.html.erb -> the first response
+#                on /articles that shows the edit (bench/startup/reload.mjs; one save a second).
 #   replacement  worker replacement latency p50/p99 over 1000 crashes (stats endpoint).
 # Output: the markdown table on stdout, saved to bench/results/<date>-<host>.md with the machine
 # description, and the latency chart bench/results/<date>-<host>.svg (gnuplot). Ends with
@@ -53,10 +55,10 @@ done
 
 if [ "$MODE" = smoke ]; then
   WARM=1; RUNS=1; DUR=2; HELLO_WARM=1; HELLO_DUR=1
-  FANOUT_SIZES="200"; FANOUT_DUR=2; FANOUT_SETTLE=0.5; MEM_REQS=300; COLD_RUNS=2; CRASHES=20
+  FANOUT_SIZES="200"; FANOUT_DUR=2; FANOUT_SETTLE=0.5; MEM_REQS=300; COLD_RUNS=2; CRASHES=20; RELOAD_RUNS=2
 else
   WARM=20; RUNS=3; DUR=20; HELLO_WARM=3; HELLO_DUR=8
-  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; FANOUT_SETTLE=2; MEM_REQS=10000; COLD_RUNS=10; CRASHES=1000
+  FANOUT_SIZES="1000 10000"; FANOUT_DUR=30; FANOUT_SETTLE=2; MEM_REQS=10000; COLD_RUNS=20; CRASHES=1000; RELOAD_RUNS=20
 fi
 [ -n "$DURATION" ] && { WARM=$DURATION; DUR=$DURATION; HELLO_WARM=$DURATION; HELLO_DUR=$DURATION; }
 CORES=$(nproc)
@@ -366,6 +368,22 @@ wl_coldstart() {
   record coldstart node runs "$COLD_RUNS"
 }
 
+# The seeded blog in development (its production database copied as the development one), and
+# RELOAD_RUNS saves of a view a second apart, each timed to the first response showing it.
+wl_reload() {
+  blog_prepare || return 1
+  local app=$WORK/blog-dev f
+  rm -rf "$app"; cp -r "$BLOG_APP" "$app"
+  for f in "$BLOG_APP"/db/production.sqlite3*; do cp "$f" "$app/db/development.sqlite3${f##*production.sqlite3}"; done
+  log "reload: quickrail, development, $RELOAD_RUNS saves of app/views/articles/index.html.erb"
+  ( unset SECRET_KEY_BASE; export QUICKRAIL_ENV=development RAILS_ENV=development NODE_ENV=development QUICKRAIL_LOG_LEVEL=warn
+    $NODE bench/startup/reload.mjs --runs "$RELOAD_RUNS" --gap 1000 --cwd "$app" --file app/views/articles/index.html.erb \
+      --path /articles -- "$QUICKRAIL_BIN" serve "$app" -b 127.0.0.1 -p '{PORT}' ) > "$WORK/reload.json" 2> "$WORK/reload.err" \
+    || { echo "quickrail reload failed: $(tail -3 "$WORK/reload.err")"; return 1; }
+  $NODE bench/lib/json-record.mjs reload quickrail RELOADJSON median_ms,min_ms,max_ms "$WORK/reload.json" >> "$RESULTS_TSV"
+  record reload quickrail runs "$RELOAD_RUNS"
+}
+
 wl_replacement() {
   local port
   port=$(free_port)
@@ -402,7 +420,7 @@ machine() {
 command -v wrk >/dev/null || { echo "bench/run.sh: wrk is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 machine
 log "mode $MODE, work folder $WORK"
-for w in blog hello fanout memory coldstart replacement; do
+for w in blog hello fanout memory coldstart reload replacement; do
   want "$w" || continue
   log "=== $w"
   t0=$(date +%s)

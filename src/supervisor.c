@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -345,7 +346,12 @@ static zyg_t *zyg_spawn(int how)
         signal(SIGINT, SIG_IGN);
         if (how == ZS_IN_PLACE) {
             int fd = sv[1] == 3 ? 3 : dup2(sv[1], 3);
-            if (fd != 3 || close_range(4, ~0U, 0) != 0) _exit(127);
+            if (fd != 3) _exit(127);
+            if (close_range(4, ~0U, 0) != 0) { /* kernels before 5.9, valgrind */
+                struct rlimit rl;
+                int top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
+                for (int i = 4; i < top; i++) close(i);
+            }
             _exit(qr_zygote_main(g_cfg, 3, 0));
         }
         execv("/proc/self/exe", argv);
