@@ -486,8 +486,14 @@ void qr__rg_emit_call(gen *g, const node *n)
             if (in_list(m, KNOWN_PROP, QR_ARRAY_LEN(KNOWN_PROP))) { qr__rg_emit_recv(g, n, safe); qr__rg_outf(g, ".%s", qr__rg_jsname(m, b, sizeof b)); }
             else { g->need_rb = 1; qr__rg_out(g, "$rb.g("); qr__rg_emit_recv(g, n, safe); qr__rg_outf(g, ", \"%s\")", qr__rg_jsname(m, b, sizeof b)); }
         } else {
+            /* recv.m(args): a missing method raises Ruby's NoMethodError naming it and the
+             * receiver's class ($rb.nm, on the failure path only), not QuickJS' bare "not a
+             * function"; $t is read as the call's base before the arguments run */
+            const char *js = qr__rg_jsname(m, b, sizeof b);
+            g->need_rb = 1;
+            qr__rg_out(g, "(($t = ");
             qr__rg_emit_recv(g, n, safe);
-            qr__rg_outf(g, ".%s(", qr__rg_jsname(m, b, sizeof b));
+            qr__rg_outf(g, ")?.%s ? $t : $rb.nm($t, \"%s\")).%s(", js, js, js);
             qr__rg_emit_args(g, n, 0, 0, 0, 0);
             qr__rg_out(g, ")");
         }
