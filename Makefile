@@ -78,6 +78,7 @@ UNIT_LINK_test_static        := static common log
 UNIT_LINK_test_buf           := buf common log
 UNIT_LINK_test_pg_sql        := pg_sql buf common log
 UNIT_LINK_test_signed_stream := signed_stream buf common log
+UNIT_LINK_test_cable_decode  := cable_decode buf common log
 UNIT_LINK_test_websocket     := websocket buf common log
 UNIT_LINK_test_hub           := hub websocket bridge bridge_pg bridge_redis lazylib buf common log config
 UNIT_LINK_test_http          := http message buf common log config LLHTTP

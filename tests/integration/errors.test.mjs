@@ -120,3 +120,43 @@ test("JS: a call of a missing method names it (`note.titel is not a function`) a
     await srv.waitForLog(/TypeError: note\.titel is not a function \(at app\/controllers\/notes_controller\.js:7\)\n  Application trace:\n    app\/controllers\/notes_controller\.js:7:in 'index'\n/);
   } finally { await srv.stop(); }
 });
+
+test("a failing migration names its file, line and SQL; db:migrate exits 1; it is rolled back, the earlier ones stay", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-mig-"));
+  assert.equal((await runCli(["new", "migs"], { cwd: dir, env: DEV })).code, 0);
+  const app = path.join(dir, "migs");
+  for (const g of [["scaffold", "Note", "title:string"], ["migration", "AddColorToNotes", "color:string"], ["migration", "AddColorToPosts", "color:string"]])
+    assert.equal((await runCli(["g", ...g], { cwd: app, env: DEV })).code, 0);
+  const file = "db/migrate/" + fs.readdirSync(path.join(app, "db/migrate")).find((f) => f.endsWith("_add_color_to_posts.rb"));
+  const version = file.slice(11, 25);
+  let r = await runCli(["db:migrate"], { cwd: app, env: DEV });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, "quickrail: " + file + ":3: no such table: posts -- SQL: ALTER TABLE \"posts\" ADD \"color\" varchar\n" +
+    "this and all later migrations canceled; " + version + " was rolled back, the 2 migrated before it stay applied\n");
+  let st = await runCli(["db:migrate:status"], { cwd: app, env: DEV });
+  assert.match(st.stdout, /   up     \d{14}  create_notes\n   up     \d{14}  add_color_to_notes\n   down   \d{14}  add_color_to_posts/);
+  // a runtime error after a statement that worked: the statement is rolled back with it
+  fs.writeFileSync(path.join(app, file), "class AddColorToPosts < ActiveRecord::Migration[7.1]\n  def change\n    add_column :notes, :size, :string\n    fix_me 1\n  end\nend\n");
+  r = await runCli(["db:migrate"], { cwd: app, env: DEV });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp("^quickrail: " + file + ":4: NoMethodError: undefined method 'fix_me' for an instance of AddColorToPosts\n"));
+  fs.writeFileSync(path.join(app, file), "class AddColorToPosts < ActiveRecord::Migration[7.1]\n  def change\n    add_column :notes, :size, :string\n  end\nend\n");
+  r = await runCli(["db:migrate"], { cwd: app, env: DEV }); // would fail with "duplicate column" had `size` stayed
+  assert.equal(r.code, 0, r.stderr);
+  st = await runCli(["db:migrate:status"], { cwd: app, env: DEV });
+  assert.match(st.stdout, /   up     \d{14}  add_color_to_posts/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("a JS migration: a failing statement and a syntax error name the .js file and line", async () => {
+  const dir = await prepareApp("tests/fixtures/autoload", { env: DEV });
+  const file = "db/migrate/20990101000000_add_x.js";
+  fs.writeFileSync(path.join(dir, file), "import { Migration } from \"quickrail\";\nexport default class AddX extends Migration {\n  change() {\n    this.addColumn(\"notes\", \"x\", \"string\");\n    this.execute(\"UPDATE nope SET a = 1\");\n  }\n}\n");
+  let r = await runCli(["db:migrate"], { cwd: dir, env: DEV });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^quickrail: db\/migrate\/20990101000000_add_x\.js:5: no such table: nope -- SQL: UPDATE nope SET a = 1\nthis and all later migrations canceled; 20990101000000 was rolled back\n/);
+  fs.writeFileSync(path.join(dir, file), "import { Migration } from \"quickrail\";\nexport default class AddX extends Migration {\n  change() {\n    this.addColumn(\"notes\", \"x\" \"string\");\n  }\n}\n");
+  r = await runCli(["db:migrate"], { cwd: dir, env: DEV });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^quickrail: db\/migrate\/20990101000000_add_x\.js:4: SyntaxError: expecting ','\n/);
+});

@@ -7,14 +7,15 @@
 // host.js only; used by the error page and log (application.js) and by db tasks (migration.js).
 import * as host from "../host.js";
 
-const FRAME = /^\s*at (.*?) \((.*?)(?::(\d+))?\)\s*$/;
+const FRAME = /^\s*at (.*?) \((.*?)(?::(\d+))?\)\s*$/, BARE = /^\s*at ([^\s()]+?):(\d+)\s*$/; // "at f (file:N)"; a parse error's "at file:N"
 
 // frames(err, root) -> [{ fn, file, line, rel, app }] (line 0 when the engine gave none)
 export function frames(err, root) {
   const out = [];
   const base = String(root || host.appDir()).replace(/\/+$/, "") + "/";
   for (const l of String((err && err.stack) || "").split("\n")) {
-    const m = FRAME.exec(l);
+    const b = BARE.exec(l);
+    const m = b ? [l, "<top>", b[1], b[2]] : FRAME.exec(l);
     if (!m) continue;
     const file = m[2], line = Number(m[3] || 0);
     const app = file.startsWith(base) && !file.includes("/node_modules/");
