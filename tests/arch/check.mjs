@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 // Patterns: a unit name (src/ path without .c/.h) or a folder ending in "/".
 export const C_LAYERS = [
   { layer: 0, group: 'base', units: ['common', 'log', 'buf', 'config', 'embed', 'lazylib', 'message'] },
-  { layer: 1, group: 'codec', units: ['frame', 'static', 'signed_stream', 'websocket', 'pg_sql'] },
+  { layer: 1, group: 'codec', units: ['frame', 'static', 'signed_stream', 'websocket', 'pg_sql', 'cable_decode'] },
   { layer: 1, group: 'ruby', units: ['ruby/'] }, // the Ruby compiler: a leaf over base only
   { layer: 2, group: 'transport', units: ['http', 'bridge', 'bridge_pg', 'bridge_redis', 'hub'] },
   { layer: 2, group: 'watch', units: ['watch'] }, // development: file events on the app's code
