@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 // Patterns: a unit name (src/ path without .c/.h) or a folder ending in "/".
 export const C_LAYERS = [
   { layer: 0, group: 'base', units: ['common', 'log', 'buf', 'config', 'embed', 'lazylib', 'message'] },
-  { layer: 1, group: 'codec', units: ['frame', 'static', 'signed_stream', 'websocket', 'pg_sql'] },
+  { layer: 1, group: 'codec', units: ['frame', 'static', 'signed_stream', 'websocket', 'pg_sql', 'cable_decode'] },
   // the Ruby compiler, a leaf over base only: lexer -> parser (core + statements, expressions,
   // literals) -> ast; codegen (core + expressions, calls, statements, Rails file shapes); erb;
   // rails (file kinds, the door ruby.h). Every file is listed: a new one must be placed.
