@@ -21,7 +21,7 @@ CFLAGS_OWN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 # behaviour UBSan rejects (memcpy(NULL, 0), shifts into the sign bit) and every JS test aborted.
 DEP_SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address -fno-omit-frame-pointer,$(if $(filter fuzz,$(SAN)),-fsanitize=fuzzer-no-link$(comma)address -fno-omit-frame-pointer,))
 CFLAGS_DEP := -D_GNU_SOURCE $(OPT) -g -w $(DEP_SANFLAGS) -I$(QJS) -I/usr/share/include/llhttp
-LDLIBS  := -luv -lssl -lcrypto -lsqlite3 -lcjson -lwslay -lpq -lhiredis -lm -lpthread -ldl
+LDLIBS  := -luv -lssl -lcrypto -lsqlite3 -lcjson -lpq -lhiredis -lm -lpthread -ldl
 LDFLAGS += $(SANFLAGS)
 
 # QuickJS 2021 has known, harmless undefined behaviour (memcpy of 0 bytes from NULL, shifts of
@@ -90,8 +90,8 @@ UNIT_LINK_test_hub           := hub websocket bridge bridge_pg bridge_redis lazy
 UNIT_LINK_test_http          := http message buf common log config LLHTTP
 UNIT_LINK_test_pool          := pool pool_workers frame message hub websocket bridge bridge_pg bridge_redis lazylib buf common log config
 UNIT_LINK_test_ruby_lexer    := ruby/lexer buf common log
-UNIT_LINK_test_ruby_parser   := ruby/parser ruby/lexer ruby/ast ruby/erb buf common log
-UNIT_LINK_test_ruby_erb      := ruby/erb ruby/parser ruby/lexer ruby/ast buf common log
+UNIT_LINK_test_ruby_parser   := ruby/parser ruby/parser_stmt ruby/parser_expr ruby/parser_lit ruby/lexer ruby/ast ruby/erb buf common log
+UNIT_LINK_test_ruby_erb      := ruby/erb ruby/parser ruby/parser_stmt ruby/parser_expr ruby/parser_lit ruby/lexer ruby/ast buf common log
 unit_objs = $(if $(UNIT_LINK_$(1)),$(patsubst %,$(BUILD)/%.o,$(filter-out LLHTTP,$(UNIT_LINK_$(1)))) $(if $(filter LLHTTP,$(UNIT_LINK_$(1))),$(LLHTTP_OBJ)),$(LIB_OBJ) $(QJS_OBJ) $(LLHTTP_OBJ))
 
 .SECONDEXPANSION:
