@@ -8,7 +8,7 @@
 // Usage: node coldstart.mjs --runs 10 --path /articles [--cwd DIR] -- CMD ARGS... {PORT} ...
 import { spawn } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
+import { freePort } from "../lib/free-port.mjs";
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf("--");
@@ -16,13 +16,6 @@ const opts = { runs: 10, path: "/", timeout: 20, cwd: process.cwd() };
 for (let i = 0; i < dash; i += 2) opts[argv[i].slice(2)] = /^\d+$/.test(argv[i + 1]) ? Number(argv[i + 1]) : argv[i + 1];
 const cmd = argv.slice(dash + 1);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 function probe(port, path) {
   return new Promise((resolve) => {

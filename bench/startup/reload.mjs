@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
+import { freePort } from "../lib/free-port.mjs";
 import path from "node:path";
 
 const argv = process.argv.slice(2);
@@ -23,13 +23,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 if (dash < 0 || !opts.file || !cmd.length) {
   console.error("usage: node reload.mjs --runs N --cwd APP --file FILE --path PATH -- CMD ARGS... {PORT}");
   process.exit(2);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
 }
 
 function get(port, p) {
