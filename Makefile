@@ -21,7 +21,7 @@ CFLAGS_OWN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 # behaviour UBSan rejects (memcpy(NULL, 0), shifts into the sign bit) and every JS test aborted.
 DEP_SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address -fno-omit-frame-pointer,$(if $(filter fuzz,$(SAN)),-fsanitize=fuzzer-no-link$(comma)address -fno-omit-frame-pointer,))
 CFLAGS_DEP := -D_GNU_SOURCE $(OPT) -g -w $(DEP_SANFLAGS) -I$(QJS) -I/usr/share/include/llhttp
-LDLIBS  := -luv -lssl -lcrypto -lsqlite3 -lcjson -lwslay -lpq -lhiredis -lm -lpthread -ldl
+LDLIBS  := -luv -lssl -lcrypto -lsqlite3 -lcjson -lpq -lhiredis -lm -lpthread -ldl
 LDFLAGS += $(SANFLAGS)
 
 # QuickJS 2021 has known, harmless undefined behaviour (memcpy of 0 bytes from NULL, shifts of
@@ -79,6 +79,7 @@ UNIT_LINK_test_profile_svg   := profile_svg buf common log
 UNIT_LINK_test_buf           := buf common log
 UNIT_LINK_test_pg_sql        := pg_sql buf common log
 UNIT_LINK_test_signed_stream := signed_stream buf common log
+UNIT_LINK_test_cable_decode  := cable_decode buf common log
 UNIT_LINK_test_websocket     := websocket buf common log
 UNIT_LINK_test_hub           := hub websocket bridge bridge_pg bridge_redis lazylib buf common log config
 UNIT_LINK_test_http          := http message buf common log config LLHTTP

@@ -1072,8 +1072,14 @@ static void emit_call(gen *g, const node *n)
             if (in_list(m, KNOWN_PROP, QR_ARRAY_LEN(KNOWN_PROP))) { emit_recv(g, n, safe); outf(g, ".%s", jsname(m, b, sizeof b)); }
             else { g->need_rb = 1; out(g, "$rb.g("); emit_recv(g, n, safe); outf(g, ", \"%s\")", jsname(m, b, sizeof b)); }
         } else {
+            /* recv.m(args): a missing method raises Ruby's NoMethodError naming it and the
+             * receiver's class ($rb.nm, on the failure path only), not QuickJS' bare "not a
+             * function"; $t is read as the call's base before the arguments run */
+            const char *js = jsname(m, b, sizeof b);
+            g->need_rb = 1;
+            out(g, "(($t = ");
             emit_recv(g, n, safe);
-            outf(g, ".%s(", jsname(m, b, sizeof b));
+            outf(g, ")?.%s ? $t : $rb.nm($t, \"%s\")).%s(", js, js, js);
             emit_args(g, n, 0, 0, 0, 0);
             out(g, ")");
         }
