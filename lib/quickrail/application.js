@@ -18,7 +18,7 @@ import { Cable } from "./cable.js";
 import { databaseConfig, connection } from "./db/connection.js";
 import * as host from "./host.js";
 import { appNameFromDir } from "./turbo.js";
-import { frames, frameText, appFrame, caretColumn, nameCallee } from "./support/backtrace.js";
+import { frames, frameText, appFrame, caretColumn, nameCallee, withTemplate } from "./support/backtrace.js";
 
 function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, "")); }
 
@@ -172,8 +172,8 @@ export class Application {
   // The log's lines for a 500: "Name: message (at app/..:LINE)", then every frame app-relative
   // ("app/controllers/notes_controller.rb:8:in 'index'"), the app's own first.
   logTrace(err, name) {
-    const fs = frames(err, this.root);
-    const top = err && err.template ? { rel: /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template, line: err.line } : appFrame(fs);
+    const fs = withTemplate(frames(err, this.root), err);
+    const top = appFrame(fs);
     const app = fs.filter((f) => f.app), rest = fs.filter((f) => !f.app);
     return name + ": " + (err && err.message) + (top ? " (at " + top.rel + ":" + top.line + ")" : "") +
       (app.length ? "\n  Application trace:" + app.map((f) => "\n    " + frameText(f)).join("") : "") +
@@ -222,7 +222,7 @@ function traceList(fs) { return fs.map((f) => escapeHTML(frameText(f))).join("\n
 function devErrorPage(err, req, status, app) {
   const name = (err && err.name) || "Error";
   const msg = String(err && err.message);
-  const fs = frames(err, app.root);
+  const fs = withTemplate(frames(err, app.root), err);
   let tpl = "";
   if (err && err.template) {
     const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";

@@ -61,6 +61,7 @@ async function rubyAppWithBug(envs) {
   fs.writeFileSync(path.join(app, "app/models/note.rb"), "class Note < ApplicationRecord\n  def shout\n    title.upcase.exclaim(3)\n  end\nend\n");
   const ctl = path.join(app, "app/controllers/notes_controller.rb");
   fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("    @notes = Note.all\n", "    @notes = Note.all\n    Note.new(title: \"hi\").shout\n"));
+  fs.writeFileSync(path.join(app, "app/views/notes/new.html.erb"), "<h1>New note</h1>\n<p><%= @note.titel(1) %></p>\n");
   for (const e of envs) { const r = await runCli(["db:migrate"], { cwd: app, env: e }); assert.equal(r.code, 0, r.stderr); }
   return app;
 }
@@ -87,6 +88,14 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
     assert.doesNotMatch(page, /\$rb\.nm|\$t = /); // never the generated code
     const log = await srv.waitForLog(/NoMethodError: undefined method 'exclaim' for an instance of String \(at app\/models\/note\.rb:3\)\n  Application trace:\n    app\/models\/note\.rb:3:in 'shout'\n    app\/controllers\/notes_controller\.rb:(\d+):in 'index'\n  Framework trace:\n/);
     assert.equal(Number(log[1]), CTL_LINE);
+    // in a template: the template's line is the first frame of the application trace
+    const t = await fetch(srv.url + "/notes/new");
+    assert.equal(t.status, 500);
+    const tpage = await t.text();
+    assert.match(tpage, /undefined method &#39;titel&#39; for an instance of Note/);
+    assert.match(tpage, /&gt;    2  &lt;p&gt;&lt;%= @note\.titel\(1\) %&gt;&lt;\/p&gt;\n {21}<b class="caret">\^<\/b>\n/);
+    assert.match(tpage, /<pre class="trace app">app\/views\/notes\/new\.html\.erb:2:in &#39;render&#39;/);
+    await srv.waitForLog(/NoMethodError: undefined method 'titel' for an instance of Note \(at app\/views\/notes\/new\.html\.erb:2\)\n  Application trace:\n    app\/views\/notes\/new\.html\.erb:2:in 'render'\n/);
   } finally { await srv.stop(); }
 });
 
