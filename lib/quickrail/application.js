@@ -127,6 +127,7 @@ export class Application {
       const match = this.router.match(req.method, req.path);
       if (!match) throw new RoutingError(req.method, req.path);
       const { route, params: pathParams } = match;
+      if (host.profileEndpoint !== null) host.profileEndpoint(route.controller + "#" + route.action + (pathParams.format ? "." + pathParams.format : ""));
       const all = parseQuery(req.url.search, {});
       Object.assign(all, bodyParams, pathParams, { controller: route.controller, action: route.action });
       delete all._method;
@@ -222,18 +223,18 @@ function devErrorPage(err, req, status, app) {
   const name = (err && err.name) || "Error";
   const msg = String(err && err.message);
   const fs = withTemplate(frames(err, app.root), err);
+  // the source around the first app frame: a template's (its own source, never the generated
+  // code), or a file's (compiled Ruby is line-aligned: a .rb frame's line is the Ruby line)
   let tpl = "";
-  if (err && err.template) {
+  const f = appFrame(fs);
+  if (f && err && err.template && f.fn === "render" && f.file === f.rel && f.line === err.line) {
     const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
-    const where = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template; // Ruby templates are named app-relative
     const text = src.split("\n")[err.line - 1];
-    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
-  } else {
-    // compiled Ruby is line-aligned: a .rb frame's line is the Ruby line that failed
-    const f = appFrame(fs);
+    tpl = "<h2>Template " + escapeHTML(f.rel) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
+  } else if (f) {
     let src = null;
-    if (f) try { src = host.readFile(f.file); } catch (e) { src = null; }
-    if (f && src !== null) {
+    try { src = host.readFile(f.file); } catch (e) { src = null; }
+    if (src !== null) {
       const text = src.split("\n")[f.line - 1];
       tpl = "<h2>Extracted source (around line " + f.line + ") " + escapeHTML(f.rel) + "</h2><pre class=\"source\">" + sourceSnippet(src, f.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
     }
