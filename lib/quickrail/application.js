@@ -128,6 +128,7 @@ export class Application {
       const match = this.router.match(req.method, req.path);
       if (!match) throw new RoutingError(req.method, req.path);
       const { route, params: pathParams } = match;
+      if (host.profileEndpoint !== null) host.profileEndpoint(route.controller + "#" + route.action + (pathParams.format ? "." + pathParams.format : ""));
       const all = parseQuery(req.url.search, {});
       Object.assign(all, bodyParams, pathParams, { controller: route.controller, action: route.action });
       delete all._method;
