@@ -81,6 +81,7 @@ $(BUILD)/quickrail: $(OBJ) $(QJS_OBJ) $(LLHTTP_OBJ)
 # LLHTTP for the parser). A test not listed here links every object (the engine's tests).
 UNIT_LINK_test_frame         := frame buf common log
 UNIT_LINK_test_static        := static common log
+UNIT_LINK_test_profile_svg   := profile_svg buf common log
 UNIT_LINK_test_buf           := buf common log
 UNIT_LINK_test_pg_sql        := pg_sql buf common log
 UNIT_LINK_test_signed_stream := signed_stream buf common log
