@@ -133,6 +133,45 @@ test("development: a saved file is served by the next request; a broken one show
   }
 });
 
+test("development: a standby zygote (runtime and framework loaded) takes the next save; a broken save through it keeps the old code", async () => {
+  const dir = makeApp("s0");
+  const srv = await startServer({ app: dir, workers: 1, env: { QUICKRAIL_ENV: "development", QUICKRAIL_LOG_LEVEL: "debug" } });
+  const standbyReady = /standby zygote \(pid \d+\) ready in [\d.]+ ms/;
+  try {
+    assert.equal((await get(srv.url + "/")).body, "s0");
+    let mark = 0;
+    for (let i = 1; i <= 2; i++) {
+      await srv.waitForLog(standbyReady, 20000, { from: mark });
+      const from = srv.logs().length;
+      setVersion(dir, `s${i}`);
+      assert.equal((await get(srv.url + "/")).body, `s${i}`, "the request after the save sees it");
+      assert.match(srv.logs().slice(from), /boot: runtime \+ lib\/web \+ lib\/quickrail .*\(standby, before the reload\), app modules/,
+        "the reload loaded only the app, in the standby zygote");
+      mark = srv.logs().length;
+    }
+    // a save that does not load, through the standby: the old code keeps serving, pages show the error
+    await srv.waitForLog(standbyReady, 20000, { from: mark });
+    const from = srv.logs().length;
+    fs.writeFileSync(path.join(dir, "lib/version.js"), "// the version\nexport const VERSION = (1 + ;\n");
+    await srv.waitForLog(/reload failed/, 10000, { from });
+    const failing = srv.logs().slice(from, srv.logs().indexOf("reload failed", from));
+    assert.doesNotMatch(failing, /zygote started/, "no zygote was exec'd: the standby took the save");
+    const r = await get(srv.url + "/");
+    assert.equal(r.status, 500);
+    assert.match(r.body, /The app failed to reload/);
+    assert.match(r.body, /<b>lib\/version\.js:2(:\d+)?<\/b>/);
+    assert.equal((await get(srv.url + "/up")).status, 200, "the old worker still answers");
+    // a failed reload gets a new standby too; the fix goes through it
+    await srv.waitForLog(standbyReady, 20000, { from });
+    const from2 = srv.logs().length;
+    setVersion(dir, "fixed");
+    assert.deepEqual(await get(srv.url + "/"), { status: 200, body: "fixed" });
+    assert.match(srv.logs().slice(from2), /\(standby, before the reload\)/);
+  } finally {
+    await srv.stop();
+  }
+});
+
 test("GET /up is 200 once the app serves; GET /metrics speaks the Prometheus text format", async () => {
   const srv = await startServer({ app: "tests/fixtures/hello", workers: 1 });
   try {
