@@ -84,8 +84,8 @@ UNIT_LINK_test_hub           := hub websocket bridge bridge_pg bridge_redis lazy
 UNIT_LINK_test_http          := http message buf common log config LLHTTP
 UNIT_LINK_test_pool          := pool pool_workers frame message hub websocket bridge bridge_pg bridge_redis lazylib buf common log config
 UNIT_LINK_test_ruby_lexer    := ruby/lexer buf common log
-UNIT_LINK_test_ruby_parser   := ruby/parser ruby/lexer ruby/ast ruby/erb buf common log
-UNIT_LINK_test_ruby_erb      := ruby/erb ruby/parser ruby/lexer ruby/ast buf common log
+UNIT_LINK_test_ruby_parser   := ruby/parser ruby/parser_stmt ruby/parser_expr ruby/parser_lit ruby/lexer ruby/ast ruby/erb buf common log
+UNIT_LINK_test_ruby_erb      := ruby/erb ruby/parser ruby/parser_stmt ruby/parser_expr ruby/parser_lit ruby/lexer ruby/ast buf common log
 unit_objs = $(if $(UNIT_LINK_$(1)),$(patsubst %,$(BUILD)/%.o,$(filter-out LLHTTP,$(UNIT_LINK_$(1)))) $(if $(filter LLHTTP,$(UNIT_LINK_$(1))),$(LLHTTP_OBJ)),$(LIB_OBJ) $(QJS_OBJ) $(LLHTTP_OBJ))
 
 .SECONDEXPANSION:

@@ -18,7 +18,7 @@ import { Cable } from "./cable.js";
 import { databaseConfig, connection } from "./db/connection.js";
 import * as host from "./host.js";
 import { appNameFromDir } from "./turbo.js";
-import { frames, frameText, appFrame, caretColumn, nameCallee } from "./support/backtrace.js";
+import { frames, frameText, appFrame, caretColumn, nameCallee, withTemplate } from "./support/backtrace.js";
 
 function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, "")); }
 
@@ -171,8 +171,8 @@ export class Application {
   // The log's lines for a 500: "Name: message (at app/..:LINE)", then every frame app-relative
   // ("app/controllers/notes_controller.rb:8:in 'index'"), the app's own first.
   logTrace(err, name) {
-    const fs = frames(err, this.root);
-    const top = err && err.template ? { rel: /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template, line: err.line } : appFrame(fs);
+    const fs = withTemplate(frames(err, this.root), err);
+    const top = appFrame(fs);
     const app = fs.filter((f) => f.app), rest = fs.filter((f) => !f.app);
     return name + ": " + (err && err.message) + (top ? " (at " + top.rel + ":" + top.line + ")" : "") +
       (app.length ? "\n  Application trace:" + app.map((f) => "\n    " + frameText(f)).join("") : "") +
@@ -221,19 +221,19 @@ function traceList(fs) { return fs.map((f) => escapeHTML(frameText(f))).join("\n
 function devErrorPage(err, req, status, app) {
   const name = (err && err.name) || "Error";
   const msg = String(err && err.message);
-  const fs = frames(err, app.root);
+  const fs = withTemplate(frames(err, app.root), err);
+  // the source around the first app frame: a template's (its own source, never the generated
+  // code), or a file's (compiled Ruby is line-aligned: a .rb frame's line is the Ruby line)
   let tpl = "";
-  if (err && err.template) {
+  const f = appFrame(fs);
+  if (f && err && err.template && f.fn === "render" && f.file === f.rel && f.line === err.line) {
     const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
-    const where = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template; // Ruby templates are named app-relative
     const text = src.split("\n")[err.line - 1];
-    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
-  } else {
-    // compiled Ruby is line-aligned: a .rb frame's line is the Ruby line that failed
-    const f = appFrame(fs);
+    tpl = "<h2>Template " + escapeHTML(f.rel) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
+  } else if (f) {
     let src = null;
-    if (f) try { src = host.readFile(f.file); } catch (e) { src = null; }
-    if (f && src !== null) {
+    try { src = host.readFile(f.file); } catch (e) { src = null; }
+    if (src !== null) {
       const text = src.split("\n")[f.line - 1];
       tpl = "<h2>Extracted source (around line " + f.line + ") " + escapeHTML(f.rel) + "</h2><pre class=\"source\">" + sourceSnippet(src, f.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
     }

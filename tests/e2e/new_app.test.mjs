@@ -8,16 +8,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { startServer, runCli, ROOT } from "../lib/server.mjs";
-
-const require = createRequire(path.join(ROOT, "package.json"));
-const { chromium } = require("playwright-core");
+import { startServer, runCli } from "../lib/server.mjs";
+import { launchChromium } from "../lib/browser.mjs";
 const TIMEOUT = 20000;
 const ENV = { QUICKRAIL_ENV: "development", SECRET_KEY_BASE: "secret-key-base-for-the-new-app-e2e", QUICKRAIL_WATCH: "0" };
 
 describe("a freshly generated app in two browser pages", () => {
-  let dir, srv, context, A, B, userDir;
+  let dir, srv, browser, A, B;
   const pageErrors = [];
 
   before(async () => {
@@ -32,24 +29,16 @@ describe("a freshly generated app in two browser pages", () => {
     fs.writeFileSync(index, "<%= turbo_stream_from \"notes\" %>\n" + fs.readFileSync(index, "utf8"));
     await run(["db:migrate"], app);
     srv = await startServer({ app, env: ENV, workers: 2 });
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-chromium-"));
-    context = await chromium.launchPersistentContext(userDir, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-      viewport: { width: 1000, height: 800 },
-    });
-    context.setDefaultTimeout(TIMEOUT);
-    A = await context.newPage();
-    B = await context.newPage();
+    browser = await launchChromium({ viewport: { width: 1000, height: 800 }, timeoutMs: TIMEOUT });
+    A = await browser.context.newPage();
+    B = await browser.context.newPage();
     for (const [name, p] of [["A", A], ["B", B]]) p.on("pageerror", (e) => pageErrors.push(name + ": " + e.message));
   });
 
   after(async () => {
-    if (context) await context.close();
+    if (browser) await browser.close();
     if (srv) await srv.stop();
-    for (const d of [userDir, dir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("a note created in page A appears in page B without a reload", async () => {

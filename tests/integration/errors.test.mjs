@@ -61,7 +61,11 @@ async function rubyAppWithBug(envs) {
   fs.writeFileSync(path.join(app, "app/models/note.rb"), "class Note < ApplicationRecord\n  def shout\n    title.upcase.exclaim(3)\n  end\nend\n");
   const ctl = path.join(app, "app/controllers/notes_controller.rb");
   fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("    @notes = Note.all\n", "    @notes = Note.all\n    Note.new(title: \"hi\").shout\n"));
-  for (const e of envs) { const r = await runCli(["db:migrate"], { cwd: app, env: e }); assert.equal(r.code, 0, r.stderr); }
+  fs.writeFileSync(path.join(app, "app/views/notes/new.html.erb"), "<h1>New note</h1>\n<p><%= @note.titel(1) %></p>\n");
+  fs.writeFileSync(path.join(app, "app/helpers/notes_helper.rb"), "module NotesHelper\n  def fancy(s)\n    s.upcase.shout(1)\n  end\nend\n");
+  fs.writeFileSync(path.join(app, "app/views/notes/show.html.erb"), "<h1>Note</h1>\n<%= fancy(@note.title) %>\n");
+  fs.writeFileSync(path.join(app, "db/seeds.rb"), "Note.create!(title: \"seeded\")\n");
+  for (const e of envs) for (const task of ["db:migrate", "db:seed"]) { const r = await runCli([task], { cwd: app, env: e }); assert.equal(r.code, 0, r.stderr); }
   return app;
 }
 const CTL_LINE = 7; // the added `Note.new(title: "hi").shout` in the scaffold's index
@@ -87,6 +91,21 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
     assert.doesNotMatch(page, /\$rb\.nm|\$t = /); // never the generated code
     const log = await srv.waitForLog(/NoMethodError: undefined method 'exclaim' for an instance of String \(at app\/models\/note\.rb:3\)\n  Application trace:\n    app\/models\/note\.rb:3:in 'shout'\n    app\/controllers\/notes_controller\.rb:(\d+):in 'index'\n  Framework trace:\n/);
     assert.equal(Number(log[1]), CTL_LINE);
+    // in a template: the template's line is the first frame of the application trace
+    const t = await fetch(srv.url + "/notes/new");
+    assert.equal(t.status, 500);
+    const tpage = await t.text();
+    assert.match(tpage, /undefined method &#39;titel&#39; for an instance of Note/);
+    assert.match(tpage, /&gt;    2  &lt;p&gt;&lt;%= @note\.titel\(1\) %&gt;&lt;\/p&gt;\n {21}<b class="caret">\^<\/b>\n/);
+    assert.match(tpage, /<pre class="trace app">app\/views\/notes\/new\.html\.erb:2:in &#39;render&#39;/);
+    await srv.waitForLog(/NoMethodError: undefined method 'titel' for an instance of Note \(at app\/views\/notes\/new\.html\.erb:2\)\n  Application trace:\n    app\/views\/notes\/new\.html\.erb:2:in 'render'\n/);
+    // in a helper a template calls: the helper's source, then the template in the trace
+    const h = await fetch(srv.url + "/notes/1");
+    assert.equal(h.status, 500);
+    const hpage = await h.text();
+    assert.match(hpage, /undefined method &#39;shout&#39; for an instance of String/);
+    assert.match(hpage, /Extracted source \(around line 3\) app\/helpers\/notes_helper\.rb/);
+    assert.match(hpage, /<pre class="trace app">app\/helpers\/notes_helper\.rb:3:in &#39;fancy&#39;\napp\/views\/notes\/show\.html\.erb:2:in &#39;render&#39;<\/pre>/);
   } finally { await srv.stop(); }
 });
 

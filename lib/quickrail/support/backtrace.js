@@ -26,6 +26,17 @@ export function frames(err, root) {
   return out;
 }
 
+// The frames of an error raised in a template (err.template, err.line): the template body's
+// frame (an engine-named `<input>` / `<anonymous>` function) becomes the template's own line,
+// as Rails lists "app/views/notes/index.html.erb:2" in the application trace.
+export function withTemplate(fs, err) {
+  if (!err || !err.template) return fs;
+  const rel = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template;
+  const t = { fn: "render", file: rel, line: err.line || 0, rel, app: true };
+  const i = fs.findIndex((f) => /^<(input|anonymous)>$/.test(f.file));
+  return i < 0 ? [t, ...fs] : [...fs.slice(0, i), t, ...fs.slice(i + 1)];
+}
+
 // One frame as Rails prints it: "app/models/note.rb:3:in 'title'".
 export function frameText(f) { return f.rel + (f.line ? ":" + f.line : "") + ":in '" + f.fn + "'"; }
 
