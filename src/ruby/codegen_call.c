@@ -185,9 +185,12 @@ void qr__rg_emit_recv(gen *g, const node *n, int safe)
 
 static void emit_new(gen *g, const node *n)
 {
-    qr__rg_out(g, "new ");
+    /* in a template a constant is a call (__h.__const("Note")): `new (...)(args)`, or JS would
+     * construct __h.__const itself */
+    int wrap = g->self_mode == SELF_VIEW;
+    qr__rg_out(g, wrap ? "new (" : "new ");
     qr__rg_emit_expr(g, n->a);
-    qr__rg_out(g, "(");
+    qr__rg_out(g, wrap ? ")(" : "(");
     qr__rg_emit_args(g, n, 0, 0, 0, 0);
     qr__rg_out(g, ")");
 }

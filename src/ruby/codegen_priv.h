@@ -17,7 +17,9 @@
 typedef qr_ruby_node node;
 
 enum { SELF_THIS, SELF_ROUTES, SELF_VIEW, SELF_HELPER, SELF_TOP };
-enum { LOOP_NONE, LOOP_JS, LOOP_BLOCK };
+/* what `next`/`break` mean: nothing, a JS loop's continue/break, a block's return, or refused
+ * (inside a begin/rescue with `retry`, whose JS loop would take them) */
+enum { LOOP_NONE, LOOP_JS, LOOP_BLOCK, LOOP_RETRY };
 
 typedef struct scope {
     struct scope *up;
@@ -59,6 +61,9 @@ typedef struct {
     int nattrs;
     int case_seq;
     const char *method;    /* JS name of the method being emitted (for super) */
+    int retry_label;       /* > 0: inside a rescue clause whose `retry` is `continue $retryN` */
+    int retry_seq;         /* labels handed out in this file */
+    int concern;           /* emitting a module that extends ActiveSupport::Concern */
 } gen;
 
 /* ---- codegen.c: output, names, scopes, constants and imports ---- */

@@ -61,7 +61,7 @@ async function rubyAppWithBug(envs) {
   fs.writeFileSync(path.join(app, "app/models/note.rb"), "class Note < ApplicationRecord\n  def shout\n    title.upcase.exclaim(3)\n  end\nend\n");
   const ctl = path.join(app, "app/controllers/notes_controller.rb");
   fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("    @notes = Note.all\n", "    @notes = Note.all\n    Note.new(title: \"hi\").shout\n"));
-  fs.writeFileSync(path.join(app, "app/views/notes/new.html.erb"), "<h1>New note</h1>\n<p><%= @note.titel(1) %></p>\n");
+  fs.writeFileSync(path.join(app, "app/views/notes/new.html.erb"), "<h1>New note <%= Note.count %> <%= Note.new(title: \"t\").title %></h1>\n<p><%= @note.titel(1) %></p>\n");
   fs.writeFileSync(path.join(app, "app/helpers/notes_helper.rb"), "module NotesHelper\n  def fancy(s)\n    s.upcase.shout(1)\n  end\nend\n");
   fs.writeFileSync(path.join(app, "app/views/notes/show.html.erb"), "<h1>Note</h1>\n<%= fancy(@note.title) %>\n");
   fs.writeFileSync(path.join(app, "db/seeds.rb"), "Note.create!(title: \"seeded\")\n");
@@ -91,7 +91,8 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
     assert.doesNotMatch(page, /\$rb\.nm|\$t = /); // never the generated code
     const log = await srv.waitForLog(/NoMethodError: undefined method 'exclaim' for an instance of String \(at app\/models\/note\.rb:3\)\n  Application trace:\n    app\/models\/note\.rb:3:in 'shout'\n    app\/controllers\/notes_controller\.rb:(\d+):in 'index'\n  Framework trace:\n/);
     assert.equal(Number(log[1]), CTL_LINE);
-    // in a template: the template's line is the first frame of the application trace
+    // in a template (whose line 1 uses model constants: they work): the template's line is the
+    // first frame of the application trace
     const t = await fetch(srv.url + "/notes/new");
     assert.equal(t.status, 500);
     const tpage = await t.text();
@@ -126,7 +127,8 @@ test("Ruby in production: a plain 500 page, and the log line still names the met
 test("JS: a call of a missing method names it (`note.titel is not a function`) at the app's file:line", async () => {
   const dir = await prepareApp("tests/fixtures/autoload", { env: DEV });
   const ctl = path.join(dir, "app/controllers/notes_controller.js");
-  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("  index() {\n", "  index() {\n    const note = new Note({ title: \"x\" });\n    note.titel();\n"));
+  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("  index() {\n", "  index() {\n    const note = new Note({ title: \"x\" });\n    note.titel();\n")
+    .replace(/  create\(\) \{\n/, "$&    this.render({ json: Note.order({ id: \"asc\" }).titel() });\n"));
   const srv = await startServer({ app: dir, workers: 1, env: DEV });
   try {
     const r = await fetch(srv.url + "/notes");
@@ -137,6 +139,12 @@ test("JS: a call of a missing method names it (`note.titel is not a function`) a
     assert.match(page, /&gt;    7      note\.titel\(\);\n {17}<b class="caret">\^<\/b>\n/);
     assert.match(page, /<pre class="trace app">app\/controllers\/notes_controller\.js:7:in &#39;index&#39;<\/pre>/);
     await srv.waitForLog(/TypeError: note\.titel is not a function \(at app\/controllers\/notes_controller\.js:7\)\n  Application trace:\n    app\/controllers\/notes_controller\.js:7:in 'index'\n/);
+    // three calls on the line: the controller's own render and the model's order are functions
+    const c = await fetch(srv.url + "/notes", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(c.status, 500);
+    const cpage = await c.text();
+    assert.match(cpage, /<b>Note\.order\(\{ id: &quot;asc&quot; \}\)\.titel is not a function<\/b>/);
+    assert.match(cpage, /\(\{ id: &quot;asc&quot; \}\)\.titel\(\) \}\);\n {58}<b class="caret">\^<\/b>/);
   } finally { await srv.stop(); }
 });
 
