@@ -60,7 +60,8 @@ async function rubyAppWithBug(envs) {
   assert.equal((await runCli(["g", "scaffold", "Note", "title:string"], { cwd: app, env: DEV })).code, 0);
   fs.writeFileSync(path.join(app, "app/models/note.rb"), "class Note < ApplicationRecord\n  def shout\n    title.upcase.exclaim(3)\n  end\nend\n");
   const ctl = path.join(app, "app/controllers/notes_controller.rb");
-  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("    @notes = Note.all\n", "    @notes = Note.all\n    Note.new(title: \"hi\").shout\n"));
+  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("    @notes = Note.all\n", "    @notes = Note.all\n    Note.new(title: \"hi\").shout\n")
+    .replace("  def edit\n", "  def edit\n    total = countt + 1\n"));
   fs.writeFileSync(path.join(app, "app/views/notes/new.html.erb"), "<h1>New note <%= Note.count %> <%= Note.new(title: \"t\").title %></h1>\n<p><%= @note.titel(1) %></p>\n");
   fs.writeFileSync(path.join(app, "app/helpers/notes_helper.rb"), "module NotesHelper\n  def fancy(s)\n    s.upcase.shout(1)\n  end\nend\n");
   fs.writeFileSync(path.join(app, "app/views/notes/show.html.erb"), "<h1>Note</h1>\n<%= fancy(@note.title) %>\n");
@@ -100,6 +101,13 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
     assert.match(tpage, /&gt;    2  &lt;p&gt;&lt;%= @note\.titel\(1\) %&gt;&lt;\/p&gt;\n {21}<b class="caret">\^<\/b>\n/);
     assert.match(tpage, /<pre class="trace app">app\/views\/notes\/new\.html\.erb:2:in &#39;render&#39;/);
     await srv.waitForLog(/NoMethodError: undefined method 'titel' for an instance of Note \(at app\/views\/notes\/new\.html\.erb:2\)\n  Application trace:\n    app\/views\/notes\/new\.html\.erb:2:in 'render'\n/);
+    // a bare name that is no local and no method: Ruby's NameError
+    const n = await fetch(srv.url + "/notes/1/edit");
+    assert.equal(n.status, 500);
+    const npage = await n.text();
+    assert.match(npage, /<h1>NameError in GET \/notes\/1\/edit<\/h1>/);
+    assert.match(npage, /<b>undefined local variable or method &#39;countt&#39; for an instance of NotesController<\/b>/);
+    assert.match(npage, /&gt;   \d\d      total = countt \+ 1\n {20}<b class="caret">\^<\/b>/);
     // in a helper a template calls: the helper's source, then the template in the trace
     const h = await fetch(srv.url + "/notes/1");
     assert.equal(h.status, 500);
