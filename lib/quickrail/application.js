@@ -19,7 +19,7 @@ import { databaseConfig, connection } from "./db/connection.js";
 import { registry } from "./model/meta.js";
 import * as host from "./host.js";
 import { appNameFromDir } from "./turbo.js";
-import { frames, frameText, appFrame, caretColumn, nameCallee, withTemplate } from "./support/backtrace.js";
+import { frames, frameText, appFrame, caretColumn, nameCallee, rubyNameError, withTemplate } from "./support/backtrace.js";
 
 function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, "")); }
 
@@ -157,7 +157,7 @@ export class Application {
 
   errorResponse(err, req, session, controller) {
     const status = (err && typeof err.status === "number") ? err.status : 500;
-    if (status >= 500) nameCallee(err, this.root, (recv, name, frame) => knownFunction(recv, name, frame, controller));
+    if (status >= 500) rubyNameError(nameCallee(err, this.root, (recv, name, frame) => knownFunction(recv, name, frame, controller)), this.root);
     const name = (err && err.name) || "Error";
     if (status === 400) console.warn(name + ": " + (err && err.message));
     if (status >= 500) console.error(this.logTrace(err, name));

@@ -199,6 +199,7 @@ static void emit_new(gen *g, const node *n)
  * (JS errors underneath, named as Ruby names them); anything else passes through. */
 void qr__rg_emit_raise_args(gen *g, const node *n)
 {
+    if (n->nkids == 0 && !n->b && g->in_rescue) { qr__rg_out(g, "$e"); return; } /* bare raise re-raises */
     qr__rg_emit_args(g, n, 0, 0, 0, 0);
     const node *c = n->nkids ? n->kids[0] : NULL;
     if (c && c->kind == N(CONST) && !c->a && c->str && strcmp(c->str, "StandardError") && strcmp(c->str, "Exception"))

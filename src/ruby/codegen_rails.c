@@ -135,12 +135,10 @@ static int is_concern_extend(const node *st)
            qr__rg_const_path(st->kids[0], full, sizeof full) && !strcmp(full, "ActiveSupport::Concern");
 }
 
-/* A concern's `included do ... end`: a function run with self = the including class, whose
- * lines are class-body DSL lines (has_many, scope, validates, before_action ...). */
-static void emit_included(gen *g, const node *blk)
+/* Class-level statements run with self = the class inside a function (a concern's included
+ * block, a class body's `each`): macros go to the runtime, other lines are DSL lines. */
+static void emit_class_level_stmts(gen *g, const node *body)
 {
-    qr__rg_out(g, " static $included = function () {");
-    const node *body = blk->b;
     for (uint32_t i = 0; body && body->kind == N(SEQ) && i < body->nkids && !g->failed; i++) {
         const node *st = body->kids[i];
         qr__rg_nl_to(g, st->line);
@@ -153,7 +151,7 @@ static void emit_included(gen *g, const node *blk)
             qr__rg_emit_args(g, st, 1, mac->method_refs, 1, 0);
             qr__rg_out(g, ");");
         } else if (st->kind == N(DEF)) {
-            qr__rg_fail(g, st, "define a concern's methods in its module body (instance) or in `class_methods do ... end`", "unsupported: def inside `included do ... end`");
+            qr__rg_fail(g, st, "define methods in the class (or the concern's module) body, or with `define_method`", "unsupported: def inside a class-level block");
         } else {
             qr__rg_out(g, " ");
             qr__rg_emit_expr(g, st);
@@ -162,8 +160,45 @@ static void emit_included(gen *g, const node *blk)
         g->static_def = 0;
         g->in_class_body = 0;
     }
+}
+
+/* A concern's `included do ... end`: a function run with self = the including class, whose
+ * lines are class-body DSL lines (has_many, scope, validates, before_action ...). */
+static void emit_included(gen *g, const node *blk)
+{
+    qr__rg_out(g, " static $included = function () {");
+    emit_class_level_stmts(g, blk->b);
     if (blk->end_line > blk->line) qr__rg_nl_to(g, blk->end_line);
     qr__rg_out(g, " };");
+}
+
+/* `%w[draft published].each do |s| define_method("#{s}?") { ... } end` in a class body: an
+ * arrow over the values (self stays the class), its lines class-level statements. */
+static int is_class_each(const node *st)
+{
+    return st->kind == N(CALL) && st->a && st->b && st->nkids == 0 && qr__rg_name_is(st, "each");
+}
+
+static void emit_class_each(gen *g, const node *st)
+{
+    const node *blk = st->b;
+    g->need_rb = 1;
+    qr__rg_outf(g, " static $%u = void $rb.each(", st->line);
+    g->in_class_body = 1;
+    g->static_def = 1;
+    qr__rg_emit_expr(g, st->a);
+    g->static_def = 0;
+    g->in_class_body = 0;
+    qr__rg_out(g, ", ");
+    scope s;
+    qr__rg_scope_push(g, &s, 0);
+    qr__rg_emit_params(g, blk->a, 0, 0);
+    qr__rg_out(g, " => {");
+    qr__rg_declare_locals(g, blk->b);
+    emit_class_level_stmts(g, blk->b);
+    if (blk->end_line > blk->line) qr__rg_nl_to(g, blk->end_line);
+    qr__rg_out(g, " });");
+    qr__rg_scope_pop(g);
 }
 
 /* A concern's `class_methods do def x ... end end`: static methods of the including class. */
@@ -291,6 +326,8 @@ static void emit_class(gen *g, const node *c, const char *export_kw, const char 
                 qr__rg_fail(g, st, "class-level calls of a concern go in `included do ... end`", "unsupported: `%s` directly in a concern", st->str ? st->str : "call");
                 continue;
             }
+            if (is_class_each(st) && g->concern) { qr__rg_fail(g, st, "class-level calls of a concern go in `included do ... end`", "unsupported: `each` directly in a concern"); continue; }
+            if (is_class_each(st)) { emit_class_each(g, st); continue; }
             const struct macro *mac = macro_of(st);
             if (mac) {
                 /* a Rails macro the runtime implements on the class: $rb.delegate(this, ...) */

@@ -189,7 +189,9 @@ static void emit_begin_stmt(gen *g, const node *n, int ret)
             qr__rg_out(g, ") {");
             if (r->a) { qr__rg_out(g, " "); qr__rg_emit_assign_target(g, r->a); qr__rg_out(g, " = $e;"); }
             if (retry) g->retry_label = retry;
+            g->in_rescue++;
             qr__rg_emit_body(g, r->b, ret);
+            g->in_rescue--;
             g->retry_label = saved_label;
             qr__rg_out(g, " }");
         }

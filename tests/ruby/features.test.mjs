@@ -43,19 +43,19 @@ test("a concern's scope and class method, enum scopes (and not_), the enum mappi
   assert.equal(body, "Hello,Draft,Old,Later|Hello,Later|3|draft,published,archived");
 });
 
-test("enum attribute reads names, predicates; delegate with prefix and allow_nil; define_method; helper_method in a view; around_action and a concern's before_action", async () => {
+test("enum attribute reads names, predicates; delegate with prefix and allow_nil; define_method (also in a class-level each); helper_method in a view; around_action and a concern's before_action", async () => {
   let [status, html] = await text("/posts/1");
   assert.equal(status, 200, html);
   assert.equal(field(html, "status"), "published true false");
   assert.equal(field(html, "author"), "ann &quot;ann@example.com&quot;");
   assert.equal(field(html, "me"), "ann");
   assert.equal(field(html, "around"), "wrapped hi 1");
-  assert.equal(field(html, "defined"), "HELLO! true");
+  assert.equal(field(html, "defined"), "HELLO! true archived: Hello");
   [status, html] = await text("/posts/3?as=bob");
   assert.equal(field(html, "status"), "archived false false");
   assert.equal(field(html, "author"), "bob nil");
   assert.equal(field(html, "me"), "bob");
-  assert.equal(field(html, "defined"), "OLD! true");
+  assert.equal(field(html, "defined"), "OLD! true archived: Old");
 });
 
 test("around_action that does not yield halts the action with its own response", async () => {
@@ -100,10 +100,14 @@ test("a concern's bang method changes what its scope returns", async () => {
   assert.ok(body.startsWith("Hello,Draft,Old,New one|Hello,Draft,Old|"), body);
 });
 
-test("retry in a rescue clause re-runs the begin body", async () => {
+test("retry in a rescue clause re-runs the begin body; a bare raise there re-raises", async () => {
   assert.deepEqual((await text("/posts/flaky?fail=0")).slice(0, 2), [200, "ok after 1"]);
   assert.deepEqual((await text("/posts/flaky?fail=2")).slice(0, 2), [200, "ok after 3"]);
   assert.deepEqual((await text("/posts/flaky?fail=7")).slice(0, 2), [200, "gave up: attempt 3"]);
+  // a bare `raise` in the rescue clause re-raises the exception being handled
+  const [status] = await text("/posts/flaky?fail=7&reraise=1");
+  assert.equal(status, 500);
+  await srv.waitForLog(/ArgumentError[^\n]*attempt 3/, 5000);
 });
 
 // Compiles one file of a copy of the app replaced by source: [status, stderr].

@@ -137,6 +137,21 @@ export function nameCallee(err, root, known) {
   }
   return setMessage(err, one ? one.expr + " is not a function" : "not a function: one of " + cs.map((x) => x.expr).join(", "));
 }
+// Ruby's NameError: a bare name that is neither a local nor a method (`zork` on the failing .rb
+// line, not `x.zork`) is "undefined local variable or method 'zork' for an instance of C", as
+// Ruby says it; compiled Ruby reads bare names through the same path as `self.zork`.
+export function rubyNameError(err, root) {
+  const m = /^undefined method '([a-z_]\w*)' for (an instance of [\w:]+)$/.exec(String(err && err.message));
+  if (!m || err.name !== "NoMethodError") return err;
+  const f = appFrame(frames(err, root));
+  if (!f || !/\.rb$/.test(f.file)) return err;
+  const text = readLine(f.file, f.line);
+  if (text === null) return err;
+  const code = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, "\"\"").replace(/#.*$/, "");
+  if (!new RegExp("(^|[^\\w@.:$])" + m[1] + "(?![\\w?!(:]|\\s*=[^=~>]|[ \\t]+[\\w@\"'[{:-])").test(code)) return err;
+  err.name = "NameError";
+  return setMessage(err, "undefined local variable or method '" + m[1] + "' for " + m[2]);
+}
 function setMessage(err, msg) {
   try { err.message = msg; } catch (e) { /* frozen: keep the engine's */ }
   return err;

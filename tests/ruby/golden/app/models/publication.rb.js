@@ -14,7 +14,7 @@ import ApplicationRecord from "../../app/models/application_record.rb"; import S
  return (($t = Article)?.findByBang ? $t : $rb.nm($t, "findByBang")).findByBang({ title: $rb.g(this, "title") }); } catch ($e) {
  if ($e instanceof RecordNotFound) { e = $e;
  if ((attempts < limit)) { continue $retry1; }
- throw $rb.raise(); } else throw $e; }
+ throw $rb.raise($e); } else throw $e; }
 
  finally { (this.fetched = attempts); } break; }
 
