@@ -75,6 +75,8 @@ static int g_reload_again;         /* a reload was asked for while one was booti
 static char *g_reload_reason;      /* what asked for the pending reload (log line) */
 static char *g_boot_error;         /* the last failed reload's error, until one succeeds */
 static int g_change_pending;       /* development: a change was seen, its reload is not done */
+static unsigned g_change_seq;      /* development: changes seen so far ... */
+static unsigned g_reload_seq;      /* ... and how many of them the running reload includes */
 static uint64_t g_reloads, g_reload_failures, g_last_reload_ns;
 
 static void start_zygote(void);
@@ -215,7 +217,10 @@ static void reload_finished(void)
 {
     free(g_reload_reason);
     g_reload_reason = NULL;
-    if (!g_reload_again) {
+    /* a change seen after this reload began (its debounce has not fired yet, so no reload
+     * was asked for) keeps requests held: released now, the next request would be served by
+     * the code before that change */
+    if (!g_reload_again && g_change_seq == g_reload_seq) {
         g_change_pending = 0;
         qr_pool_hold(0);
     }
@@ -385,6 +390,7 @@ static void start_reload(const char *why)
     }
     free(g_reload_reason);
     g_reload_reason = why ? qr_xstrdup(why) : NULL;
+    g_reload_seq = g_change_seq;
     g_zcand = zyg_spawn();
     if (!g_zcand) {
         qr_error("reload failed: cannot start a new zygote; the old workers keep serving");
@@ -560,6 +566,7 @@ static void on_sighup(uv_signal_t *h, int sig)
 static void on_code_change_seen(void)
 {
     g_change_pending = 1;
+    g_change_seq++;
     qr_pool_hold(1); /* the next request waits for the new code */
 }
 
