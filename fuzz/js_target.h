@@ -1,10 +1,12 @@
 /* js_target.h — the harness behind every JavaScript fuzz target (fuzz_js_*.c define
  * FUZZ_JS_ROUTE and include this): one QuickJS runtime is booted through src/js_host.h with
- * fuzz/js-app (the framework and the app compiled once, as in the zygote); each input becomes
- * the body of a POST to the route, run to completion by qr_js_host_fetch. The app answers 200
- * (accepted), 400 (refused the way the framework refuses bad input); 598 (the decoder threw
- * something else) and 500 (the host's own failure: a deadline, out of memory, an uncaught
- * error) are findings: the body is printed and the process aborts. */
+ * fuzz/js-app (the framework and the app compiled once, as in the zygote, and never reloaded);
+ * each input runs to completion as "<route>\n<input>" through the app's cable entry
+ * (qr_js_host_cable: one JS string in, one out, no Request/Response built around it; the
+ * host still clears timers and pending jobs after every call, which is all an input can leave
+ * behind). The app answers "ok" (accepted) or "refused" (the way the framework refuses bad
+ * input); "FINDING ..." (the decoder threw something else) and the host's own failures (a
+ * deadline, out of memory, an unhealthy runtime) are findings: printed, then abort. */
 #ifndef QR_FUZZ_JS_TARGET_H
 #define QR_FUZZ_JS_TARGET_H
 
@@ -13,7 +15,6 @@
 #include <unistd.h>
 #include "buf.h"
 #include "config.h"
-#include "frame.h"
 #include "fuzz.h"
 #include "js_host.h"
 #include "log.h"
@@ -21,8 +22,6 @@
 #ifndef FUZZ_JS_ROUTE
 #error "define FUZZ_JS_ROUTE (\"/session\", ...) before including js_target.h"
 #endif
-
-static uint32_t fuzz_js_id;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -52,25 +51,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const qr_header_t hdr[] = {{"Host", 4, "fuzz", 4}};
-    qr_request_t req = {.method = "POST", .target = FUZZ_JS_ROUTE, .path = FUZZ_JS_ROUTE,
-                        .query = "", .headers = hdr, .nheaders = 1,
-                        .body = (const char *)data, .body_len = size, .remote_addr = "127.0.0.1"};
-    qr_buf_t out = QR_BUF_INIT;
-    int rc = qr_js_host_fetch(&req, ++fuzz_js_id, &out);
-    qr_frame_t f;
-    qr_slice_t fields[256];
-    size_t used = 0;
-    FUZZ_CHECK(qr_frame_parse(out.data, out.len, &f, fields, 256, &used) == 1);
-    qr_response_t res;
-    qr_header_t h[64];
-    FUZZ_CHECK(qr_frame_get_response(&f, &res, h, 64) == 0);
-    if (rc != 0 || (res.status != 200 && res.status != 400)) {
-        fprintf(stderr, "fuzz: %s answered %d (rc %d): %.*s\n", FUZZ_JS_ROUTE, res.status, rc,
-                (int)(res.body_len > 2000 ? 2000 : res.body_len), res.body ? res.body : "");
+    static qr_buf_t op = QR_BUF_INIT;
+    qr_buf_reset(&op);
+    qr_buf_append_str(&op, &FUZZ_JS_ROUTE[1]); /* "/erb" -> "erb" */
+    qr_buf_append(&op, "\n", 1);
+    qr_buf_append(&op, data, size);
+    char *res = NULL;
+    size_t res_len = 0;
+    int rc = qr_js_host_cable(op.data, op.len, &res, &res_len);
+    int ok = rc == 0 && res && (strcmp(res, "\"ok\"") == 0 || strcmp(res, "\"refused\"") == 0);
+    if (!ok) {
+        fprintf(stderr, "fuzz: %s answered (rc %d): %.*s\n", FUZZ_JS_ROUTE, rc,
+                (int)(res_len > 2000 ? 2000 : res_len), res ? res : "");
         abort();
     }
-    qr_buf_free(&out);
+    free(res);
     return 0;
 }
 

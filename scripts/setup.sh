@@ -4,7 +4,7 @@
 # Tailwind) and the QuickJS sources. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs="build-essential pkg-config libuv1-dev node-llhttp libwslay-dev libssl-dev libsqlite3-dev sqlite3
+pkgs="build-essential pkg-config libuv1-dev node-llhttp libssl-dev libsqlite3-dev sqlite3
   libcjson-dev libcmocka-dev libpq-dev libhiredis-dev postgresql redis-server redis-tools chromium wrk
   nginx-light ruby-activesupport nodejs npm curl procps gnuplot-nox clang libclang-rt-14-dev"
 missing=""

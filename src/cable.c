@@ -8,7 +8,8 @@
  * every new stream of the subscription, as Rails does), Turbo::StreamsChannel natively (signed_stream.c), app-defined channels through qr_pool_cable (one operation in flight per
  * connection, so a perform never overtakes its subscribe), and graceful shutdown.
  * Subscriptions to streams live in hub.c, whose deliveries arrive here.
- * Calls http.c (qr_conn_*), pool.c, hub.c, websocket.c, signed_stream.c, cJSON, libuv timers.
+ * Calls http.c (qr_conn_*), pool.c, hub.c, websocket.c, signed_stream.c, cable_decode.c (every
+ * client message and identifier is decoded there), cJSON, libuv timers.
  * Supervisor loop; never blocks.
  *
  * Lifetime: a cable connection is freed only from the reap timer, never inside the connection's
@@ -21,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 #include "buf.h"
+#include "cable_decode.h"
 #include "common.h"
 #include "hub.h"
 #include "log.h"
@@ -35,7 +37,6 @@
 #define MAX_EARLY_BYTES (256u * 1024u) /* ... and their bytes */
 #define MAX_SUBS 1024                 /* subscriptions per connection */
 #define MAX_OPS 256                   /* app operations queued per connection */
-#define MAX_IDENTIFIER 16384          /* bytes of a subscription identifier */
 #define LOG_BURST 20                  /* log lines one connection may cause at once ... */
 #define LOG_PER_SEC 5                 /* ... and then per second (the rest are counted) */
 #define SHOWN 300                     /* bytes of client input quoted in a log line */
@@ -171,18 +172,6 @@ static int log_ok(cconn_t *cc)
 }
 /* A log line caused by what one client sent: rate-limited per connection. */
 #define CLOG(cc, level, ...) do { if (log_ok(cc)) qr_log(level, __VA_ARGS__); } while (0)
-
-/* 1 when the JSON text holds a \u0000 escape (cJSON would cut the string there). */
-static int has_nul_escape(const char *s, size_t len)
-{
-    for (size_t i = 0; i + 1 < len; i++) {
-        if (s[i] != '\\') continue;
-        if (s[i + 1] == 'u' && i + 5 < len && s[i + 2] == '0' && s[i + 3] == '0' && s[i + 4] == '0' && s[i + 5] == '0')
-            return 1;
-        i++; /* the escaped character */
-    }
-    return 0;
-}
 
 static void send_str(cconn_t *cc, const char *s, size_t n)
 {
@@ -500,24 +489,25 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
         return;
     }
     size_t idlen = strlen(identifier);
-    if (cc->nsubs >= MAX_SUBS || idlen > MAX_IDENTIFIER || has_nul_escape(identifier, idlen)) {
-        if (cc->nsubs >= MAX_SUBS)
+    qr_cable_ident_t id;
+    int r = cc->nsubs >= MAX_SUBS ? -ENOSPC : qr_cable_decode_identifier(identifier, idlen, &id);
+    if (r == -ENOSPC || r == -E2BIG || r == -EILSEQ) {
+        if (r == -ENOSPC)
             CLOG(cc, QR_LOG_WARN, "cable: a connection reached %d subscriptions; rejecting the subscription to %s", MAX_SUBS, SHOW(identifier));
-        else if (idlen > MAX_IDENTIFIER)
-            CLOG(cc, QR_LOG_WARN, "cable: rejecting a subscription identifier of %zu bytes (limit %d)", idlen, MAX_IDENTIFIER);
+        else if (r == -E2BIG)
+            CLOG(cc, QR_LOG_WARN, "cable: rejecting a subscription identifier of %zu bytes (limit %d)", idlen, QR_CABLE_MAX_IDENTIFIER);
         else
             CLOG(cc, QR_LOG_ERROR, "cable: rejecting a subscription identifier with a NUL character: %s", SHOW(identifier));
         send_typed(cc, identifier, "reject_subscription");
         return;
     }
-    cJSON *id = cJSON_Parse(identifier);
-    const cJSON *ch = cJSON_IsObject(id) ? cJSON_GetObjectItemCaseSensitive(id, "channel") : NULL;
-    if (!cJSON_IsObject(id)) {
+    if (r < 0) {
         CLOG(cc, QR_LOG_ERROR, "cable: could not subscribe, identifier is not a JSON object: %s", SHOW(identifier));
-    } else if (cJSON_IsString(ch) && strcmp(ch->valuestring, TURBO_CHANNEL) == 0) {
-        const cJSON *ssn = cJSON_GetObjectItemCaseSensitive(id, "signed_stream_name");
-        char *stream = cJSON_IsString(ssn)
-            ? qr_signed_stream_verify(C.key, sizeof C.key, ssn->valuestring, strlen(ssn->valuestring))
+        return;
+    }
+    if (id.channel && strcmp(id.channel, TURBO_CHANNEL) == 0) {
+        char *stream = id.signed_stream_name
+            ? qr_signed_stream_verify(C.key, sizeof C.key, id.signed_stream_name, strlen(id.signed_stream_name))
             : NULL;
         if (stream) {
             csub_t *s = sub_add(cc, identifier, SUB_TURBO);
@@ -528,7 +518,7 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
             CLOG(cc, QR_LOG_INFO, "cable: %s rejected a subscription with a bad signed stream name", TURBO_CHANNEL);
             send_typed(cc, identifier, "reject_subscription");
         }
-    } else if (!cJSON_IsString(ch) || !qr_pool_cable_channel_known(ch->valuestring, strlen(ch->valuestring))) {
+    } else if (!id.channel || !qr_pool_cable_channel_known(id.channel, strlen(id.channel))) {
         /* not one of the app's channels (the workers said which exist): answered here, as
          * the app would answer it, without a worker round trip */
         CLOG(cc, QR_LOG_ERROR, "cable: Subscription class not found: %s", SHOW(identifier));
@@ -543,7 +533,7 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
         op_queue(cc, op);
         qr_buf_free(&b);
     }
-    cJSON_Delete(id);
+    qr_cable_ident_free(&id);
 }
 
 static void queue_unsubscribe_op(cconn_t *cc, const char *identifier, int detached)
@@ -572,14 +562,14 @@ static void cmd_unsubscribe(cconn_t *cc, const char *identifier)
     if (app) queue_unsubscribe_op(cc, identifier, 0);
 }
 
-static void cmd_message(cconn_t *cc, const char *identifier, const cJSON *data)
+static void cmd_message(cconn_t *cc, const char *identifier, const char *data, size_t data_len)
 {
     csub_t *s = sub_find(cc, identifier);
     if (!s) {
         CLOG(cc, QR_LOG_ERROR, "cable: Unable to find subscription with identifier: %s", SHOW(identifier));
         return;
     }
-    if (!cJSON_IsString(data)) {
+    if (!data) {
         CLOG(cc, QR_LOG_ERROR, "cable: message without a data string for %s", SHOW(identifier));
         return;
     }
@@ -590,7 +580,7 @@ static void cmd_message(cconn_t *cc, const char *identifier, const cJSON *data)
     qr_buf_t b = QR_BUF_INIT;
     op_begin(&b, cc, "perform", identifier);
     qr_buf_append_str(&b, ",\"data\":");
-    qr_buf_append_json_str(&b, data->valuestring, strlen(data->valuestring));
+    qr_buf_append_json_str(&b, data, data_len);
     qr_buf_append(&b, "}", 1);
     op_queue(cc, op_new(OP_PERFORM, identifier, &b));
     qr_buf_free(&b);
@@ -598,28 +588,25 @@ static void cmd_message(cconn_t *cc, const char *identifier, const cJSON *data)
 
 static void handle_command(cconn_t *cc, const char *text, size_t len)
 {
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    const cJSON *cmd = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "command") : NULL;
-    const cJSON *id = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "identifier") : NULL;
-    if (!cJSON_IsObject(root)) {
+    qr_cable_cmd_t cmd;
+    int r = qr_cable_decode(text, len, &cmd);
+    if (r == -EBADMSG) {
         CLOG(cc, QR_LOG_ERROR, "cable: could not decode command: %s", shown(text, len));
-    } else if (has_nul_escape(text, len)) {
-        /* cJSON would cut a string at the NUL and act on the rest (Rails refuses such input) */
+    } else if (r == -EILSEQ) {
+        /* a C string would end at the NUL and act on the rest (Rails refuses such input) */
         CLOG(cc, QR_LOG_ERROR, "cable: could not execute a command with a NUL character: %s", shown(text, len));
-    } else if (!cJSON_IsString(cmd) ||
-               (strcmp(cmd->valuestring, "subscribe") && strcmp(cmd->valuestring, "unsubscribe") &&
-                strcmp(cmd->valuestring, "message"))) {
+    } else if (r == -ENOTSUP) {
         CLOG(cc, QR_LOG_ERROR, "cable: Received unrecognized command in %s", shown(text, len));
-    } else if (!cJSON_IsString(id)) {
+    } else if (r < 0) {
         CLOG(cc, QR_LOG_ERROR, "cable: could not execute command (identifier is not a string) from %s", shown(text, len));
-    } else if (strcmp(cmd->valuestring, "subscribe") == 0) {
-        cmd_subscribe(cc, id->valuestring);
-    } else if (strcmp(cmd->valuestring, "unsubscribe") == 0) {
-        cmd_unsubscribe(cc, id->valuestring);
+    } else if (cmd.command == QR_CABLE_SUBSCRIBE) {
+        cmd_subscribe(cc, cmd.identifier);
+    } else if (cmd.command == QR_CABLE_UNSUBSCRIBE) {
+        cmd_unsubscribe(cc, cmd.identifier);
     } else {
-        cmd_message(cc, id->valuestring, cJSON_GetObjectItemCaseSensitive(root, "data"));
+        cmd_message(cc, cmd.identifier, cmd.data, cmd.data_len);
     }
-    cJSON_Delete(root);
+    qr_cable_cmd_free(&cmd);
 }
 
 static void on_ws_text(void *ud, const char *text, size_t len)

@@ -1,5 +1,5 @@
 /* cable.h — Action Cable over WebSocket in the supervisor: the upgrade handshake (origin check,
- * subprotocol), WebSocket framing (wslay, websocket.c), the Action Cable protocol (welcome, ping
+ * subprotocol), WebSocket framing (websocket.c), the Action Cable protocol (welcome, ping
  * every 3 s from one timer, subscribe/unsubscribe/message), Turbo::StreamsChannel natively with
  * signed stream names (signed_stream.c), and app-defined channels run in workers through
  * qr_pool_cable. Subscriptions live in hub.c. Runs on the supervisor's loop; never blocks.

@@ -103,6 +103,8 @@ static void print_usage(FILE *f)
             "  -P, --pid FILE         pid file (default APP_DIR/tmp/pids/server.pid; quickrail reload reads it)\n"
             "      --cable URL        cluster broadcasts: redis://..., postgres://..., redis or postgres\n"
             "                         (postgres = LISTEN/NOTIFY on DATABASE_URL; env CABLE_URL, CABLE_PREFIX)\n"
+            "      --profile          sample the workers' JavaScript stacks; flame graphs per endpoint\n"
+            "                         in APP_DIR/tmp/profile/ (env QUICKRAIL_PROFILE=1; docs/performance.md)\n"
             "\n"
             "Environment: PORT, WEB_CONCURRENCY, QUICKRAIL_ENV, QUICKRAIL_DEADLINE_MS,\n"
             "  QUICKRAIL_KILL_GRACE_MS, QUICKRAIL_MEMORY_LIMIT, QUICKRAIL_MAX_BODY, QUICKRAIL_IDLE_TIMEOUT_MS,\n"
@@ -111,8 +113,8 @@ static void print_usage(FILE *f)
             "  SECRET_KEY_BASE (required in production), DATABASE_URL, CABLE_URL.\n"
             "\n"
             "Signals: SIGHUP (or quickrail reload) = zero-downtime reload of the code on disk;\n"
-            "  SIGTERM / SIGINT = graceful stop. In development, edits under app/, config/, db/ and\n"
-            "  lib/ reload the app by themselves.\n"
+            "  SIGTERM / SIGINT = graceful stop; SIGUSR2 = write the profiles now (--profile).\n"
+            "  In development, edits under app/, config/, db/ and lib/ reload the app by themselves.\n"
             "\n"
             "Example:\n"
             "  quickrail serve examples/blog -p 3000 -w 4\n");
@@ -281,6 +283,8 @@ int qr_cli_parse_serve(int argc, char **argv, const char *app_dir_default, qr_co
         } else if (match_opt(a, "-d", "--database", &ol)) {
             if (!(v = opt_value(argc, argv, &i, a, ol, &missing))) goto novalue;
             database = v;
+        } else if (strcmp(a, "--profile") == 0) {
+            setenv("QUICKRAIL_PROFILE", "1", 1); /* the workers sample their JS stacks (profile.h) */
         } else if (a[0] == '-' && a[1] != 0) {
             return usage_error(SERVE_USAGE, "unknown option '%s'", a);
         } else if (!app_dir) {

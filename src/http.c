@@ -284,10 +284,25 @@ void qr_conn_close(qr_conn_t *c, int abort)
 
 /* ---------------------------------------------------------------- timers */
 
+/* An upgraded connection no longer parses HTTP: the upgrade request's buffers go, so an idle
+ * WebSocket holds no heap here beyond the qr_conn_t itself (called once the handler that
+ * upgraded has returned, when the strings it borrowed are no longer used). */
+static void release_http_state(qr_conn_t *c)
+{
+    if (!c->hdr.cap && !c->hv && !c->body.cap) return;
+    qr_buf_free(&c->hdr);
+    qr_buf_free(&c->body);
+    free(c->hv);
+    c->hv = NULL;
+    c->nh = c->caph = 0;
+    c->url_len = 0;
+}
+
 static void on_timeout(uv_timer_t *t)
 {
     qr_conn_t *c = t->data;
     if (c->upgraded) { /* delivering bytes read before the upgrade, then reading the rest */
+        release_http_state(c);
         if (c->in.len && c->ucbs.on_data) {
             qr_buf_t rest = c->in;
             c->in = (qr_buf_t)QR_BUF_INIT;
@@ -819,6 +834,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (c->upgraded) {
+        release_http_state(c);
         if (c->ucbs.on_data) c->ucbs.on_data(c->uud, buf->base, (size_t)nread);
         return;
     }

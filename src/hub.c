@@ -312,13 +312,14 @@ static uint64_t cpu_ns(void)
 }
 
 static uint64_t g_broadcasts; /* outside H: survives qr_hub_shutdown, as a counter should */
+static qr_hub_fanout_stats_t g_fanout;  /* likewise */
 
 void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *message_json, size_t message_len)
 {
     g_broadcasts++;
     stream_t *st = stream_find(stream, stream_len, hash_bytes(stream, stream_len));
     if (!st || !H.deliver) return;
-    uint64_t t0 = st->nsubs >= 1000 ? qr_now_ns() : 0, c0 = t0 ? cpu_ns() : 0;
+    uint64_t t0 = qr_now_ns(), c0 = st->nsubs >= 1000 ? cpu_ns() : 0;
     size_t nsubs = st->nsubs;
     for (group_t *g = st->groups; g; g = g->next) {
         const char *frame = message_json;
@@ -338,8 +339,14 @@ void qr_hub_deliver_local(const char *stream, size_t stream_len, const char *mes
         /* The deliver callback must not (un)subscribe synchronously (cable.c defers). */
         for (size_t i = 0; i < g->n; i++) H.deliver(g->subs[i]->owner->subscriber, frame, frame_len);
     }
-    if (t0) qr_debug("hub: fan-out of %zu bytes to %zu subscribers in %.2f ms (cpu %.2f ms)", message_len, nsubs,
-                     (double)(qr_now_ns() - t0) / 1e6, (double)(cpu_ns() - c0) / 1e6);
+    uint64_t ns = qr_now_ns() - t0;
+    g_fanout.count++;
+    g_fanout.sum_ns += ns;
+    if (ns > g_fanout.max_ns) g_fanout.max_ns = ns;
+    g_fanout.last_ns = ns;
+    g_fanout.last_subscribers = nsubs;
+    if (c0) qr_debug("hub: fan-out of %zu bytes to %zu subscribers in %.2f ms (cpu %.2f ms)", message_len, nsubs,
+                     (double)ns / 1e6, (double)(cpu_ns() - c0) / 1e6);
 }
 
 void qr_hub_publish(const char *stream, size_t stream_len, const char *message_json, size_t message_len)
@@ -351,6 +358,7 @@ void qr_hub_publish(const char *stream, size_t stream_len, const char *message_j
 }
 
 uint64_t qr_hub_broadcast_count(void) { return g_broadcasts; }
+void qr_hub_fanout_stats(qr_hub_fanout_stats_t *out) { *out = g_fanout; }
 int qr_hub_bridge_state(void) { return H.bridge ? qr_bridge_connected() != 0 : -1; }
 
 size_t qr_hub_stream_count(void) { return H.initialised ? H.streams.n : 0; }

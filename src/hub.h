@@ -47,6 +47,16 @@ size_t qr_hub_stream_count(void);
 size_t qr_hub_subscription_count(void);
 /* Broadcasts delivered to this node's subscribers since start (local and from the bridge). */
 uint64_t qr_hub_broadcast_count(void);
+
+/* Server-side fan-out time: from the start of a broadcast with subscribers to its frame
+ * handed to the last subscriber's socket (first to last write), since start. */
+typedef struct {
+    uint64_t count;        /* broadcasts that had at least one local subscriber */
+    uint64_t sum_ns, max_ns;
+    uint64_t last_ns;      /* the latest one */
+    size_t last_subscribers;
+} qr_hub_fanout_stats_t;
+void qr_hub_fanout_stats(qr_hub_fanout_stats_t *out);
 /* The cluster bridge: -1 none configured, 0 configured but disconnected, 1 connected. */
 int qr_hub_bridge_state(void);
 

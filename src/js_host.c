@@ -20,6 +20,7 @@
 #include "frame.h"
 #include "js_priv.h"
 #include "log.h"
+#include "profile.h"
 
 extern char **environ;
 
@@ -255,6 +256,7 @@ static int end_call(int failed)
     qr__js.deadline_ms = 0;
     qr__js.abort = QR__JS_ABORT_NONE;
     qr__js_sqlite_end_call();
+    qr_profile_end();
     if ((failed || aborted) && runtime_unhealthy()) {
         qr_error("JS runtime is no longer healthy (memory near the limit after GC); worker will be replaced");
         return QR_EJS;
@@ -265,6 +267,7 @@ static int end_call(int failed)
 int qr_js_host_fetch(const qr_request_t *req, uint32_t id, qr_buf_t *out)
 {
     begin_call();
+    qr_profile_begin(req->method, req->target);
     JSContext *ctx = qr__js.ctx;
     int failed = 1;
     JSValue request = make_request(req);
@@ -381,6 +384,7 @@ static void cable_error(const char *msg, char **result, size_t *result_len)
 int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *result_len)
 {
     begin_call();
+    qr_profile_begin("cable", "");
     JSContext *ctx = qr__js.ctx;
     char *err = NULL;
     JSValue fn = cable_handler();
@@ -392,6 +396,7 @@ int qr_js_host_cable(const char *op_json, size_t len, char **result, size_t *res
         *result = qr_xstrdup(ans);
         *result_len = strlen(ans);
         qr__js.deadline_ms = 0;
+        qr_profile_end();
         return 0;
     }
     JSValue arg = JS_NewStringLen(ctx, op_json, len);
@@ -641,6 +646,7 @@ void qr_js_host_after_fork(int worker_index)
     qr__js_in_zygote = 0;
     RAND_poll();
     if (!qr__js.ctx) return;
+    if (qr_profile_enabled()) qr_profile_start(qr__js.cfg.app_dir);
     JSValue reseed = JS_GetPropertyStr(qr__js.ctx, g_hooks, "reseed");
     if (JS_IsFunction(qr__js.ctx, reseed)) {
         JSValue r = JS_Call(qr__js.ctx, reseed, JS_UNDEFINED, 0, NULL);

@@ -26,7 +26,8 @@
  *     readLine(prompt) -> line | null at EOF, environment ("development"...), libDir, isScript,
  *     gc() -> bytes in use, escapeHTML(string) -> string | undefined (undefined: escape it
  *     yourself), compileRuby(path, source) -> JS (ruby/ruby.h; SyntaxError with path:line:col);
- *     appDir is assignable (tests point it at fixture apps).
+ *     appDir is assignable (tests point it at fixture apps). While profiling (profile.h) only:
+ *     profileEndpoint(name) names the current request's endpoint ("articles#index").
  *   - Scripts (`quickrail run`): console writes plain lines (stdout; warn/error on stderr);
  *     in servers console goes through log.h, one line per call tagged with the process.
  *   - Module specifiers: "quickrail" -> lib/quickrail/index.js, "quickrail/x" -> lib/quickrail/x.js,

@@ -138,6 +138,21 @@ static void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst
     g_nrejections++;
 }
 
+/* The profiler's variant (qr__js_loop_sample_with): the sampler first, then the deadline. */
+static void (*g_sampler)(void);
+
+static int interrupt_handler_sampling(JSRuntime *rt, void *opaque)
+{
+    g_sampler();
+    return interrupt_handler(rt, opaque);
+}
+
+void qr__js_loop_sample_with(void (*sampler)(void))
+{
+    g_sampler = sampler;
+    JS_SetInterruptHandler(qr__js.rt, sampler ? interrupt_handler_sampling : interrupt_handler, NULL);
+}
+
 void qr__js_loop_install(JSRuntime *rt)
 {
     JS_SetInterruptHandler(rt, interrupt_handler, NULL);

@@ -104,6 +104,9 @@ void qr__js_report_exception(const char *what);
  * tracker, installed on rt. */
 extern const JSMallocFunctions qr__js_malloc_funcs;
 void qr__js_loop_install(JSRuntime *rt);
+/* Profiling (profile.c): the interrupt handler calls sampler (NULL: no longer) before it
+ * checks the deadline. Off, the handler is the plain one: no cost. */
+void qr__js_loop_sample_with(void (*sampler)(void));
 /* Outcome of awaiting a value (qr__js_await) or running the loop (qr__js_run_loop). */
 enum { QR__JS_FULFILLED, QR__JS_REJECTED, QR__JS_IDLE, QR__JS_ABORTED };
 /* Awaits v (consumed; JS_EXCEPTION means "the call threw": the pending exception is taken):

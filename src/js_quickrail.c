@@ -23,6 +23,7 @@
 #include "js_host.h"
 #include "js_priv.h"
 #include "log.h"
+#include "profile.h"
 #include "signed_stream.h"
 
 static qr_js_broadcast_cb g_bcast_cb;
@@ -470,6 +471,23 @@ static JSValue h_gc(JSContext *ctx, JSValueConst this_val, int argc, JSValueCons
     return JS_NewFloat64(ctx, (double)mu.malloc_size);
 }
 
+/* profiling(): profiling is on (QUICKRAIL_PROFILE); profileEndpoint(name): names the current
+ * call's endpoint for the profiler (lib/quickrail's dispatch: "controller#action"). */
+static JSValue h_profiling(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return JS_NewBool(ctx, qr_profile_enabled());
+}
+
+static JSValue h_profile_endpoint(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t len;
+    const char *s = JS_ToCStringLen(ctx, &len, argv[0]);
+    if (!s) return JS_EXCEPTION;
+    qr_profile_endpoint(s, len);
+    JS_FreeCString(ctx, s);
+    return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("setTimer", 3, h_set_timer),
     JS_CFUNC_DEF("clearTimer", 1, h_clear_timer),
@@ -498,6 +516,8 @@ static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("compileRuby", 2, h_compile_ruby),
     JS_CFUNC_DEF("gc", 0, h_gc),
     JS_CFUNC_DEF("readLine", 1, h_read_line),
+    JS_CFUNC_DEF("profiling", 0, h_profiling),
+    JS_CFUNC_DEF("profileEndpoint", 1, h_profile_endpoint),
 };
 
 static int host_module_init(JSContext *ctx, JSModuleDef *m)

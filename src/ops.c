@@ -274,6 +274,15 @@ void qr_ops_metrics_text(qr_buf_t *b, const qr_ops_sup_metrics_t *sm)
     if (bridge >= 0)
         metric(b, "quickrail_cable_bridge_connected", "gauge", "1 while the cluster bridge (Redis or PostgreSQL) is connected.", bridge);
     metric(b, "quickrail_broadcasts_total", "counter", "Broadcasts published (from workers and the cluster bridge).", (double)qr_hub_broadcast_count());
+    qr_hub_fanout_stats_t fo;
+    qr_hub_fanout_stats(&fo);
+    qr_buf_appendf(b, "# HELP quickrail_cable_fanout_seconds Server-side fan-out of a broadcast: first to last subscriber socket write.\n"
+                      "# TYPE quickrail_cable_fanout_seconds summary\n"
+                      "quickrail_cable_fanout_seconds_sum %.9f\nquickrail_cable_fanout_seconds_count %llu\n",
+                   (double)fo.sum_ns / 1e9, (unsigned long long)fo.count);
+    metric(b, "quickrail_cable_fanout_max_seconds", "gauge", "Slowest server-side fan-out since start.", (double)fo.max_ns / 1e9);
+    metric(b, "quickrail_cable_fanout_last_seconds", "gauge", "The latest server-side fan-out.", (double)fo.last_ns / 1e9);
+    metric(b, "quickrail_cable_fanout_last_subscribers", "gauge", "Subscribers the latest fan-out wrote to.", (double)fo.last_subscribers);
 }
 
 /* ---------------------------------------------------------------- /up */

@@ -88,6 +88,9 @@ int qr_pool_ready_workers(void);
 void qr_pool_new_generation(int all_at_once);
 /* 1 while a reload's worker replacement is under way. */
 int qr_pool_rolling(void);
+/* Sends sig to every worker that said READY and is alive (the profiler's SIGUSR2: write the
+ * profile files); returns how many were signalled. */
+int qr_pool_signal_workers(int sig);
 /* Closes every worker channel and SIGKILLs the workers (shutdown). */
 void qr_pool_shutdown(void);
 typedef struct {

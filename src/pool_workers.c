@@ -378,6 +378,14 @@ void qr_pool_worker_exited(int pid, int st)
 }
 
 
+int qr_pool_signal_workers(int sig)
+{
+    int n = 0;
+    for (worker_t *w = P.workers; w; w = w->next)
+        if (w->state != W_DEAD && w->state != W_FORKING && w->pid > 0 && kill(w->pid, sig) == 0) n++;
+    return n;
+}
+
 void qr_pool_shutdown(void)
 {
     if (P.shutdown) return;

@@ -8,8 +8,9 @@
  * line per step) and the stats document. It wires the layers: http.c gets serve.c's handler,
  * pool.c gets an ops table (fork a worker, note a restart, backing off?, rolled) instead of
  * calling up, serve.c gets one (stats, the failed reload's error, booted?, counters). In
- * development, watch.c's file events trigger the same reload as SIGHUP. Runs no JavaScript and
- * never blocks the loop. Calls serve.c, http.c, pool.c, cable.c, watch.c, frame.c, log.c. */
+ * development, watch.c's file events trigger the same reload as SIGHUP; SIGUSR2 is passed on to
+ * the workers (profile.h). Runs no JavaScript and never blocks the loop. Calls serve.c, http.c,
+ * pool.c, cable.c, watch.c, frame.c, log.c, profile.c (only qr_profile_enabled). */
 #include "supervisor.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include "http.h"
 #include "log.h"
 #include "pool.h"
+#include "profile.h"
 #include "serve.h"
 #include "watch.h"
 
@@ -51,7 +53,7 @@ static uv_loop_t *g_loop;
 static qr_config_t *g_cfg;
 static int g_zargc;
 static char **g_zargv;
-static uv_signal_t g_sigchld, g_sigterm, g_sigint, g_sighup;
+static uv_signal_t g_sigchld, g_sigterm, g_sigint, g_sighup, g_sigusr2;
 static uv_timer_t g_backoff_timer, g_shutdown_timer, g_zrestart_timer;
 static zyg_t *g_z, *g_zcand;
 static int g_zever_ready;
@@ -547,10 +549,24 @@ static void on_stop_signal(uv_signal_t *h, int sig)
     uv_timer_stop(&g_backoff_timer);
     qr_watch_stop();
     qr_pool_hold(0);
+    if (qr_profile_enabled()) qr_pool_signal_workers(SIGUSR2); /* last profile files before the workers go */
     qr_http_stop_accepting();
     qr_cable_shutdown();
     g_shutdown_deadline = qr_now_ms() + g_cfg->deadline_ms + g_cfg->kill_grace_ms;
     uv_timer_start(&g_shutdown_timer, on_shutdown_tick, 0, 20);
+}
+
+/* SIGUSR2: the workers write their profile files (profile.h); without profiling it says so. */
+static void on_sigusr2(uv_signal_t *h, int sig)
+{
+    (void)h;
+    (void)sig;
+    if (!qr_profile_enabled()) {
+        qr_warn("SIGUSR2: the profiler is off (start with QUICKRAIL_PROFILE=1 or `quickrail up --profile`)");
+        return;
+    }
+    int n = qr_pool_signal_workers(SIGUSR2);
+    qr_info("- SIGUSR2: %d worker(s) write their profiles into tmp/profile/", n);
 }
 
 static void on_sighup(uv_signal_t *h, int sig)
@@ -662,6 +678,8 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
     uv_signal_start(&g_sigint, on_stop_signal, SIGINT);
     uv_signal_init(g_loop, &g_sighup);
     uv_signal_start(&g_sighup, on_sighup, SIGHUP);
+    uv_signal_init(g_loop, &g_sigusr2);
+    uv_signal_start(&g_sigusr2, on_sigusr2, SIGUSR2);
     uv_timer_init(g_loop, &g_backoff_timer);
     uv_timer_init(g_loop, &g_shutdown_timer);
     uv_timer_init(g_loop, &g_zrestart_timer);

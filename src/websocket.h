@@ -1,6 +1,7 @@
 /* websocket.h — server-side WebSocket (RFC 6455) over any byte transport: the handshake
- * digest, incoming frames parsed by wslay's event API (fragments joined, UTF-8 of text checked
- * -> close 1007, size limit -> close 1009, pings answered, close handshake), outgoing text
+ * digest, incoming frames parsed by a small in-house reader (fragments joined, UTF-8 of text
+ * checked -> close 1007, size limit -> close 1009, protocol errors -> close 1002, pings
+ * answered, close handshake; an idle WebSocket holds no heap), outgoing text
  * frames built once into a buffer (so one broadcast frame can be written to many sockets) and
  * a slow-consumer bound on the transport's unsent bytes. No libuv and no sockets here: the
  * transport is a small table of functions (cable.c plugs in qr_conn_*, unit tests plug in

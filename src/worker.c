@@ -4,7 +4,8 @@
  * forwarded as BROADCAST frames the moment they happen. Frames are decoded and encoded only
  * through frame.h's typed functions; a request's strings are used in place (no copies).
  * Runs only in worker processes; may block (it is the only thing the process does).
- * Calls js_host.c, frame.c, log.c. */
+ * Flushes the profiler between requests and at exit (profile.h). Calls js_host.c, frame.c,
+ * log.c, profile.c. */
 #include "worker.h"
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "frame.h"
 #include "js_host.h"
 #include "log.h"
+#include "profile.h"
 
 #define QR_WORKER_MAX_FIELDS (2 * 8192 + 8)
 
@@ -95,10 +97,8 @@ static int handle_cable(const qr_frame_t *f, qr_buf_t *out)
     return rc;
 }
 
-int qr_worker_main(const qr_config_t *cfg, int fd, uint32_t worker_id)
+static int worker_loop(int fd)
 {
-    (void)cfg;
-    (void)worker_id;
     g_fd = fd;
     signal(SIGPIPE, SIG_IGN);
     qr_js_host_set_broadcast(on_broadcast, NULL);
@@ -118,7 +118,7 @@ int qr_worker_main(const qr_config_t *cfg, int fd, uint32_t worker_id)
         if (r == 0) {
             qr_buf_reserve(&in, 65536);
             ssize_t n = read(fd, in.data + in.len, in.cap - in.len - 1);
-            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EINTR) { qr_profile_idle(); continue; } /* SIGUSR2: profile files */
             if (n <= 0) return 0; /* the supervisor closed our channel: stop */
             in.len += (size_t)n;
             continue;
@@ -138,9 +138,19 @@ int qr_worker_main(const qr_config_t *cfg, int fd, uint32_t worker_id)
             in = small;
         }
         if (out.cap > (4u << 20)) qr_buf_free(&out);
+        qr_profile_idle();
         if (rc == QR_EJS) {
             qr_warn("the JavaScript runtime is no longer usable; this worker exits and will be replaced");
             return 1;
         }
     }
+}
+
+int qr_worker_main(const qr_config_t *cfg, int fd, uint32_t worker_id)
+{
+    (void)cfg;
+    (void)worker_id;
+    int rc = worker_loop(fd);
+    qr_profile_stop();
+    return rc;
 }

@@ -18,6 +18,7 @@ import { Cable } from "./cable.js";
 import { databaseConfig, connection } from "./db/connection.js";
 import * as host from "./host.js";
 import { appNameFromDir } from "./turbo.js";
+import { frames, frameText, appFrame, caretColumn, nameCallee, withTemplate } from "./support/backtrace.js";
 
 function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, "")); }
 
@@ -126,6 +127,7 @@ export class Application {
       const match = this.router.match(req.method, req.path);
       if (!match) throw new RoutingError(req.method, req.path);
       const { route, params: pathParams } = match;
+      if (host.profileEndpoint !== null) host.profileEndpoint(route.controller + "#" + route.action + (pathParams.format ? "." + pathParams.format : ""));
       const all = parseQuery(req.url.search, {});
       Object.assign(all, bodyParams, pathParams, { controller: route.controller, action: route.action });
       delete all._method;
@@ -154,9 +156,10 @@ export class Application {
 
   errorResponse(err, req, session) {
     const status = (err && typeof err.status === "number") ? err.status : 500;
+    if (status >= 500) nameCallee(err, this.root);
     const name = (err && err.name) || "Error";
     if (status === 400) console.warn(name + ": " + (err && err.message));
-    if (status >= 500) console.error(name + ": " + (err && err.message) + (err && err.template ? " (" + err.template + ":" + err.line + ")" : "") + "\n" + (err && err.stack || ""));
+    if (status >= 500) console.error(this.logTrace(err, name));
     const wantsJson = req && (req.extFormat === "json" || (!req.extFormat && req.acceptedFormats()[0] === "json"));
     if (wantsJson) {
       const body = JSON.stringify(this.config.showExceptions ? { status, error: name, exception: String(err && err.message) } : { status, error: statusText(status) });
@@ -165,6 +168,16 @@ export class Application {
     if (this.config.showExceptions) return new Response(devErrorPage(err, req, status, this), { status, headers: { "content-type": "text/html; charset=utf-8" } });
     const page = this.publicPage(status);
     return new Response(page || statusPlain(status), { status, headers: { "content-type": page ? "text/html; charset=utf-8" : "text/plain; charset=utf-8" } });
+  }
+  // The log's lines for a 500: "Name: message (at app/..:LINE)", then every frame app-relative
+  // ("app/controllers/notes_controller.rb:8:in 'index'"), the app's own first.
+  logTrace(err, name) {
+    const fs = withTemplate(frames(err, this.root), err);
+    const top = appFrame(fs);
+    const app = fs.filter((f) => f.app), rest = fs.filter((f) => !f.app);
+    return name + ": " + (err && err.message) + (top ? " (at " + top.rel + ":" + top.line + ")" : "") +
+      (app.length ? "\n  Application trace:" + app.map((f) => "\n    " + frameText(f)).join("") : "") +
+      (rest.length ? "\n  Framework trace:" + rest.map((f) => "\n    " + frameText(f)).join("") : "");
   }
   publicPage(status) {
     try { const f = this.root + "/public/" + status + ".html"; if (host.stat(f)) return host.readFile(f); } catch (e) { /* none */ }
@@ -190,39 +203,51 @@ function statusPlain(s) {
   return statusText(s) + "\n";
 }
 
-// Lines around `line` of src, the line itself marked (the development error page's source).
-function sourceSnippet(src, line) {
+// Lines around `line` of src, the line itself marked and a caret under column `col` (1-based;
+// 0: none) — the development error page's source.
+function sourceSnippet(src, line, col) {
   const lines = src.split("\n");
   const from = Math.max(0, line - 4), to = Math.min(lines.length, line + 3);
   let snippet = "";
-  for (let i = from; i < to; i++) snippet += (i + 1 === line ? "&gt; " : "  ") + String(i + 1).padStart(4) + "  " + escapeHTML(lines[i]) + "\n";
+  for (let i = from; i < to; i++) {
+    snippet += (i + 1 === line ? "&gt; " : "  ") + String(i + 1).padStart(4) + "  " + escapeHTML(lines[i]) + "\n";
+    if (i + 1 === line && col > 0) snippet += " ".repeat(8 + col - 1) + "<b class=\"caret\">^</b>\n";
+  }
   return snippet;
 }
+function traceList(fs) { return fs.map((f) => escapeHTML(frameText(f))).join("\n"); }
 
+// Rails' development exception page: the message, the app source around the failing line with a
+// caret, the application trace, and the framework and full traces collapsed.
 function devErrorPage(err, req, status, app) {
   const name = (err && err.name) || "Error";
   const msg = String(err && err.message);
+  const fs = withTemplate(frames(err, app.root), err);
+  // the source around the first app frame: a template's (its own source, never the generated
+  // code), or a file's (compiled Ruby is line-aligned: a .rb frame's line is the Ruby line)
   let tpl = "";
-  if (err && err.template) {
+  const f = appFrame(fs);
+  if (f && err && err.template && f.fn === "render" && f.file === f.rel && f.line === err.line) {
     const src = app.views.sources[err.template.replace(/^app\/views\//, "").replace(/\.(erb|jbuilder)$/, "")] || "";
-    const where = /^app\/views\//.test(err.template) ? err.template : "app/views/" + err.template; // Ruby templates are named app-relative
-    tpl = "<h2>Template " + escapeHTML(where) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line) + "</pre>";
-  } else {
-    // compiled Ruby is line-aligned: the first .rb frame of the stack is the Ruby line that failed
-    const m = /\(([^()\s]+\.rb):(\d+)\)/.exec(String((err && err.stack) || ""));
+    const text = src.split("\n")[err.line - 1];
+    tpl = "<h2>Template " + escapeHTML(f.rel) + ", line " + err.line + "</h2><pre class=\"source\">" + sourceSnippet(src, err.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
+  } else if (f) {
     let src = null;
-    if (m) try { src = host.readFile(m[1]); } catch (e) { src = null; }
-    if (m && src !== null) {
-      const rel = m[1].startsWith(app.root + "/") ? m[1].slice(app.root.length + 1) : m[1];
-      tpl = "<h2>Extracted source (around line " + m[2] + ") " + escapeHTML(rel) + "</h2><pre class=\"source\">" + sourceSnippet(src, Number(m[2])) + "</pre>";
+    try { src = host.readFile(f.file); } catch (e) { src = null; }
+    if (src !== null) {
+      const text = src.split("\n")[f.line - 1];
+      tpl = "<h2>Extracted source (around line " + f.line + ") " + escapeHTML(f.rel) + "</h2><pre class=\"source\">" + sourceSnippet(src, f.line, text === undefined ? 0 : caretColumn(err, text)) + "</pre>";
     }
   }
+  const appFs = fs.filter((f) => f.app), fwFs = fs.filter((f) => !f.app);
+  const traces = "<h2>Application Trace</h2><pre class=\"trace app\">" + (appFs.length ? traceList(appFs) : "(none: the error is in the framework; see the full trace)") + "</pre>" +
+    "<details class=\"framework\"><summary>Framework Trace (" + fwFs.length + " frames)</summary><pre class=\"trace\">" + traceList(fwFs) + "</pre></details>" +
+    "<details class=\"framework\"><summary>Full Trace (" + fs.length + " frames)</summary><pre class=\"trace\">" + (fs.length ? traceList(fs) : escapeHTML((err && err.stack) || "(no stack)")) + "</pre></details>";
   let routes = "";
   if (err && err.name === "RoutingError") routes = "<h2>Routes</h2><pre>" + escapeHTML(app.routesTable()) + "</pre>";
   return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + escapeHTML(name) + "</title>" +
-    "<style>body{font-family:system-ui,sans-serif;margin:0}header{background:#c52f24;color:#fff;padding:1em 2em}main{padding:1em 2em}pre{background:#eee;padding:1em;overflow:auto}.source{background:#fff8e1}</style></head><body>" +
+    "<style>body{font-family:system-ui,sans-serif;margin:0}header{background:#c52f24;color:#fff;padding:1em 2em}main{padding:1em 2em}pre{background:#eee;padding:1em;overflow:auto}.source{background:#fff8e1}.caret{color:#c52f24}.framework{color:#888}.framework summary{cursor:pointer}</style></head><body>" +
     "<header><h1>" + escapeHTML(name) + (req ? " in " + escapeHTML(req.method + " " + req.path) : "") + "</h1></header><main>" +
-    "<p><b>" + escapeHTML(msg) + "</b></p>" + tpl +
-    "<h2>Stack</h2><pre>" + escapeHTML((err && err.stack) || "(no stack)") + "</pre>" + routes +
+    "<p><b>" + escapeHTML(msg) + "</b></p>" + tpl + traces + routes +
     "<p>status " + status + " · quickrail " + escapeHTML(host.version()) + " · development mode</p></main></body></html>";
 }

@@ -41,5 +41,8 @@ export function broadcast(stream, content) {
   else if (globalThis.Beam && typeof globalThis.Beam.callSync === "function") globalThis.Beam.callSync("__broadcast", stream, content);
 }
 
+// profileEndpoint(name): names the current request for the host's profiler; null when not profiling.
+export const profileEndpoint = available() && typeof Q().profileEndpoint === "function" ? Q().profileEndpoint : null;
+
 // The host's Ruby compiler: compileRuby(path, source) -> JS function body, or null when it has none.
 export function rubyCompiler() { const q = Q(); return q && typeof q.compileRuby === "function" ? (p, s) => q.compileRuby(p, s) : null; }

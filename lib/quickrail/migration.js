@@ -6,6 +6,7 @@ import { connection, transaction } from "./db/connection.js";
 import { pluralize } from "./support/inflector.js";
 import { registry } from "./model/base.js";
 import * as host from "./host.js";
+import { frames, nameCallee } from "./support/backtrace.js";
 
 class TableDefinition {
   constructor(name, db, opts) { this.name = name; this.db = db; this.columns = []; this.indexes = []; this.foreignKeys = []; this.opts = opts; }
@@ -44,7 +45,13 @@ function indexName(table, columns) { return "index_" + table + "_on_" + columns.
 
 export class Migration {
   constructor() { this.reverting = false; this.recorded = []; }
-  get db() { return connection(); }
+  // the connection, whose exec() tags a failing statement's error with its SQL (err.sql)
+  get db() {
+    const db = connection();
+    return Object.create(db, { exec: { value: (sql) => {
+      try { return db.exec(sql); } catch (e) { if (e && typeof e === "object" && !e.sql) { try { e.sql = sql; } catch (x) { /* frozen */ } } throw e; }
+    } } });
+  }
   execute(sql) { this.db.exec(sql); }
   createTable(name, opts, fn) {
     if (typeof opts === "function") { fn = opts; opts = {}; }
@@ -105,6 +112,21 @@ Migration.prototype.create_table = Migration.prototype.createTable;
 Migration.prototype.add_column = Migration.prototype.addColumn;
 Migration.prototype.add_index = Migration.prototype.addIndex;
 
+// A migration that failed, as the developer needs it: "db/migrate/X_add_y.rb:3: no such table:
+// posts -- SQL: ALTER TABLE ..." (the migration's own line: compiled Ruby is line-aligned), and
+// what happened to the database (its transaction rolled back; the ones before it stay applied).
+function migrationError(e, f, done) {
+  const root = host.appDir();
+  nameCallee(e, root);
+  const rel = f.file.startsWith(root + "/") ? f.file.slice(root.length + 1) : f.file;
+  const at = frames(e, root).find((x) => x.file === f.file && x.line > 0);
+  const name = e && e.name && e.name !== "Error" && !e.sql ? e.name + ": " : "";
+  const err = new Error(rel + (at ? ":" + at.line : "") + ": " + name + String(e && e.message !== undefined ? e.message : e) + (e && e.sql ? " -- SQL: " + e.sql : "") +
+    (done === undefined ? "" : "\n") + (done === undefined ? "" : done === null ? "the rollback of " + f.version + " was undone; it stays applied" : "this and all later migrations canceled; " + f.version + " was rolled back" + (done ? ", the " + done + " migrated before it stay applied" : "")));
+  err.name = "ActiveRecord::MigrationError"; err.file = rel; err.line = at ? at.line : 0; err.sql = e && e.sql; err.cause = e;
+  return err;
+}
+
 export class Migrator {
   constructor(dir) { this.dir = dir || host.appDir() + "/db/migrate"; }
   ensureTable() {
@@ -130,7 +152,8 @@ export class Migrator {
   }
   pending() { const done = new Set(this.applied()); return this.files().filter((f) => !done.has(f.version)); }
   async load(f) {
-    const mod = await import(f.file);
+    let mod;
+    try { mod = await import(f.file); } catch (e) { throw /:\d+:\d+: /.test(String(e && e.message)) ? e : migrationError(e, f, undefined); }
     const M = mod.default || Object.values(mod).find((v) => typeof v === "function");
     if (!M) throw new Error("quickrail: " + f.file + " has no default export (a Migration class)");
     if (typeof M !== "function") return M;
@@ -151,10 +174,12 @@ export class Migrator {
       const m = await this.load(f);
       log("== " + f.version + " " + f.name + ": migrating");
       const t0 = Date.now();
-      transaction(() => {
-        m.run("up");
-        connection().run("INSERT INTO " + connection().quote("schema_migrations") + " (" + connection().quote("version") + ") VALUES (?)", [f.version]);
-      });
+      try {
+        transaction(() => {
+          m.run("up");
+          connection().run("INSERT INTO " + connection().quote("schema_migrations") + " (" + connection().quote("version") + ") VALUES (?)", [f.version]);
+        });
+      } catch (e) { throw migrationError(e, f, ran.length); }
       log("== " + f.version + " " + f.name + ": migrated (" + ((Date.now() - t0) / 1000).toFixed(4) + "s)");
       ran.push(f.version);
     }
@@ -169,10 +194,12 @@ export class Migrator {
       if (!f) throw new Error("quickrail: no migration file for applied version " + v);
       const m = await this.load(f);
       log("== " + f.version + " " + f.name + ": reverting");
-      transaction(() => {
-        m.run("down");
-        connection().run("DELETE FROM " + connection().quote("schema_migrations") + " WHERE " + connection().quote("version") + " = ?", [v]);
-      });
+      try {
+        transaction(() => {
+          m.run("down");
+          connection().run("DELETE FROM " + connection().quote("schema_migrations") + " WHERE " + connection().quote("version") + " = ?", [v]);
+        });
+      } catch (e) { throw migrationError(e, f, null); }
       log("== " + f.version + " " + f.name + ": reverted");
     }
     for (const k of Object.keys(registry)) registry[k].resetSchema();

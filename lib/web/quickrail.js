@@ -33,6 +33,9 @@ const Quickrail = {
   gc: () => host.gc(),
   readLine: (prompt) => host.readLine(prompt === undefined ? undefined : String(prompt)),
 };
+// profileEndpoint(name): names the current request's endpoint for the profiler; present only
+// while profiling (QUICKRAIL_PROFILE=1), so the framework's check costs nothing otherwise.
+if (host.profiling()) Quickrail.profileEndpoint = (name) => host.profileEndpoint(String(name));
 Object.defineProperty(globalThis, "Quickrail", { value: Quickrail, writable: false, configurable: false, enumerable: false });
 
 function broadcast(stream, content) {

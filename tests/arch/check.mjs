@@ -17,11 +17,16 @@ import { fileURLToPath } from 'node:url';
 // Patterns: a unit name (src/ path without .c/.h) or a folder ending in "/".
 export const C_LAYERS = [
   { layer: 0, group: 'base', units: ['common', 'log', 'buf', 'config', 'embed', 'lazylib', 'message'] },
-  { layer: 1, group: 'codec', units: ['frame', 'static', 'signed_stream', 'websocket', 'pg_sql'] },
-  { layer: 1, group: 'ruby', units: ['ruby/'] }, // the Ruby compiler: a leaf over base only
+  { layer: 1, group: 'codec', units: ['frame', 'static', 'signed_stream', 'websocket', 'pg_sql', 'cable_decode', 'profile_svg'] },
+  // the Ruby compiler, a leaf over base only: lexer -> parser (core + statements, expressions,
+  // literals) -> ast; codegen (core + expressions, calls, statements, Rails file shapes); erb;
+  // rails (file kinds, the door ruby.h). Every file is listed: a new one must be placed.
+  { layer: 1, group: 'ruby', units: ['ruby/ruby', 'ruby/ast', 'ruby/lexer', 'ruby/parser', 'ruby/parser_stmt',
+    'ruby/parser_expr', 'ruby/parser_lit', 'ruby/codegen', 'ruby/codegen_expr', 'ruby/codegen_call',
+    'ruby/codegen_stmt', 'ruby/codegen_rails', 'ruby/erb', 'ruby/rails'] },
   { layer: 2, group: 'transport', units: ['http', 'bridge', 'bridge_pg', 'bridge_redis', 'hub'] },
   { layer: 2, group: 'watch', units: ['watch'] }, // development: file events on the app's code
-  { layer: 2, group: 'engine', units: ['js_host', 'js_priv', 'js_loader', 'js_loop', 'js_quickrail', 'js_sqlite', 'js_web', 'js_pg', 'js_util'] },
+  { layer: 2, group: 'engine', units: ['js_host', 'js_priv', 'js_loader', 'js_loop', 'js_quickrail', 'js_sqlite', 'js_web', 'js_pg', 'js_util', 'profile'] },
   { layer: 3, group: 'service', units: ['pool', 'pool_workers', 'cable', 'ops'] },
   { layer: 4, group: 'route', units: ['serve'] },
   { layer: 5, group: 'process', units: ['supervisor', 'worker', 'zygote'] },

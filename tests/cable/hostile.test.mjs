@@ -2,7 +2,7 @@
 // subscription bounds): bytes sent with the upgrade request keep their order, a ping flood from
 // a client that never reads hits the slow-consumer bound, a closing connection whose client
 // stops reading is cut after the linger, a Close frame with a 1-byte body is a protocol error,
-// NUL characters in identifiers are refused, client input in log lines is escaped and
+// NUL characters in identifiers are refused, commands are read as JSON.parse reads them, client input in log lines is escaped and
 // rate-limited per connection, and subscriptions per connection and identifier sizes are bounded.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -115,6 +115,27 @@ test("D10: identifiers and signed stream names with an embedded NUL are refused"
     await sleep(200);
     assert.equal(r.frames.filter((f) => f.json?.type === "confirm_subscription").length, 0, "nothing confirmed");
     r.subscribe(good); // the clean identifier still works
+    await r.waitFor((j) => j.type === "confirm_subscription" && j.identifier === good);
+  } finally { r.close(); }
+});
+
+test("commands are read as JSON.parse reads them: a raw NUL, bytes after the object, repeated members", async () => {
+  const r = new RawCable(server.port);
+  try {
+    await r.waitFor((j) => j.type === "welcome");
+    const good = turboId(await token(server, "decode"));
+    // a raw NUL byte (not the \u0000 escape) inside the identifier: cutting there would accept it
+    let from = server.log().length;
+    r.send(`{"command":"subscribe","identifier":${JSON.stringify(good).slice(0, -1)}\u0000"}`);
+    await server.waitForLog(/could not execute a command with a NUL character/, 5000, { from });
+    // a valid command followed by more bytes is not one JSON text: Rails refuses it
+    from = server.log().length;
+    r.send(JSON.stringify({ command: "subscribe", identifier: good }) + "garbage");
+    await server.waitForLog(/could not decode command: \{"command":"subscribe".*garbage/, 5000, { from });
+    await sleep(200);
+    assert.equal(r.frames.filter((f) => f.json?.type === "confirm_subscription").length, 0, "nothing confirmed");
+    // a repeated member means its last value (Ruby's JSON.parse): this is a subscribe
+    r.send(`{"command":"unsubscribe","identifier":${JSON.stringify(good)},"command":"subscribe"}`);
     await r.waitFor((j) => j.type === "confirm_subscription" && j.identifier === good);
   } finally { r.close(); }
 });

@@ -1,7 +1,8 @@
 // Turbo Streams over Action Cable with the real @rails/actioncable consumer: a token made by the
 // app (Quickrail.signStreamName) subscribes and receives a broadcast byte-identical to what the
 // app sent; forged / truncated tokens are rejected; a token made by Debian's ActiveSupport
-// (MessageVerifier, SHA-256, JSON) is accepted; duplicate subscribes give one subscription.
+// (MessageVerifier, SHA-256, JSON) is accepted; duplicate subscribes give one subscription;
+// /metrics reports each broadcast's server-side fan-out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -139,4 +140,32 @@ test("unsubscribe stops delivery; the identifier is kept exactly (key order, spa
   await broadcast(server, "unsub", "2");
   await new Promise((res) => setTimeout(res, 300));
   assert.equal(r.frames.filter((f) => f.json?.message === "2").length, 0);
+});
+
+test("the server reports each broadcast's fan-out (first to last socket write) in /metrics", async () => {
+  const srv = await start(); // /metrics is on in the test environment
+  const rs = [];
+  try {
+    const t = await token(srv, "fanout_metric");
+    for (let i = 0; i < 3; i++) {
+      const r = new RawCable(srv.port);
+      rs.push(r);
+      await r.opened;
+      r.subscribe(turboId(t));
+      await r.waitFor((j) => j.type === "confirm_subscription");
+    }
+    await broadcast(srv, "fanout_metric", "\"one\"");
+    await broadcast(srv, "fanout_metric", "\"two\"");
+    for (const r of rs) await r.waitFor((j) => j.message === "\"two\"");
+    const text = await (await fetch(srv.url + "/metrics")).text();
+    const val = (name) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    assert.equal(val("quickrail_cable_fanout_seconds_count"), 2);
+    assert.equal(val("quickrail_cable_fanout_last_subscribers"), 3);
+    assert.ok(val("quickrail_cable_fanout_seconds_sum") > 0);
+    assert.ok(val("quickrail_cable_fanout_max_seconds") >= val("quickrail_cable_fanout_last_seconds"));
+    assert.ok(val("quickrail_cable_fanout_max_seconds") < 1, "three sockets take far less than a second");
+  } finally {
+    for (const r of rs) r.close();
+    await srv.stop();
+  }
 });

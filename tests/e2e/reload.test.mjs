@@ -5,28 +5,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { startServer } from "../lib/server.mjs";
+import { launchChromium } from "../lib/browser.mjs";
 import { prepareBlog, ROOT } from "../blog/blog_app.mjs";
 
-const require = createRequire(path.join(ROOT, "package.json"));
-const { chromium } = require("playwright-core");
 const TIMEOUT = 20000;
 
 test("a development reload keeps page B's WebSocket and its subscription", async () => {
   const app = prepareBlog("js");
   fs.copyFileSync(path.join(app.dir, "db/test.sqlite3"), path.join(app.dir, "db/development.sqlite3"));
   const srv = await startServer({ app: app.dir, env: { ...app.env, QUICKRAIL_ENV: "development" }, workers: 2 });
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-chromium-"));
-  const context = await chromium.launchPersistentContext(userDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
-  context.setDefaultTimeout(TIMEOUT);
+  const browser = await launchChromium({ timeoutMs: TIMEOUT });
+  const context = browser.context;
   try {
     const errors = [];
     const B = await context.newPage();
@@ -60,8 +51,7 @@ test("a development reload keeps page B's WebSocket and its subscription", async
     assert.deepEqual(errors, []);
     await B.screenshot({ path: path.join(ROOT, "test-artifacts", "e2e-reload-B.png") });
   } finally {
-    await context.close();
+    await browser.close();
     await srv.stop();
-    fs.rmSync(userDir, { recursive: true, force: true });
   }
 });

@@ -9,15 +9,12 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { startServer } from "../lib/server.mjs";
+import { launchChromium } from "../lib/browser.mjs";
 import { prepareBlog, ROOT } from "../blog/blog_app.mjs";
 
-const require = createRequire(path.join(ROOT, "package.json"));
-const { chromium } = require("playwright-core");
 const ART = path.join(ROOT, "test-artifacts");
 const TIMEOUT = 20000;
 
@@ -34,7 +31,7 @@ async function startNodeHost(app) {
 }
 
 export function twoTabs(variant) {
-  let srv, url, context, A, B, userDir;
+  let srv, url, browser, A, B;
   const pageErrors = [];
   const shot = variant === "js" ? "e2e-" : "e2e-" + variant + "-";
 
@@ -43,17 +40,9 @@ export function twoTabs(variant) {
     const app = prepareBlog(variant);
     srv = process.env.QUICKRAIL_E2E_HOST === "node" && variant === "js" ? await startNodeHost(app) : await startServer({ app: app.dir, env: app.env, workers: 2 });
     url = srv.url;
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), "qr-chromium-"));
-    context = await chromium.launchPersistentContext(userDir, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-      viewport: { width: 1100, height: 900 },
-    });
-    context.setDefaultTimeout(TIMEOUT);
-    A = await context.newPage();
-    B = await context.newPage();
+    browser = await launchChromium({ viewport: { width: 1100, height: 900 }, timeoutMs: TIMEOUT });
+    A = await browser.context.newPage();
+    B = await browser.context.newPage();
     for (const [name, p] of [["A", A], ["B", B]]) {
       p.on("pageerror", (e) => pageErrors.push(name + ": " + e.message));
       p.on("dialog", (d) => d.accept());
@@ -65,9 +54,8 @@ export function twoTabs(variant) {
       if (A) await A.screenshot({ path: path.join(ART, shot + "two-tabs-A.png"), fullPage: true });
       if (B) await B.screenshot({ path: path.join(ART, shot + "two-tabs-B.png"), fullPage: true });
     } catch (e) { console.error("screenshot failed: " + e.message); }
-    if (context) await context.close();
+    if (browser) await browser.close();
     if (srv) await srv.stop();
-    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
   });
 
   async function openIndex(p) {

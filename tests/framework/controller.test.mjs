@@ -131,7 +131,8 @@ describe("controllers through app.request", () => {
     assert.match(html, /TypeError/);
     assert.match(html, /Template app\/views\/widgets\/broken\.html\.erb, line 2/);
     assert.match(html, /&gt;\s+2\s+&lt;%= nope\.boom\(\) %&gt;/);
-    assert.match(html, /<h2>Stack<\/h2>/);
+    assert.match(html, /<h2>Application Trace<\/h2>/);
+    assert.match(html, /<summary>Full Trace \(\d+ frames\)<\/summary>/);
     app.config.showExceptions = false;
     try {
       const prod = await app.request("/broken");

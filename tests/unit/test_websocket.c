@@ -1,7 +1,8 @@
 /* test_websocket.c — websocket.c over an in-memory transport: handshake digest (RFC 6455
  * example), masked and fragmented input fed byte by byte, ping/pong, the 1009 size limit, the
  * 1007 UTF-8 check, binary frames ignored, the closing handshake both ways, the slow-consumer
- * bound and the encoding of outgoing frames at every length class. */
+ * bound, the encoding of outgoing frames at every length class, and the protocol errors the
+ * in-house frame reader answers with 1002. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -303,6 +304,94 @@ static void test_frame_encoding_lengths(void **state)
     free(payload);
 }
 
+/* Each broken frame is answered with close 1002 and nothing after it is read. */
+static void test_protocol_errors_close_1002(void **state)
+{
+    (void)state;
+    static const struct { int fin, opcode; const char *p; size_t n; } bad[] = {
+        {1, 0, "x", 1},        /* continuation with no message open */
+        {0, 9, "p", 1},        /* fragmented control frame */
+        {1, 3, "x", 1},        /* reserved opcode */
+        {1, 8, "\x03", 1},     /* close body of one byte */
+        {1, 8, "\x03\xed", 2}, /* close code 1005 may not be sent */
+        {1, 8, "\x00\x10", 2}, /* close code 16 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mem_t m = {0};
+        qr_ws_t *ws = qr_ws_new(&mem_io, &m, &cbs, &m, 1 << 20, 1 << 20);
+        qr_buf_t in = QR_BUF_INIT;
+        client_frame(&in, bad[i].fin, bad[i].opcode, bad[i].p, bad[i].n);
+        client_frame(&in, 1, 1, "late", 4);
+        qr_ws_feed(ws, in.data, in.len);
+        assert_int_equal(m.texts, 0);
+        size_t off = 0;
+        close_code_is(&m, &off, 1002);
+        assert_int_equal(off, m.out.len);
+        assert_true(qr_ws_closing(ws));
+        assert_int_equal(m.closed, bad[i].opcode == 8 ? 1 : 0); /* a bad close still ends it */
+        qr_ws_free(ws);
+        qr_buf_free(&in);
+        mem_free(&m);
+    }
+    /* reserved bit set on an otherwise good frame */
+    mem_t m = {0};
+    qr_ws_t *ws = qr_ws_new(&mem_io, &m, &cbs, &m, 1 << 20, 1 << 20);
+    qr_buf_t in = QR_BUF_INIT;
+    client_frame(&in, 1, 1, "hi", 2);
+    in.data[0] |= 0x40;
+    qr_ws_feed(ws, in.data, in.len);
+    assert_int_equal(m.texts, 0);
+    size_t off = 0;
+    close_code_is(&m, &off, 1002);
+    qr_ws_free(ws);
+    qr_buf_free(&in);
+    mem_free(&m);
+}
+
+/* A ping between the fragments of a message, fed byte by byte: answered at once, and the
+ * message still arrives whole; every payload length class is read (16- and 64-bit lengths). */
+static void test_ping_inside_fragments_and_long_lengths(void **state)
+{
+    (void)state;
+    mem_t m = {0};
+    qr_ws_t *ws = qr_ws_new(&mem_io, &m, &cbs, &m, 1 << 20, 1 << 20);
+    qr_buf_t in = QR_BUF_INIT;
+    char *big = malloc(70000);
+    for (size_t i = 0; i < 70000; i++) big[i] = (char)('a' + i % 26);
+    client_frame(&in, 0, 1, big, 200);
+    client_frame(&in, 1, 9, "hey", 3);
+    client_frame(&in, 1, 0, big + 200, 69800);
+    for (size_t i = 0; i < in.len; i++) qr_ws_feed(ws, in.data + i, 1);
+    assert_int_equal(m.texts, 1);
+    assert_int_equal(m.last.len, 70000);
+    assert_memory_equal(m.last.data, big, 70000);
+    size_t off = 0;
+    const char *p;
+    size_t n;
+    assert_int_equal(server_frame(&m.out, &off, &p, &n), 10);
+    assert_int_equal(n, 3);
+    assert_memory_equal(p, "hey", 3);
+    assert_int_equal(off, m.out.len);
+    free(big);
+    qr_ws_free(ws);
+    qr_buf_free(&in);
+    mem_free(&m);
+}
+
+/* A declared length beyond the limit is refused from the header alone (no payload needed). */
+static void test_too_big_refused_from_header(void **state)
+{
+    (void)state;
+    mem_t m = {0};
+    qr_ws_t *ws = qr_ws_new(&mem_io, &m, &cbs, &m, 1000, 1 << 20);
+    const char hdr[] = "\x81\xff\x00\x00\x00\x01\x00\x00\x00\x00" "abcd"; /* 4 GB, masked */
+    qr_ws_feed(ws, hdr, sizeof hdr - 1);
+    size_t off = 0;
+    close_code_is(&m, &off, 1009);
+    qr_ws_free(ws);
+    mem_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +406,9 @@ int main(void)
         cmocka_unit_test(test_server_close_then_client_answer),
         cmocka_unit_test(test_slow_consumer_aborted),
         cmocka_unit_test(test_frame_encoding_lengths),
+        cmocka_unit_test(test_protocol_errors_close_1002),
+        cmocka_unit_test(test_ping_inside_fragments_and_long_lengths),
+        cmocka_unit_test(test_too_big_refused_from_header),
     };
     return cmocka_run_group_tests_name("websocket", tests, NULL, NULL);
 }

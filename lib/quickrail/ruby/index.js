@@ -42,9 +42,11 @@ export function send(obj, name, ...args) {
   if (args.length === 0) return g(obj, js);
   return call(obj, js, ...args);
 }
+// recv.name(args) whose method is missing (the compiled call's failure path): NoMethodError
+export function nm(obj, name) { throw noMethod(name, obj); }
 function noMethod(name, obj) {
-  const what = obj === null || obj === undefined ? "nil" : (obj.constructor && obj.constructor.name) || typeof obj;
-  const e = new TypeError("undefined method '" + rubyName(name) + "' for " + (what === "nil" ? "nil" : "an instance of " + what));
+  const what = obj === null || obj === undefined ? "nil" : typeof obj === "function" ? "class " + obj.name : "an instance of " + ((obj.constructor && obj.constructor.name) || typeof obj);
+  const e = new TypeError("undefined method '" + rubyName(name) + "' for " + what);
   e.name = "NoMethodError";
   return e;
 }

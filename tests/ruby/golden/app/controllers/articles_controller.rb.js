@@ -4,7 +4,7 @@ import ApplicationController from "../../app/controllers/application_controller.
 
 
  index() {
- return (this.articles = Article.all());
+ return (this.articles = (($t = Article)?.all ? $t : $rb.nm($t, "all")).all());
  }
 
 
@@ -27,12 +27,12 @@ import ApplicationController from "../../app/controllers/application_controller.
  (this.article = new Article(this.articleParams()));
 
  return this.respondTo((format) => {
- if (this.article.save()) {
- format.html(() => { return this.redirectTo(this.article, { notice: "Article was successfully created." }); });
- return format.json(() => { return this.render("show", { status: "created", location: this.article }); }); } else {
+ if ((($t = this.article)?.save ? $t : $rb.nm($t, "save")).save()) {
+ (($t = format)?.html ? $t : $rb.nm($t, "html")).html(() => { return this.redirectTo(this.article, { notice: "Article was successfully created." }); });
+ return (($t = format)?.json ? $t : $rb.nm($t, "json")).json(() => { return this.render("show", { status: "created", location: this.article }); }); } else {
 
- format.html(() => { return this.render("new"); });
- return format.json(() => { return this.render({ json: this.article.errors, status: "unprocessable_entity" }); }); }
+ (($t = format)?.html ? $t : $rb.nm($t, "html")).html(() => { return this.render("new"); });
+ return (($t = format)?.json ? $t : $rb.nm($t, "json")).json(() => { return this.render({ json: this.article.errors, status: "unprocessable_entity" }); }); }
 
  });
  }
@@ -41,12 +41,12 @@ import ApplicationController from "../../app/controllers/application_controller.
 
  update() {
  return this.respondTo((format) => {
- if (this.article.update(this.articleParams())) {
- format.html(() => { return this.redirectTo(this.article, { notice: "Article was successfully updated." }); });
- return format.json(() => { return this.render("show", { status: "ok", location: this.article }); }); } else {
+ if ((($t = this.article)?.update ? $t : $rb.nm($t, "update")).update(this.articleParams())) {
+ (($t = format)?.html ? $t : $rb.nm($t, "html")).html(() => { return this.redirectTo(this.article, { notice: "Article was successfully updated." }); });
+ return (($t = format)?.json ? $t : $rb.nm($t, "json")).json(() => { return this.render("show", { status: "ok", location: this.article }); }); } else {
 
- format.html(() => { return this.render("edit"); });
- return format.json(() => { return this.render({ json: this.article.errors, status: "unprocessable_entity" }); }); }
+ (($t = format)?.html ? $t : $rb.nm($t, "html")).html(() => { return this.render("edit"); });
+ return (($t = format)?.json ? $t : $rb.nm($t, "json")).json(() => { return this.render({ json: this.article.errors, status: "unprocessable_entity" }); }); }
 
  });
  }
@@ -54,21 +54,21 @@ import ApplicationController from "../../app/controllers/application_controller.
 
 
  destroy() {
- this.article.destroy();
+ (($t = this.article)?.destroy ? $t : $rb.nm($t, "destroy")).destroy();
  return this.respondTo((format) => {
- format.html(() => { return this.redirectTo($rb.g(this, "articlesUrl"), { notice: "Article was successfully destroyed." }); });
- return format.json(() => { return this.head("no_content"); });
+ (($t = format)?.html ? $t : $rb.nm($t, "html")).html(() => { return this.redirectTo($rb.g(this, "articlesUrl"), { notice: "Article was successfully destroyed." }); });
+ return (($t = format)?.json ? $t : $rb.nm($t, "json")).json(() => { return this.head("no_content"); });
  });
  }
 
 
 
  setArticle() {
- return (this.article = Article.find($rb.idx(this.params, "id")));
+ return (this.article = (($t = Article)?.find ? $t : $rb.nm($t, "find")).find($rb.idx(this.params, "id")));
  }
 
 
  articleParams() {
- return this.params.require("article").permit("title", "body");
+ return (($t = (($t = this.params)?.require ? $t : $rb.nm($t, "require")).require("article"))?.permit ? $t : $rb.nm($t, "permit")).permit("title", "body");
  }
  }

@@ -3,8 +3,8 @@ import ApplicationController from "../../app/controllers/application_controller.
 
 
  create() {
- (this.comment = $rb.g(this.article, "comments").build(this.commentParams()));
- if (this.comment.save()) {
+ (this.comment = (($t = $rb.g(this.article, "comments"))?.build ? $t : $rb.nm($t, "build")).build(this.commentParams()));
+ if ((($t = this.comment)?.save ? $t : $rb.nm($t, "save")).save()) {
  return this.redirectTo(this.article, { notice: "Comment was successfully created." }); } else {
 
  return this.render("articles/show", { status: "unprocessable_entity" }); }
@@ -13,17 +13,17 @@ import ApplicationController from "../../app/controllers/application_controller.
 
 
  destroy() { let comment;
- (comment = $rb.g(this.article, "comments").find($rb.idx(this.params, "id")));
- comment.destroy();
+ (comment = (($t = $rb.g(this.article, "comments"))?.find ? $t : $rb.nm($t, "find")).find($rb.idx(this.params, "id")));
+ (($t = comment)?.destroy ? $t : $rb.nm($t, "destroy")).destroy();
  return this.redirectTo(this.article, { notice: "Comment was successfully deleted.", status: "see_other" });
  }
 
 
  setArticle() {
- return (this.article = Article.find(this.params.expect("article_id")));
+ return (this.article = (($t = Article)?.find ? $t : $rb.nm($t, "find")).find((($t = this.params)?.expect ? $t : $rb.nm($t, "expect")).expect("article_id")));
  }
 
  commentParams() {
- return this.params.expect({ comment: ["commenter", "body"] });
+ return (($t = this.params)?.expect ? $t : $rb.nm($t, "expect")).expect({ comment: ["commenter", "body"] });
  }
  }

@@ -4,8 +4,8 @@ import ApplicationRecord from "../../app/models/application_record.rb"; import *
 
  static $5 = void this.broadcastsTo((comment) => { return `article_${$rb.s($rb.g(comment, "articleId"))}_comments`; }, { target: "comments" });
 
- static $7 = void this.afterCreateCommit(function () { return $rb.g(this, "article").broadcastReplaceTo("articles"); });
+ static $7 = void this.afterCreateCommit(function () { return (($t = $rb.g(this, "article"))?.broadcastReplaceTo ? $t : $rb.nm($t, "broadcastReplaceTo")).broadcastReplaceTo("articles"); });
  static $8 = void this.afterDestroyCommit(function () {
- if (!(($t = $rb.g(this, "destroyedByAssociation")) != null && $t !== false)) { return $rb.g(this, "article").broadcastReplaceTo("articles"); } else { return null; }
+ if (!(($t = $rb.g(this, "destroyedByAssociation")) != null && $t !== false)) { return (($t = $rb.g(this, "article"))?.broadcastReplaceTo ? $t : $rb.nm($t, "broadcastReplaceTo")).broadcastReplaceTo("articles"); } else { return null; }
  });
  }

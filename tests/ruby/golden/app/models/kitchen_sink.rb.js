@@ -5,7 +5,7 @@ import ApplicationRecord from "../../app/models/application_record.rb"; import *
  static $5 = void this.validate("titleIsPolite");
 
  static search(query, { limit = 10, ...opts } = {}) {
- return this.where("title LIKE ?", `%${$rb.s(query)}%`).limit(limit);
+ return (($t = this.where("title LIKE ?", `%${$rb.s(query)}%`))?.limit ? $t : $rb.nm($t, "limit")).limit(limit);
  }
 
  label(prefix = "#", ...rest) { let parts;
@@ -85,6 +85,6 @@ import ApplicationRecord from "../../app/models/application_record.rb"; import *
  }
 
  titleIsPolite() {
- if ($rb.include($rb.s($rb.g(this, "title")), "!!!")) { return this.errors.add("title", "is rude"); } else { return null; }
+ if ($rb.include($rb.s($rb.g(this, "title")), "!!!")) { return (($t = this.errors)?.add ? $t : $rb.nm($t, "add")).add("title", "is rude"); } else { return null; }
  }
  }

@@ -12,16 +12,16 @@ let $t; const $rb = __h.__rb; const __e = __h.__escape, __r = __h.__raw; const _
 
  __c.o.push("\n  <div class=\"my-5\">\n    ");
 
- __c.o.push(__e(form.label("title"))); __c.o.push("\n");
- __c.o.push("    "); __c.o.push(__e(form.textField("title", { class: "block shadow-sm rounded-md border border-gray-300 outline-none px-3 py-2 mt-2 w-full" }))); __c.o.push("\n");
+ __c.o.push(__e((($t = form)?.label ? $t : $rb.nm($t, "label")).label("title"))); __c.o.push("\n");
+ __c.o.push("    "); __c.o.push(__e((($t = form)?.textField ? $t : $rb.nm($t, "textField")).textField("title", { class: "block shadow-sm rounded-md border border-gray-300 outline-none px-3 py-2 mt-2 w-full" }))); __c.o.push("\n");
  __c.o.push("  </div>\n\n  <div class=\"my-5\">\n    ");
 
 
- __c.o.push(__e(form.label("body"))); __c.o.push("\n");
- __c.o.push("    "); __c.o.push(__e(form.textArea("body", { rows: 4, class: "block shadow-sm rounded-md border border-gray-300 outline-none px-3 py-2 mt-2 w-full" }))); __c.o.push("\n");
+ __c.o.push(__e((($t = form)?.label ? $t : $rb.nm($t, "label")).label("body"))); __c.o.push("\n");
+ __c.o.push("    "); __c.o.push(__e((($t = form)?.textArea ? $t : $rb.nm($t, "textArea")).textArea("body", { rows: 4, class: "block shadow-sm rounded-md border border-gray-300 outline-none px-3 py-2 mt-2 w-full" }))); __c.o.push("\n");
  __c.o.push("  </div>\n\n  <div class=\"inline\">\n    ");
 
 
- __c.o.push(__e(form.submit({ class: "rounded-lg py-3 px-5 bg-indigo-600 text-white inline-block font-medium cursor-pointer" }))); __c.o.push("\n");
+ __c.o.push(__e((($t = form)?.submit ? $t : $rb.nm($t, "submit")).submit({ class: "rounded-lg py-3 px-5 bg-indigo-600 text-white inline-block font-medium cursor-pointer" }))); __c.o.push("\n");
  __c.o.push("  </div>\n");
  }))); return __c.o.join(""); } catch ($e) { throw __h.__templateError($e, "app/views/articles/_form.html.erb", $rb.tplLine($e)); } finally { __c.o = __saved; }
