@@ -363,7 +363,8 @@ const kinds = {
   zygote: (s) => s.zyg,
   "worker (mean)": (s) => avg(s.workers.filter((w) => w.role !== "spare").map((w) => w.kb)),
   "spare": (s) => avg(s.workers.filter((w) => w.role === "spare").map((w) => w.kb)),
-  "all server processes": (s) => s.sup + s.zyg + s.workers.reduce((x, w) => x + w.kb, 0),
+  // only the samples that caught every process (not a replacement in flight)
+  "all server processes": (s) => (s.workers.length < WORKERS + 1 ? NaN : s.sup + s.zyg + s.workers.reduce((x, w) => x + w.kb, 0)),
   "load client (node)": (s) => s.client,
 };
 
