@@ -16,9 +16,10 @@ import { underscore, camelize } from "./support/inflector.js";
 import { withContext, ViewContext, currentContext } from "./view/context.js";
 import { Cable } from "./cable.js";
 import { databaseConfig, connection } from "./db/connection.js";
+import { registry } from "./model/meta.js";
 import * as host from "./host.js";
 import { appNameFromDir } from "./turbo.js";
-import { frames, frameText, appFrame, caretColumn, nameCallee, withTemplate } from "./support/backtrace.js";
+import { frames, frameText, appFrame, caretColumn, nameCallee, rubyNameError, withTemplate } from "./support/backtrace.js";
 
 function controllerKey(cls) { return underscore(cls.name.replace(/Controller$/, "")); }
 
@@ -116,7 +117,7 @@ export class Application {
 
   async handle(request) {
     const req = new QRequest(request);
-    let session = null;
+    let session = null, controller = null;
     try {
       if (this.env === "development") { const pending = this.pendingMigrationError(); if (pending) throw pending; }
       const bodyParams = await parseBody(request);
@@ -137,11 +138,11 @@ export class Application {
       session = new Session(this.config.sessionKey, req.cookies[this.config.sessionKey]);
       const Ctrl = this.controllers[route.controller];
       if (!Ctrl) throw Object.assign(new Error("uninitialized constant " + camelize(route.controller.replace(/\//g, "::")) + "Controller"), { name: "RoutingError", status: 404 });
-      const controller = new Ctrl({ app: this, request: req, params, session, action: route.action, controllerPath: route.controller });
+      controller = new Ctrl({ app: this, request: req, params, session, action: route.action, controllerPath: route.controller });
       const res = withContext(controller.viewContext(), () => controller.processAction());
       return this.toResponse(res, session, req);
     } catch (err) {
-      return this.errorResponse(err, req, session);
+      return this.errorResponse(err, req, session, controller);
     }
   }
   toResponse(res, session, req) {
@@ -154,9 +155,9 @@ export class Application {
     return new Response(body, { status: res.status, headers });
   }
 
-  errorResponse(err, req, session) {
+  errorResponse(err, req, session, controller) {
     const status = (err && typeof err.status === "number") ? err.status : 500;
-    if (status >= 500) nameCallee(err, this.root);
+    if (status >= 500) rubyNameError(nameCallee(err, this.root, (recv, name, frame) => knownFunction(recv, name, frame, controller)), this.root);
     const name = (err && err.name) || "Error";
     if (status === 400) console.warn(name + ": " + (err && err.message));
     if (status >= 500) console.error(this.logTrace(err, name));
@@ -187,6 +188,14 @@ export class Application {
 }
 
 function currentVc() { return currentContext(); }
+// Whether recv.name on an app line is certainly a function (so not the one "not a function" is
+// about): the controller's own methods in a controller file, a model's class methods, globals.
+function knownFunction(recv, name, frame, controller) {
+  const js = name.replace(/[?!]$/, "").replace(/_([a-z0-9])/g, (m, c) => c.toUpperCase());
+  if (recv === "this" || recv === "self" || recv === "") return !!controller && /^app\/controllers\//.test(frame.rel) && typeof controller[js] === "function";
+  const M = /^[A-Z][\w$]*$/.test(recv) ? registry[recv] || globalThis[recv] : null;
+  return !!M && typeof M[js] === "function";
+}
 // A subclass of controller Ctrl with the route helpers as methods, named and keyed like Ctrl.
 function withRouteHelpers(Ctrl, routeHelpers) {
   const Bound = class extends Ctrl {};

@@ -185,9 +185,12 @@ void qr__rg_emit_recv(gen *g, const node *n, int safe)
 
 static void emit_new(gen *g, const node *n)
 {
-    qr__rg_out(g, "new ");
+    /* in a template a constant is a call (__h.__const("Note")): `new (...)(args)`, or JS would
+     * construct __h.__const itself */
+    int wrap = g->self_mode == SELF_VIEW;
+    qr__rg_out(g, wrap ? "new (" : "new ");
     qr__rg_emit_expr(g, n->a);
-    qr__rg_out(g, "(");
+    qr__rg_out(g, wrap ? ")(" : "(");
     qr__rg_emit_args(g, n, 0, 0, 0, 0);
     qr__rg_out(g, ")");
 }
@@ -196,6 +199,7 @@ static void emit_new(gen *g, const node *n)
  * (JS errors underneath, named as Ruby names them); anything else passes through. */
 void qr__rg_emit_raise_args(gen *g, const node *n)
 {
+    if (n->nkids == 0 && !n->b && g->in_rescue) { qr__rg_out(g, "$e"); return; } /* bare raise re-raises */
     qr__rg_emit_args(g, n, 0, 0, 0, 0);
     const node *c = n->nkids ? n->kids[0] : NULL;
     if (c && c->kind == N(CONST) && !c->a && c->str && strcmp(c->str, "StandardError") && strcmp(c->str, "Exception"))

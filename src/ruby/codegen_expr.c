@@ -549,6 +549,7 @@ void qr__rg_emit_expr(gen *g, const node *n)
     }
     case N(SUPER): {
         if (!g->method) { qr__rg_fail(g, n, NULL, "`super` outside a method"); break; }
+        if (g->concern) { qr__rg_fail(g, n, "give the concern's method its own name and call it from the class's method", "unsupported: `super` in a concern's method"); break; }
         qr__rg_outf(g, "super.%s(", g->method);
         if (n->flags & QR_RUBY_F_ZSUPER) qr__rg_out(g, "...arguments");
         else qr__rg_emit_args(g, n, 0, 0, 0, 0);
@@ -600,7 +601,9 @@ void qr__rg_emit_expr(gen *g, const node *n)
         qr__rg_fail(g, n, "define methods in a class, module or at the top of a helper", "unsupported: def here");
         break;
     case N(REDO): case N(RETRY):
-        qr__rg_fail(g, n, "write a loop instead: `loop do ... break if ok ... end`", "unsupported: `%s`", n->kind == N(REDO) ? "redo" : "retry");
+        if (n->kind == N(RETRY))
+            qr__rg_fail(g, n, "write a loop instead: `loop do ... break if ok ... end` (`retry` works inside a rescue clause)", "unsupported: `retry` outside a rescue clause");
+        else qr__rg_fail(g, n, "write a loop instead: `loop do ... break if ok ... end`", "unsupported: `redo`");
         break;
     default:
         qr__rg_fail(g, n, NULL, "unsupported construct here (%s)", qr_ruby_kind_name(n->kind));

@@ -17,7 +17,9 @@
 typedef qr_ruby_node node;
 
 enum { SELF_THIS, SELF_ROUTES, SELF_VIEW, SELF_HELPER, SELF_TOP };
-enum { LOOP_NONE, LOOP_JS, LOOP_BLOCK };
+/* what `next`/`break` mean: nothing, a JS loop's continue/break, a block's return, or refused
+ * (inside a begin/rescue with `retry`, whose JS loop would take them) */
+enum { LOOP_NONE, LOOP_JS, LOOP_BLOCK, LOOP_RETRY };
 
 typedef struct scope {
     struct scope *up;
@@ -59,6 +61,10 @@ typedef struct {
     int nattrs;
     int case_seq;
     const char *method;    /* JS name of the method being emitted (for super) */
+    int retry_label;       /* > 0: inside a rescue clause whose `retry` is `continue $retryN` */
+    int retry_seq;         /* labels handed out in this file */
+    int concern;           /* emitting a module that extends ActiveSupport::Concern */
+    int in_rescue;         /* > 0: inside a rescue clause (a bare `raise` re-raises $e) */
 } gen;
 
 /* ---- codegen.c: output, names, scopes, constants and imports ---- */
@@ -138,7 +144,7 @@ void qr__rg_emit_binop(gen *g, const node *n);
 void qr__rg_emit_block_pass(gen *g, const node *bp);
 /* Emits a method call (self, receiver, safe navigation, core methods, Rails-known names). */
 void qr__rg_emit_call(gen *g, const node *n);
-/* Emits raise's arguments, naming Ruby's own exception classes for $rb.raise. */
+/* Emits raise's arguments, naming Ruby's own exception classes for $rb.raise ($e: bare raise in rescue). */
 void qr__rg_emit_raise_args(gen *g, const node *n);
 /* Emits the receiver of call n: self, an explicit receiver, or $t (safe navigation). */
 void qr__rg_emit_recv(gen *g, const node *n, int safe);

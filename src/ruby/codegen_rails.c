@@ -110,6 +110,110 @@ static int is_abstract_record_body(const node *body)
     return 1;
 }
 
+/* Class-body macros the runtime (lib/quickrail/ruby/macros.js) implements, called with the
+ * class: `delegate :a, to: :b` -> `$rb.delegate(this, "a", { to: "b" })`. method_refs: leading
+ * symbols name methods (camelized). */
+struct macro { const char *ruby, *js; int method_refs; };
+static const struct macro MACROS[] = {
+    {"define_method", "defineMethod", 0}, {"delegate", "delegate", 0}, {"enum", "enumMacro", 0},
+    {"around_action", "aroundAction", 1}, {"helper_method", "helperMethod", 0}, {"include", "includeConcern", 0},
+};
+
+static const struct macro *macro_of(const node *st)
+{
+    if (st->kind != N(CALL) || st->a || !st->str) return NULL;
+    for (size_t i = 0; i < QR_ARRAY_LEN(MACROS); i++)
+        if (!strcmp(st->str, MACROS[i].ruby)) return &MACROS[i];
+    return NULL;
+}
+
+/* `extend ActiveSupport::Concern` */
+static int is_concern_extend(const node *st)
+{
+    char full[128];
+    return st->kind == N(CALL) && !st->a && qr__rg_name_is(st, "extend") && st->nkids == 1 &&
+           qr__rg_const_path(st->kids[0], full, sizeof full) && !strcmp(full, "ActiveSupport::Concern");
+}
+
+/* Class-level statements run with self = the class inside a function (a concern's included
+ * block, a class body's `each`): macros go to the runtime, other lines are DSL lines. */
+static void emit_class_level_stmts(gen *g, const node *body)
+{
+    for (uint32_t i = 0; body && body->kind == N(SEQ) && i < body->nkids && !g->failed; i++) {
+        const node *st = body->kids[i];
+        qr__rg_nl_to(g, st->line);
+        const struct macro *mac = macro_of(st);
+        g->in_class_body = 1;
+        g->static_def = 1;
+        if (mac) {
+            g->need_rb = 1;
+            qr__rg_outf(g, " $rb.%s(this", mac->js);
+            qr__rg_emit_args(g, st, 1, mac->method_refs, 1, 0);
+            qr__rg_out(g, ");");
+        } else if (st->kind == N(DEF)) {
+            qr__rg_fail(g, st, "define methods in the class (or the concern's module) body, or with `define_method`", "unsupported: def inside a class-level block");
+        } else {
+            qr__rg_out(g, " ");
+            qr__rg_emit_expr(g, st);
+            qr__rg_out(g, ";");
+        }
+        g->static_def = 0;
+        g->in_class_body = 0;
+    }
+}
+
+/* A concern's `included do ... end`: a function run with self = the including class, whose
+ * lines are class-body DSL lines (has_many, scope, validates, before_action ...). */
+static void emit_included(gen *g, const node *blk)
+{
+    qr__rg_out(g, " static $included = function () {");
+    emit_class_level_stmts(g, blk->b);
+    if (blk->end_line > blk->line) qr__rg_nl_to(g, blk->end_line);
+    qr__rg_out(g, " };");
+}
+
+/* `%w[draft published].each do |s| define_method("#{s}?") { ... } end` in a class body: an
+ * arrow over the values (self stays the class), its lines class-level statements. */
+static int is_class_each(const node *st)
+{
+    return st->kind == N(CALL) && st->a && st->b && st->nkids == 0 && qr__rg_name_is(st, "each");
+}
+
+static void emit_class_each(gen *g, const node *st)
+{
+    const node *blk = st->b;
+    g->need_rb = 1;
+    qr__rg_outf(g, " static $%u = void $rb.each(", st->line);
+    g->in_class_body = 1;
+    g->static_def = 1;
+    qr__rg_emit_expr(g, st->a);
+    g->static_def = 0;
+    g->in_class_body = 0;
+    qr__rg_out(g, ", ");
+    scope s;
+    qr__rg_scope_push(g, &s, 0);
+    qr__rg_emit_params(g, blk->a, 0, 0);
+    qr__rg_out(g, " => {");
+    qr__rg_declare_locals(g, blk->b);
+    emit_class_level_stmts(g, blk->b);
+    if (blk->end_line > blk->line) qr__rg_nl_to(g, blk->end_line);
+    qr__rg_out(g, " });");
+    qr__rg_scope_pop(g);
+}
+
+/* A concern's `class_methods do def x ... end end`: static methods of the including class. */
+static void emit_class_methods(gen *g, const node *blk)
+{
+    const node *body = blk->b;
+    for (uint32_t i = 0; body && i < (body->kind == N(SEQ) ? body->nkids : 1) && !g->failed; i++) {
+        const node *d = body->kind == N(SEQ) ? body->kids[i] : body;
+        qr__rg_nl_to(g, d->line);
+        if (d->kind == N(DEF)) { g->static_def = 1; qr__rg_out(g, " "); emit_def(g, d, "static "); g->static_def = 0; }
+        else if (d->kind == N(CALL) && !d->a && (qr__rg_name_is(d, "private") || qr__rg_name_is(d, "protected") || qr__rg_name_is(d, "public"))) continue;
+        else qr__rg_fail(g, d, "only `def`s go in `class_methods do ... end`", "unsupported statement in `class_methods`");
+    }
+}
+
 /* Emits a class: header, body items, closing brace. export: "export default " or "". */
 static void emit_class(gen *g, const node *c, const char *export_kw, const char *js_name)
 {
@@ -201,8 +305,40 @@ static void emit_class(gen *g, const node *c, const char *export_kw, const char 
                 }
                 continue;
             }
-            if (st->kind == N(CALL) && !st->a && (qr__rg_name_is(st, "include") || qr__rg_name_is(st, "extend"))) {
-                qr__rg_fail(g, st, "inline the module's methods into the class (concerns are not supported yet)", "unsupported: `%s` of a module", st->str);
+            if (g->concern && is_concern_extend(st)) continue;
+            if (g->concern && st->kind == N(CALL) && !st->a && st->b && !st->nkids && qr__rg_name_is(st, "included")) {
+                emit_included(g, st->b);
+                continue;
+            }
+            if (g->concern && st->kind == N(CALL) && !st->a && st->b && !st->nkids && qr__rg_name_is(st, "class_methods")) {
+                emit_class_methods(g, st->b);
+                continue;
+            }
+            if (st->kind == N(CALL) && !st->a && qr__rg_name_is(st, "extend")) {
+                qr__rg_fail(g, st, "a concern's class methods go in `class_methods do ... end` (app/models/concerns)", "unsupported: `extend` of a module");
+                continue;
+            }
+            if (st->kind == N(CALL) && !st->a && qr__rg_name_is(st, "has_secure_password")) {
+                qr__rg_fail(g, st, "quickrail has no bcrypt: keep a password digest column and compare it in the model yourself", "unsupported: `has_secure_password`");
+                continue;
+            }
+            if (g->concern && st->kind == N(CALL) && !st->a && !macro_of(st)) {
+                qr__rg_fail(g, st, "class-level calls of a concern go in `included do ... end`", "unsupported: `%s` directly in a concern", st->str ? st->str : "call");
+                continue;
+            }
+            if (is_class_each(st) && g->concern) { qr__rg_fail(g, st, "class-level calls of a concern go in `included do ... end`", "unsupported: `each` directly in a concern"); continue; }
+            if (is_class_each(st)) { emit_class_each(g, st); continue; }
+            const struct macro *mac = macro_of(st);
+            if (mac) {
+                /* a Rails macro the runtime implements on the class: $rb.delegate(this, ...) */
+                g->need_rb = 1;
+                qr__rg_outf(g, " static $%u = void $rb.%s(this", st->line, mac->js);
+                g->in_class_body = 1;
+                g->static_def = 1;
+                qr__rg_emit_args(g, st, 1, mac->method_refs, 1, 0);
+                g->static_def = 0;
+                g->in_class_body = 0;
+                qr__rg_out(g, ");");
                 continue;
             }
             if (st->kind == N(CASGN) && !st->a) {
@@ -297,6 +433,15 @@ static int is_ignorable_top(const node *s)
     return s->kind == N(CALL) && !s->a && (qr__rg_name_is(s, "require") || qr__rg_name_is(s, "require_relative"));
 }
 
+/* Does module m extend ActiveSupport::Concern? */
+static int is_concern(const node *m)
+{
+    const node *body = m->c;
+    for (uint32_t i = 0; body && body->kind == N(SEQ) && i < body->nkids; i++)
+        if (is_concern_extend(body->kids[i])) return 1;
+    return body && is_concern_extend(body);
+}
+
 /* ======================================================================================== */
 /* files                                                                                    */
 
@@ -304,6 +449,16 @@ void qr__rg_emit_class_file(gen *g, const node *root)
 {
     const node *mod = NULL;
     const node *cls = find_class(root, &mod);
+    if (!cls && mod && is_concern(mod)) {
+        /* module Trashable; extend ActiveSupport::Concern ... end -> a class the runtime turns
+         * into a concern ($rb.concern): its methods, class_methods and included block */
+        g->concern = 1;
+        g->need_rb = 1;
+        emit_class(g, mod, "export default $rb.concern(", class_binding(mod->a));
+        qr__rg_out(g, ");");
+        g->concern = 0;
+        return;
+    }
     if (!cls) {
         if (mod) {
             if (g->kind == QR_RUBY_KIND_HELPER || g->kind == QR_RUBY_KIND_GENERIC) { emit_helper_module(g, mod); return; }

@@ -142,8 +142,30 @@ static void emit_case_stmt(gen *g, const node *n, int ret)
     qr__rg_out(g, " }");
 }
 
+/* Does a rescue clause body use `retry` for its own begin (not an inner begin's, def's or block's)? */
+static int uses_retry(const node *n)
+{
+    if (!n) return 0;
+    if (n->kind == N(RETRY)) return 1;
+    if (n->kind == N(DEF) || n->kind == N(CLASS) || n->kind == N(MODULE) || n->kind == N(LAMBDA) || n->kind == N(BLOCK)) return 0;
+    if (n->kind == N(BEGIN)) return uses_retry(n->a) || uses_retry(n->b) || uses_retry(n->c);
+    if (uses_retry(n->a) || uses_retry(n->b) || uses_retry(n->c)) return 1;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if (uses_retry(n->kids[i])) return 1;
+    return 0;
+}
+
+/* begin/rescue/else/ensure -> try/catch/finally. With `retry` in a rescue clause the whole is a
+ * labelled loop: `$retryN: for (;;) { try { ... } catch ($e) { ... continue $retryN; ... } break; }`. */
 static void emit_begin_stmt(gen *g, const node *n, int ret)
 {
+    int retry = 0, saved_loop = g->loop, saved_label = g->retry_label;
+    for (uint32_t i = 0; i < n->nkids && !retry; i++) retry = uses_retry(n->kids[i]->b);
+    if (retry) {
+        retry = ++g->retry_seq;
+        qr__rg_outf(g, " $retry%d: for (;;) {", retry);
+        if (g->loop == LOOP_JS) g->loop = LOOP_RETRY;
+    }
     qr__rg_out(g, " try {");
     qr__rg_emit_body(g, n->a, ret && !n->b);
     if (n->b) qr__rg_emit_body(g, n->b, ret);
@@ -166,7 +188,11 @@ static void emit_begin_stmt(gen *g, const node *n, int ret)
                 }
             qr__rg_out(g, ") {");
             if (r->a) { qr__rg_out(g, " "); qr__rg_emit_assign_target(g, r->a); qr__rg_out(g, " = $e;"); }
+            if (retry) g->retry_label = retry;
+            g->in_rescue++;
             qr__rg_emit_body(g, r->b, ret);
+            g->in_rescue--;
+            g->retry_label = saved_label;
             qr__rg_out(g, " }");
         }
         qr__rg_out(g, " else throw $e; }");
@@ -178,6 +204,10 @@ static void emit_begin_stmt(gen *g, const node *n, int ret)
         qr__rg_out(g, " }");
     }
     if (!n->nkids && !n->c) qr__rg_out(g, " catch ($e) { throw $e; }");
+    if (retry) {
+        qr__rg_out(g, " break; }");
+        g->loop = saved_loop;
+    }
 }
 
 void qr__rg_emit_stmt(gen *g, const node *n, int ret)
@@ -230,12 +260,18 @@ void qr__rg_emit_stmt(gen *g, const node *n, int ret)
         if (n->a) qr__rg_emit_expr(g, n->a); else qr__rg_out(g, "null");
         qr__rg_out(g, ";");
         return;
+    case N(RETRY):
+        if (!g->retry_label) break; /* outside a rescue clause: refused by emit_expr */
+        qr__rg_outf(g, " continue $retry%d;", g->retry_label);
+        return;
     case N(NEXT):
+        if (g->loop == LOOP_RETRY) { qr__rg_fail(g, n, "move the begin/rescue with `retry` into a method and call it from the loop", "unsupported: `next` inside a begin/rescue that uses `retry`"); return; }
         if (g->loop == LOOP_JS) qr__rg_out(g, " continue;");
         else if (g->loop == LOOP_BLOCK) { qr__rg_out(g, " return "); if (n->a) qr__rg_emit_expr(g, n->a); else qr__rg_out(g, "null"); qr__rg_out(g, ";"); }
         else qr__rg_fail(g, n, NULL, "`next` outside a block or loop");
         return;
     case N(BREAK):
+        if (g->loop == LOOP_RETRY) { qr__rg_fail(g, n, "move the begin/rescue with `retry` into a method and call it from the loop", "unsupported: `break` inside a begin/rescue that uses `retry`"); return; }
         if (g->loop == LOOP_JS) qr__rg_out(g, " break;");
         else qr__rg_fail(g, n, "use `each` as a statement (it becomes a loop), `find`, or `loop do ... end`", "unsupported: `break` inside this block");
         return;

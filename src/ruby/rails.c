@@ -92,7 +92,7 @@ char *qr_ruby_rails_resolve(void *ud, const char *name)
     char under[256];
     underscore_path(name, under, sizeof under);
     static const char *dirs[] = {"app/models/", "app/controllers/", "app/helpers/", "app/channels/",
-                                 "app/jobs/", "lib/"};
+                                 "app/models/concerns/", "app/controllers/concerns/", "app/jobs/", "lib/"};
     static const char *exts[] = {".rb", ".js"};
     char cand[PATH_MAX];
     for (size_t d = 0; d < QR_ARRAY_LEN(dirs); d++)

@@ -34,7 +34,7 @@ export const C_LAYERS = [
 ];
 
 export const JS_LAYERS = [
-  { layer: 0, group: 'support', units: ['support/', 'host', 'ruby/'] }, // ruby/: Ruby core semantics, imports nothing
+  { layer: 0, group: 'support', units: ['support/', 'host', 'ruby/'] }, // ruby/: Ruby core semantics and the Rails macros, imports nothing outside ruby/
   { layer: 1, group: 'db', units: ['db/'] },
   { layer: 1, group: 'view', units: ['view/', 'turbo'] },
   { layer: 2, group: 'model', units: ['model/', 'migration'] },

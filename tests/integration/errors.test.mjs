@@ -60,8 +60,9 @@ async function rubyAppWithBug(envs) {
   assert.equal((await runCli(["g", "scaffold", "Note", "title:string"], { cwd: app, env: DEV })).code, 0);
   fs.writeFileSync(path.join(app, "app/models/note.rb"), "class Note < ApplicationRecord\n  def shout\n    title.upcase.exclaim(3)\n  end\nend\n");
   const ctl = path.join(app, "app/controllers/notes_controller.rb");
-  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("    @notes = Note.all\n", "    @notes = Note.all\n    Note.new(title: \"hi\").shout\n"));
-  fs.writeFileSync(path.join(app, "app/views/notes/new.html.erb"), "<h1>New note</h1>\n<p><%= @note.titel(1) %></p>\n");
+  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("    @notes = Note.all\n", "    @notes = Note.all\n    Note.new(title: \"hi\").shout\n")
+    .replace("  def edit\n", "  def edit\n    total = countt + 1\n"));
+  fs.writeFileSync(path.join(app, "app/views/notes/new.html.erb"), "<h1>New note <%= Note.count %> <%= Note.new(title: \"t\").title %></h1>\n<p><%= @note.titel(1) %></p>\n");
   fs.writeFileSync(path.join(app, "app/helpers/notes_helper.rb"), "module NotesHelper\n  def fancy(s)\n    s.upcase.shout(1)\n  end\nend\n");
   fs.writeFileSync(path.join(app, "app/views/notes/show.html.erb"), "<h1>Note</h1>\n<%= fancy(@note.title) %>\n");
   fs.writeFileSync(path.join(app, "db/seeds.rb"), "Note.create!(title: \"seeded\")\n");
@@ -91,7 +92,8 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
     assert.doesNotMatch(page, /\$rb\.nm|\$t = /); // never the generated code
     const log = await srv.waitForLog(/NoMethodError: undefined method 'exclaim' for an instance of String \(at app\/models\/note\.rb:3\)\n  Application trace:\n    app\/models\/note\.rb:3:in 'shout'\n    app\/controllers\/notes_controller\.rb:(\d+):in 'index'\n  Framework trace:\n/);
     assert.equal(Number(log[1]), CTL_LINE);
-    // in a template: the template's line is the first frame of the application trace
+    // in a template (whose line 1 uses model constants: they work): the template's line is the
+    // first frame of the application trace
     const t = await fetch(srv.url + "/notes/new");
     assert.equal(t.status, 500);
     const tpage = await t.text();
@@ -99,6 +101,13 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
     assert.match(tpage, /&gt;    2  &lt;p&gt;&lt;%= @note\.titel\(1\) %&gt;&lt;\/p&gt;\n {21}<b class="caret">\^<\/b>\n/);
     assert.match(tpage, /<pre class="trace app">app\/views\/notes\/new\.html\.erb:2:in &#39;render&#39;/);
     await srv.waitForLog(/NoMethodError: undefined method 'titel' for an instance of Note \(at app\/views\/notes\/new\.html\.erb:2\)\n  Application trace:\n    app\/views\/notes\/new\.html\.erb:2:in 'render'\n/);
+    // a bare name that is no local and no method: Ruby's NameError
+    const n = await fetch(srv.url + "/notes/1/edit");
+    assert.equal(n.status, 500);
+    const npage = await n.text();
+    assert.match(npage, /<h1>NameError in GET \/notes\/1\/edit<\/h1>/);
+    assert.match(npage, /<b>undefined local variable or method &#39;countt&#39; for an instance of NotesController<\/b>/);
+    assert.match(npage, /&gt;   \d\d      total = countt \+ 1\n {20}<b class="caret">\^<\/b>/);
     // in a helper a template calls: the helper's source, then the template in the trace
     const h = await fetch(srv.url + "/notes/1");
     assert.equal(h.status, 500);
@@ -126,7 +135,8 @@ test("Ruby in production: a plain 500 page, and the log line still names the met
 test("JS: a call of a missing method names it (`note.titel is not a function`) at the app's file:line", async () => {
   const dir = await prepareApp("tests/fixtures/autoload", { env: DEV });
   const ctl = path.join(dir, "app/controllers/notes_controller.js");
-  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("  index() {\n", "  index() {\n    const note = new Note({ title: \"x\" });\n    note.titel();\n"));
+  fs.writeFileSync(ctl, fs.readFileSync(ctl, "utf8").replace("  index() {\n", "  index() {\n    const note = new Note({ title: \"x\" });\n    note.titel();\n")
+    .replace(/  create\(\) \{\n/, "$&    this.render({ json: Note.order({ id: \"asc\" }).titel() });\n"));
   const srv = await startServer({ app: dir, workers: 1, env: DEV });
   try {
     const r = await fetch(srv.url + "/notes");
@@ -137,6 +147,12 @@ test("JS: a call of a missing method names it (`note.titel is not a function`) a
     assert.match(page, /&gt;    7      note\.titel\(\);\n {17}<b class="caret">\^<\/b>\n/);
     assert.match(page, /<pre class="trace app">app\/controllers\/notes_controller\.js:7:in &#39;index&#39;<\/pre>/);
     await srv.waitForLog(/TypeError: note\.titel is not a function \(at app\/controllers\/notes_controller\.js:7\)\n  Application trace:\n    app\/controllers\/notes_controller\.js:7:in 'index'\n/);
+    // three calls on the line: the controller's own render and the model's order are functions
+    const c = await fetch(srv.url + "/notes", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(c.status, 500);
+    const cpage = await c.text();
+    assert.match(cpage, /<b>Note\.order\(\{ id: &quot;asc&quot; \}\)\.titel is not a function<\/b>/);
+    assert.match(cpage, /\(\{ id: &quot;asc&quot; \}\)\.titel\(\) \}\);\n {58}<b class="caret">\^<\/b>/);
   } finally { await srv.stop(); }
 });
 

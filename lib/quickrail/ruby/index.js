@@ -3,7 +3,11 @@
 // present?/blank?, integer division, `<<`, `==` on records, indexing with negative indices,
 // Enumerable over arrays, relations, hashes (plain objects) and strings. The code generator
 // emits direct JS whenever the meaning is certain and calls these only otherwise.
-// Engine-neutral (QuickJS and Node); no imports.
+// Engine-neutral (QuickJS and Node); imports only ./macros.js (the class-body macros).
+
+import { jsName } from "./macros.js";
+// the Rails class-body macros (define_method, delegate, enum, around_action, helper_method, include)
+export { jsName, defineMethod, delegate, enumMacro, aroundAction, helperMethod, includeConcern, concern } from "./macros.js";
 
 export function t(x) { return x !== null && x !== undefined && x !== false; }
 
@@ -28,15 +32,7 @@ export function call(obj, name, ...args) {
   if (alt) return alt(obj, ...args);
   throw noMethod(name, obj);
 }
-// obj.send(name, ...args) with a computed name: Ruby's name mapped as the compiler maps it
-export function jsName(name) {
-  let n = String(name), pre = "", post = "";
-  if (n.endsWith("?")) { n = n.slice(0, -1); pre = "is"; }
-  else if (n.endsWith("!")) { n = n.slice(0, -1); post = "Bang"; }
-  n = n.replace(/(?!^)_+([a-z0-9])/g, (m, c) => c.toUpperCase());
-  if (pre) n = pre + n.charAt(0).toUpperCase() + n.slice(1);
-  return n + post;
-}
+// obj.send(name, ...args) with a computed name: Ruby's name mapped as the compiler maps it (jsName)
 export function send(obj, name, ...args) {
   const js = jsName(name);
   if (args.length === 0) return g(obj, js);

@@ -50,11 +50,14 @@ function readLine(file, line) {
 // The column (1-based) of the name the error is about in a source line, or 0.
 export function caretColumn(err, text) {
   const msg = String((err && err.message) || "");
-  const named = /undefined (?:local variable or )?method '([^']+)'/.exec(msg) || /^'?([\w$.?]+?)'? is not (?:a function|defined)/.exec(msg) ||
+  const named = /undefined (?:local variable or )?method '([^']+)'/.exec(msg) || /^'?(.+?)'? is not (?:a function|defined)$/.exec(msg) ||
     /cannot read property '([^']+)'/.exec(msg);
   if (named) {
     const name = named[1].split(".").pop();
-    const re = new RegExp("(^|[^\\w$])(" + name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")(?![\\w$])");
+    const re = new RegExp("(^|[^\\w$])(" + name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")(?![\\w$])", "g");
+    // the first occurrence after where the receiver starts (`a.x().x()`): the one the message names
+    const from = named[1].includes(".") ? Math.max(0, text.indexOf(named[1].slice(0, named[1].lastIndexOf(".")))) : 0;
+    re.lastIndex = from;
     const m = re.exec(text);
     if (m) return m.index + m[1].length + 1;
   }
@@ -65,17 +68,39 @@ export function caretColumn(err, text) {
 const JS_WORDS = new Set(["if", "for", "while", "switch", "catch", "function", "return", "typeof", "new", "await", "super"]);
 const RB_WORDS = new Set(["if", "unless", "while", "until", "return", "puts", "p", "def", "end", "do", "else", "elsif", "case", "when", "raise", "yield", "and", "or", "not"]);
 
-// The callees of a source line: JS `a.b.c(`; Ruby `recv.name(` / `recv.name arg` / a bare `name arg`.
+// The callees of a source line, left to right: JS `a.b(`, `f(x).g(`; Ruby `recv.name(`,
+// `recv.name arg`, a bare `name arg`. Each { expr, recv, name } (recv "" for a bare call).
 function callees(text, ruby) {
-  const src = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, (s) => " ".repeat(s.length)).replace(ruby ? /#.*$/ : /\/\/.*$/, "");
+  const src = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, (q) => q[0] + " ".repeat(q.length - 2) + q[0]).replace(ruby ? /#.*$/ : /\/\/.*$/, "");
   const out = [];
-  const re = ruby ? /(?:^|[^\w@$:.])((?:@?[A-Za-z_]\w*(?:\.|&\.))*([a-z_]\w*[?!]?))(?:\(|[ \t]+(?=[\w@:"'[{-]))/g
-    : /(?:^|[^\w$.])((?:[A-Za-z_$][\w$]*(?:\??\.))*([A-Za-z_$][\w$]*))\s*\(/g;
+  const re = ruby ? /(&?\.)?([A-Za-z_]\w*[?!]?)(?:\(|[ \t]+(?=[\w@:"'[{-]))/g : /(\??\.)?\s*([A-Za-z_$][\w$]*)\s*\(/g;
   for (let m; (m = re.exec(src));) {
-    if ((ruby ? RB_WORDS : JS_WORDS).has(m[2]) || (!ruby && m[1] === m[2] && /^[A-Z]/.test(m[2]))) continue;
-    out.push({ expr: m[1], name: m[2], recv: m[1].length > m[2].length ? m[1].slice(0, m[1].length - m[2].length).replace(/&?\.$/, "") : "" });
+    const at = m.index, name = m[2];
+    if (!m[1] && at > 0 && /[\w$@.:]/.test(src[at - 1])) continue; // the tail of a longer name
+    if ((ruby ? RB_WORDS : JS_WORDS).has(name) || (!ruby && !m[1] && /^[A-Z]/.test(name))) continue;
+    const start = m[1] ? chainStart(src, at) : at;
+    const recv = text.slice(start, at).trim();
+    out.push({ expr: (recv ? recv + m[1] : "") + name, recv, name });
   }
   return out;
+}
+// Where the receiver chain ending at src[end] starts: names, dots, and balanced (...) / [...].
+function chainStart(src, end) {
+  let j = end;
+  while (j > 0) {
+    const c = src[j - 1];
+    if (/[\w$@.?&]/.test(c)) { j--; continue; }
+    if (c !== ")" && c !== "]") break;
+    let depth = 0, k = j - 1;
+    for (; k >= 0; k--) {
+      if (src[k] === ")" || src[k] === "]") depth++;
+      else if ((src[k] === "(" || src[k] === "[") && --depth === 0) break;
+    }
+    if (k < 0) break;
+    j = k;
+  }
+  while (j < end && /[?&.]/.test(src[j])) j++;
+  return j;
 }
 // The class a Ruby line is in: the last `class X` above it.
 function rubyClassAt(file, line) {
@@ -88,14 +113,18 @@ function rubyClassAt(file, line) {
 // QuickJS says "not a function" without a name: name the callee from the failing app line —
 // JS apps "article.titel is not a function", Ruby apps Ruby's NoMethodError "undefined method
 // 'titel' for an instance of Article". Rewrites err.message/name in place; returns err.
-export function nameCallee(err, root) {
+// known(recv, name, frame) -> true when recv.name is certainly a function (the caller knows the
+// models and the controller), so it is not the one that failed.
+export function nameCallee(err, root, known) {
   if (!err || !/^(?:TypeError: )?not a function$/.test(String(err.message))) return err;
   const fs = frames(err, root), f = appFrame(fs);
   if (!f || fs[0] !== f) return err; // the failing call is on the app's own line
   const text = readLine(f.file, f.line);
   if (text === null) return err;
   const ruby = /\.rb$/.test(f.file);
-  const cs = callees(text, ruby);
+  const all = callees(text, ruby);
+  const left = known ? all.filter((c) => { try { return !known(c.recv, c.name, f); } catch (e) { return true; } }) : all;
+  const cs = left.length ? left : all;
   if (!cs.length) return err;
   const one = cs.length === 1 ? cs[0] : null;
   if (ruby) {
@@ -107,6 +136,21 @@ export function nameCallee(err, root) {
     return setMessage(err, "undefined method '" + c.name + "' for " + (cls ? "an instance of " + cls : c.recv));
   }
   return setMessage(err, one ? one.expr + " is not a function" : "not a function: one of " + cs.map((x) => x.expr).join(", "));
+}
+// Ruby's NameError: a bare name that is neither a local nor a method (`zork` on the failing .rb
+// line, not `x.zork`) is "undefined local variable or method 'zork' for an instance of C", as
+// Ruby says it; compiled Ruby reads bare names through the same path as `self.zork`.
+export function rubyNameError(err, root) {
+  const m = /^undefined method '([a-z_]\w*)' for (an instance of [\w:]+)$/.exec(String(err && err.message));
+  if (!m || err.name !== "NoMethodError") return err;
+  const f = appFrame(frames(err, root));
+  if (!f || !/\.rb$/.test(f.file)) return err;
+  const text = readLine(f.file, f.line);
+  if (text === null) return err;
+  const code = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, "\"\"").replace(/#.*$/, "");
+  if (!new RegExp("(^|[^\\w@.:$])" + m[1] + "(?![\\w?!(:]|\\s*=[^=~>]|[ \\t]+[\\w@\"'[{:-])").test(code)) return err;
+  err.name = "NameError";
+  return setMessage(err, "undefined local variable or method '" + m[1] + "' for " + m[2]);
 }
 function setMessage(err, msg) {
   try { err.message = msg; } catch (e) { /* frozen: keep the engine's */ }
