@@ -22,6 +22,7 @@
 #define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
 #define QR_OUTBUF_SHARE (256u << 10) /* unread output a connection may hold once the global cap is hit */
 #define QR_MAX_HEADERS 4000       /* fits the worker's frame field table (worker.c) */
+#define QR_PIPELINE_HOLD (64u << 10) /* pipelined input buffered while a request runs */
 
 typedef struct {
     size_t name_off, name_len, value_off, value_len;
@@ -791,8 +792,13 @@ static void process_input(qr_conn_t *c)
         size_t used = pos ? (size_t)(pos - data.data) : data.len;
         if (used < data.len) qr_buf_append(&c->in, data.data + used, data.len - used);
         qr_buf_free(&data);
-        if (err == HPE_PAUSED_UPGRADE) c->paused_upgrade = 1;
-        if (c->reading) { uv_read_stop((uv_stream_t *)&c->tcp); c->reading = 0; }
+        /* Reading goes on while the handler runs (on_read keeps pipelined bytes, bounded, and
+         * notices a client that goes away): stopping and restarting it cost two epoll_ctl
+         * calls per request. An upgrade stops: its later bytes belong to the new protocol. */
+        if (err == HPE_PAUSED_UPGRADE) {
+            c->paused_upgrade = 1;
+            if (c->reading) { uv_read_stop((uv_stream_t *)&c->tcp); c->reading = 0; }
+        }
         dispatch(c);
         return;
     }
@@ -824,10 +830,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread < 0) {
         if (c->phase == PH_HANDLER) {
             /* the client half-closed (or reset) while its request runs: stop reading and
-             * still send the answer; a reset will make the write fail and close */
+             * still send the answer; a reset makes that write fail, which closes the
+             * connection and tells the handler (as when reading was paused meanwhile) */
             uv_read_stop(s);
             c->reading = 0;
-            if (nread != UV_EOF) conn_close(c);
             return;
         }
         conn_close(c);
@@ -841,8 +847,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (c->phase == PH_LINGER) return; /* drop */
     qr_buf_append(&c->in, buf->base, (size_t)nread);
     if (c->phase == PH_HANDLER) {
-        /* pipelined bytes while a request runs: keep them, but bound the buffer */
-        if (c->in.len > g_cfg->max_header_bytes + g_cfg->max_body_bytes + 65536) { uv_read_stop(s); c->reading = 0; }
+        /* pipelined bytes while a request runs: keep up to one read's worth; beyond it the
+         * kernel holds the rest until the answer is out (process_input reads on) */
+        if (c->in.len >= QR_PIPELINE_HOLD) { uv_read_stop(s); c->reading = 0; }
         return;
     }
     /* in PH_IDLE the idle timer keeps running: bytes that start no request (a bare CRLF,

@@ -11,7 +11,13 @@ import { parseBody } from "quickrail/params";
 import { parseCookies, decodeSession } from "quickrail/session";
 import { compile } from "quickrail/view/erb";
 
-const latin1 = (s) => unescape(encodeURIComponent(s));
+// the UTF-8 bytes of s as a binary string, for btoa; a lone surrogate (raw input bytes may carry
+// one) becomes U+FFFD as TextEncoder makes it (encodeURIComponent threw a URIError: campaign)
+const latin1 = (s) => {
+  let out = "";
+  for (const b of new TextEncoder().encode(s)) out += String.fromCharCode(b);
+  return out;
+};
 const bodyOf = (text, type) => ({ method: "POST", headers: { get: (h) => (h === "content-type" ? type : null) }, text: () => text });
 
 const routes = {
