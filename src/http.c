@@ -22,6 +22,7 @@
 #define QR_OUTBUF_HIGH (1u << 20) /* stop reading the next pipelined request beyond this */
 #define QR_OUTBUF_SHARE (256u << 10) /* unread output a connection may hold once the global cap is hit */
 #define QR_MAX_HEADERS 4000       /* fits the worker's frame field table (worker.c) */
+#define QR_PIPELINE_HOLD (64u << 10) /* pipelined input buffered while a request runs */
 
 typedef struct {
     size_t name_off, name_len, value_off, value_len;
@@ -634,7 +635,11 @@ static void write_response(qr_conn_t *c, int status, const qr_header_t *headers,
     int no_body = status == 204 || status == 304 || (status >= 100 && status < 200);
     if (!no_body) qr_buf_appendf(&h, "Content-Length: %zu\r\n", body_len);
     int close_conn = !c->keep_alive || g_stopping || c->error_status;
-    qr_buf_append_str(&h, close_conn ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n");
+    /* Keep-Alive: timeout= tells clients how long an idle connection is kept (as Node's server
+     * does): undici and others stop reusing a connection before the server's idle timer closes
+     * it, instead of sending a request into the close (their "other side closed") */
+    if (close_conn) qr_buf_append_str(&h, "Connection: close\r\n\r\n");
+    else qr_buf_appendf(&h, "Connection: keep-alive\r\nKeep-Alive: timeout=%u\r\n\r\n", (unsigned)(g_cfg->idle_timeout_ms / 1000));
     uv_buf_t bufs[2] = {uv_buf_init(h.data, (unsigned)h.len), uv_buf_init((char *)body, (unsigned)body_len)};
     unsigned nb = (c->is_head || no_body || body_len == 0) ? 1 : 2;
     conn_writev(c, bufs, nb);
@@ -787,8 +792,13 @@ static void process_input(qr_conn_t *c)
         size_t used = pos ? (size_t)(pos - data.data) : data.len;
         if (used < data.len) qr_buf_append(&c->in, data.data + used, data.len - used);
         qr_buf_free(&data);
-        if (err == HPE_PAUSED_UPGRADE) c->paused_upgrade = 1;
-        if (c->reading) { uv_read_stop((uv_stream_t *)&c->tcp); c->reading = 0; }
+        /* Reading goes on while the handler runs (on_read keeps pipelined bytes, bounded, and
+         * notices a client that goes away): stopping and restarting it cost two epoll_ctl
+         * calls per request. An upgrade stops: its later bytes belong to the new protocol. */
+        if (err == HPE_PAUSED_UPGRADE) {
+            c->paused_upgrade = 1;
+            if (c->reading) { uv_read_stop((uv_stream_t *)&c->tcp); c->reading = 0; }
+        }
         dispatch(c);
         return;
     }
@@ -820,10 +830,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread < 0) {
         if (c->phase == PH_HANDLER) {
             /* the client half-closed (or reset) while its request runs: stop reading and
-             * still send the answer; a reset will make the write fail and close */
+             * still send the answer; a reset makes that write fail, which closes the
+             * connection and tells the handler (as when reading was paused meanwhile) */
             uv_read_stop(s);
             c->reading = 0;
-            if (nread != UV_EOF) conn_close(c);
             return;
         }
         conn_close(c);
@@ -837,8 +847,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (c->phase == PH_LINGER) return; /* drop */
     qr_buf_append(&c->in, buf->base, (size_t)nread);
     if (c->phase == PH_HANDLER) {
-        /* pipelined bytes while a request runs: keep them, but bound the buffer */
-        if (c->in.len > g_cfg->max_header_bytes + g_cfg->max_body_bytes + 65536) { uv_read_stop(s); c->reading = 0; }
+        /* pipelined bytes while a request runs: keep up to one read's worth; beyond it the
+         * kernel holds the rest until the answer is out (process_input reads on) */
+        if (c->in.len >= QR_PIPELINE_HOLD) { uv_read_stop(s); c->reading = 0; }
         return;
     }
     /* in PH_IDLE the idle timer keeps running: bytes that start no request (a bare CRLF,

@@ -25,8 +25,8 @@ void qr_profile_begin(const char *method, const char *target);
 void qr_profile_endpoint(const char *name, size_t len);
 /* From the engine's interrupt handler: records the JS stack once per pending tick. */
 void qr_profile_poll(void);
-/* End of a call: ticks the last poll did not see (host code after the JS returned) are
- * counted as "[host]" under the call's endpoint. */
+/* End of a call: ticks no poll saw (the engine polls every 10,000 calls and back-edges, so the
+ * last milliseconds of a call, plus the host's C code) are counted as "[host]". */
 void qr_profile_end(void);
 
 /* Worker between calls: writes the files when SIGUSR2 asked or a second passed since the

@@ -117,13 +117,13 @@ if (fanouts.length) {
   md();
   md(get(fanouts[0], "quickrail", "desc") ?? get(fanouts[0], "node-ws", "desc") ?? "");
   md();
-  md("| subscribers | server | p50 ms | p99 ms | max ms | delivered | server fan-out p50 / p99 ms | KB per idle connection | quickrail × (p99) | quickrail × (KB/conn) |");
-  md("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  md("| subscribers | server | p50 ms | p99 ms | max ms | delivered | server fan-out p50 / p99 ms | its CPU p50 / p99 ms | KB per idle connection | quickrail × (p99) | quickrail × (KB/conn) |");
+  md("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const w of fanouts) {
     for (const [s, label] of [["quickrail", "quickrail"], ["node-ws", "Node ws peer"]]) {
-      if (num(w, s, "p50_ms") === undefined) { md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | failed | | | | | | | |`); continue; }
+      if (num(w, s, "p50_ms") === undefined) { md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | failed | | | | | | | | |`); continue; }
       const isQ = s === "quickrail";
-      md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | ${fmt(num(w, s, "p50_ms"), 2)} | ${fmt(num(w, s, "p99_ms"), 2)} | ${fmt(num(w, s, "max_ms"), 2)} | ${get(w, s, "delivered_pct") ?? "—"}% | ${fmt(num(w, s, "server_p50_ms"), 2)} / ${fmt(num(w, s, "server_p99_ms"), 2)} | ${fmt(num(w, s, "kb_per_conn"), 2)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "p99_ms"), num(w, s, "p99_ms"), false)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "kb_per_conn"), num(w, s, "kb_per_conn"), false)} |`);
+      md(`| ${Number(w.slice(7)).toLocaleString("en-US")} | ${label} | ${fmt(num(w, s, "p50_ms"), 2)} | ${fmt(num(w, s, "p99_ms"), 2)} | ${fmt(num(w, s, "max_ms"), 2)} | ${get(w, s, "delivered_pct") ?? "—"}% | ${fmt(num(w, s, "server_p50_ms"), 2)} / ${fmt(num(w, s, "server_p99_ms"), 2)} | ${fmt(num(w, s, "server_cpu_p50_ms"), 2)} / ${fmt(num(w, s, "server_cpu_p99_ms"), 2)} | ${fmt(num(w, s, "kb_per_conn"), 2)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "p99_ms"), num(w, s, "p99_ms"), false)} | ${isQ ? "1.00×" : adv(num(w, "quickrail", "kb_per_conn"), num(w, s, "kb_per_conn"), false)} |`);
     }
   }
   md();

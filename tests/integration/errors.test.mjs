@@ -11,6 +11,8 @@ import path from "node:path";
 import { startServer, runCli, prepareApp } from "../lib/server.mjs";
 
 const DEV = { QUICKRAIL_ENV: "development", SECRET_KEY_BASE: "secret-key-base-for-tests" };
+// The body of a response that must be a 500.
+async function page500(url, init) { const r = await fetch(url, init); assert.equal(r.status, 500); return r.text(); }
 
 test("a broken template fails only its pages, with template:line:column and a caret", async () => {
   const dir = await prepareApp("tests/fixtures/autoload", { env: DEV });
@@ -19,9 +21,7 @@ test("a broken template fails only its pages, with template:line:column and a ca
   try {
     assert.match(srv.logs(), /app\/views\/pages\/hello\.html\.erb: template pages\/hello\.html\.erb:2:1 does not compile: /);
     assert.equal((await fetch(srv.url + "/notes")).status, 200);
-    const r = await fetch(srv.url + "/hello");
-    assert.equal(r.status, 500);
-    const page = await r.text();
+    const page = await page500(srv.url + "/hello");
     assert.match(page, /template pages\/hello\.html\.erb:2:1 does not compile/);
     assert.match(page, /\n  &lt;% if \(name \{ %&gt;\n  \^/); // the line and the caret under it
     assert.match(page, /&gt;    2  &lt;% if \(name \{ %&gt;/); // the source excerpt marks line 2
@@ -35,9 +35,7 @@ test("pending migrations show Rails' page in development; NO FILE rows in db:mig
   assert.equal(g.code, 0, g.stderr);
   const srv = await startServer({ app: dir, workers: 1, env: DEV });
   try {
-    const r = await fetch(srv.url + "/notes");
-    assert.equal(r.status, 500);
-    const page = await r.text();
+    const page = await page500(srv.url + "/notes");
     assert.match(page, /ActiveRecord::PendingMigrationError/);
     assert.match(page, /Migrations are pending; run `quickrail db:migrate` to resolve this issue\./);
     assert.match(page, /db\/migrate\/\d{14}_add_color_to_notes\.js/);
@@ -75,9 +73,7 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
   const app = await rubyAppWithBug([DEV]);
   const srv = await startServer({ app, workers: 1, env: DEV });
   try {
-    const r = await fetch(srv.url + "/notes");
-    assert.equal(r.status, 500);
-    const page = await r.text();
+    const page = await page500(srv.url + "/notes");
     assert.match(page, /<h1>NoMethodError in GET \/notes<\/h1>/);
     assert.match(page, /undefined method &#39;exclaim&#39; for an instance of String/);
     assert.match(page, /Extracted source \(around line 3\) app\/models\/note\.rb/);
@@ -94,24 +90,18 @@ test("Ruby: NoMethodError names the method and receiver; the page shows the .rb 
     assert.equal(Number(log[1]), CTL_LINE);
     // in a template (whose line 1 uses model constants: they work): the template's line is the
     // first frame of the application trace
-    const t = await fetch(srv.url + "/notes/new");
-    assert.equal(t.status, 500);
-    const tpage = await t.text();
+    const tpage = await page500(srv.url + "/notes/new");
     assert.match(tpage, /undefined method &#39;titel&#39; for an instance of Note/);
     assert.match(tpage, /&gt;    2  &lt;p&gt;&lt;%= @note\.titel\(1\) %&gt;&lt;\/p&gt;\n {21}<b class="caret">\^<\/b>\n/);
     assert.match(tpage, /<pre class="trace app">app\/views\/notes\/new\.html\.erb:2:in &#39;render&#39;/);
     await srv.waitForLog(/NoMethodError: undefined method 'titel' for an instance of Note \(at app\/views\/notes\/new\.html\.erb:2\)\n  Application trace:\n    app\/views\/notes\/new\.html\.erb:2:in 'render'\n/);
     // a bare name that is no local and no method: Ruby's NameError
-    const n = await fetch(srv.url + "/notes/1/edit");
-    assert.equal(n.status, 500);
-    const npage = await n.text();
+    const npage = await page500(srv.url + "/notes/1/edit");
     assert.match(npage, /<h1>NameError in GET \/notes\/1\/edit<\/h1>/);
     assert.match(npage, /<b>undefined local variable or method &#39;countt&#39; for an instance of NotesController<\/b>/);
     assert.match(npage, /&gt;   \d\d      total = countt \+ 1\n {20}<b class="caret">\^<\/b>/);
     // in a helper a template calls: the helper's source, then the template in the trace
-    const h = await fetch(srv.url + "/notes/1");
-    assert.equal(h.status, 500);
-    const hpage = await h.text();
+    const hpage = await page500(srv.url + "/notes/1");
     assert.match(hpage, /undefined method &#39;shout&#39; for an instance of String/);
     assert.match(hpage, /Extracted source \(around line 3\) app\/helpers\/notes_helper\.rb/);
     assert.match(hpage, /<pre class="trace app">app\/helpers\/notes_helper\.rb:3:in &#39;fancy&#39;\napp\/views\/notes\/show\.html\.erb:2:in &#39;render&#39;<\/pre>/);
@@ -123,9 +113,7 @@ test("Ruby in production: a plain 500 page, and the log line still names the met
   const app = await rubyAppWithBug([PROD]);
   const srv = await startServer({ app, workers: 1, env: PROD });
   try {
-    const r = await fetch(srv.url + "/notes");
-    assert.equal(r.status, 500);
-    const page = await r.text();
+    const page = await page500(srv.url + "/notes");
     assert.doesNotMatch(page, /exclaim|note\.rb|Trace/);
     assert.match(page, /something went wrong/i);
     await srv.waitForLog(/NoMethodError: undefined method 'exclaim' for an instance of String \(at app\/models\/note\.rb:3\)\n  Application trace:\n    app\/models\/note\.rb:3:in 'shout'\n/);
@@ -139,18 +127,14 @@ test("JS: a call of a missing method names it (`note.titel is not a function`) a
     .replace(/  create\(\) \{\n/, "$&    this.render({ json: Note.order({ id: \"asc\" }).titel() });\n"));
   const srv = await startServer({ app: dir, workers: 1, env: DEV });
   try {
-    const r = await fetch(srv.url + "/notes");
-    assert.equal(r.status, 500);
-    const page = await r.text();
+    const page = await page500(srv.url + "/notes");
     assert.match(page, /<b>note\.titel is not a function<\/b>/);
     assert.match(page, /Extracted source \(around line 7\) app\/controllers\/notes_controller\.js/);
     assert.match(page, /&gt;    7      note\.titel\(\);\n {17}<b class="caret">\^<\/b>\n/);
     assert.match(page, /<pre class="trace app">app\/controllers\/notes_controller\.js:7:in &#39;index&#39;<\/pre>/);
     await srv.waitForLog(/TypeError: note\.titel is not a function \(at app\/controllers\/notes_controller\.js:7\)\n  Application trace:\n    app\/controllers\/notes_controller\.js:7:in 'index'\n/);
     // three calls on the line: the controller's own render and the model's order are functions
-    const c = await fetch(srv.url + "/notes", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    assert.equal(c.status, 500);
-    const cpage = await c.text();
+    const cpage = await page500(srv.url + "/notes", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     assert.match(cpage, /<b>Note\.order\(\{ id: &quot;asc&quot; \}\)\.titel is not a function<\/b>/);
     assert.match(cpage, /\(\{ id: &quot;asc&quot; \}\)\.titel\(\) \}\);\n {58}<b class="caret">\^<\/b>/);
   } finally { await srv.stop(); }

@@ -252,6 +252,40 @@ static void test_pipelining_in_order(void **state)
     free(cl);
 }
 
+/* Reading goes on while a request is with the handler, up to a bound: 100 pipelined requests
+ * of ~0.8 KB (under the 1 KB header limit) behind a slow one, more than the 64 KB http.c holds
+ * meanwhile, are all answered, in order, once the slow one is. */
+static void test_pipelining_beyond_the_hold(void **state)
+{
+    (void)state;
+    reset_state(MODE_DEFER);
+    enum { N = 100 };
+    char pad[701];
+    memset(pad, 'p', 700);
+    pad[700] = 0;
+    size_t cap = (N + 1) * 800;
+    char *req = malloc(cap);
+    size_t len = (size_t)snprintf(req, cap, "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(req + len, cap - len, "GET /r%d HTTP/1.1\r\nHost: t\r\nX-Pad: %s\r\n%s\r\n", i, pad,
+                                i == N - 1 ? "Connection: close\r\n" : "");
+    assert_true(len > (64u << 10));
+    client_t *cl = exchange(req, 0, NULL);
+    assert_int_equal(g_requests, N + 1);
+    assert_int_equal(count(cl->resp, "HTTP/1.1 200 OK"), N + 1);
+    const char *prev = strstr(cl->resp, "answer /slow");
+    assert_non_null(prev);
+    for (int i = 0; i < N; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "answer /r%d", i);
+        const char *at = strstr(prev, path);
+        assert_non_null(at);
+        prev = at + 1;
+    }
+    free(cl);
+    free(req);
+}
+
 static void test_limits_without_the_handler(void **state)
 {
     (void)state;
@@ -346,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_request_and_response),
         cmocka_unit_test(test_head_has_length_but_no_body),
         cmocka_unit_test(test_pipelining_in_order),
+        cmocka_unit_test(test_pipelining_beyond_the_hold),
         cmocka_unit_test(test_limits_without_the_handler),
         cmocka_unit_test(test_abort_while_with_the_handler),
         cmocka_unit_test(test_end_raw),
