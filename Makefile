@@ -29,7 +29,7 @@ LDFLAGS += $(SANFLAGS)
 QJS_SANFLAGS := $(if $(filter-out 0,$(SAN)),-fno-sanitize=undefined,)
 # The engine is the hot path: -O3 runs 2.6% fewer instructions per blog /articles request and
 # 4.0% fewer per /articles.json than -O2 (callgrind, bench/blog/instructions.sh; docs/performance.md).
-# Sanitizer and fuzz builds keep $(OPT).
+# Sanitizer builds keep $(OPT); fuzz builds get -O2 (below).
 QJS_OPT := $(if $(filter 0,$(SAN)),$(if $(filter -O2,$(OPT)),-O3,$(OPT)),$(OPT))
 # For fuzzing the engine is the hot loop of every JS target: -O2 and edge coverage only (the
 # interpreter compares on every opcode, and tracing those comparisons cost a third of each run),
