@@ -29,7 +29,7 @@ LDFLAGS += $(SANFLAGS)
 QJS_SANFLAGS := $(if $(filter-out 0,$(SAN)),-fno-sanitize=undefined,)
 # The engine is the hot path: -O3 runs 2.6% fewer instructions per blog /articles request and
 # 4.0% fewer per /articles.json than -O2 (callgrind, bench/blog/instructions.sh; docs/performance.md).
-# Sanitizer and fuzz builds keep $(OPT).
+# Sanitizer builds keep $(OPT); fuzz builds get -O2 (below).
 QJS_OPT := $(if $(filter 0,$(SAN)),$(if $(filter -O2,$(OPT)),-O3,$(OPT)),$(OPT))
 # For fuzzing the engine is the hot loop of every JS target: -O2 and edge coverage only (the
 # interpreter compares on every opcode, and tracing those comparisons cost a third of each run),
@@ -49,7 +49,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 EMBED_FILES := $(shell find lib examples -type f ! -path '*/node_modules/*' ! -name '*.sqlite3*' ! -path '*/tmp/*' ! -path '*/log/*' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all setup test unit unit-build demo clean chaos bench fuzz fuzz-build
+.PHONY: all setup test unit unit-build demo clean chaos bench fuzz fuzz-build soak
 all: $(BUILD)/quickrail
 
 $(QJS)/quickjs.c:
@@ -144,6 +144,13 @@ bench: setup
 	scripts/setup-bench.sh
 	$(MAKE) all
 	bench/run.sh
+
+# The soak (not in CI): the demo blog in production under steady mixed load for SOAK_MINUTES
+# (default 30) with 500 Action Cable subscribers and a worker SIGKILLed every 2 minutes; writes
+# bench/results/soak-<date>.md and fails on an error, a lost broadcast or a closed socket.
+soak: setup
+	$(MAKE) all
+	node bench/soak.mjs
 
 # Every fuzz target for FUZZ_SECONDS each (default 600); tests/run.sh runs the 30-second variant.
 fuzz: setup

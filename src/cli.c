@@ -130,7 +130,7 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
     return QR_ECONFIG;
 }
 
-#define SERVE_USAGE "serve APP_DIR [-p PORT] [-b ADDR] [-w N] [-e ENV] [-P FILE] [--log-level L] [--max-body BYTES] [--deadline MS]"
+#define SERVE_USAGE "serve APP_DIR [-p PORT] [-b ADDR] [-w N] [-e ENV] [-P FILE] [--log-level L] [--max-body BYTES] [--deadline MS] [--profile]"
 
 /* Takes the value of an option given as "--opt=value", "--opt value", "-p3000" or "-p 3000". */
 static const char *opt_value(int argc, char **argv, int *i, const char *arg, size_t optlen, const char **err_opt)

@@ -635,7 +635,11 @@ static void write_response(qr_conn_t *c, int status, const qr_header_t *headers,
     int no_body = status == 204 || status == 304 || (status >= 100 && status < 200);
     if (!no_body) qr_buf_appendf(&h, "Content-Length: %zu\r\n", body_len);
     int close_conn = !c->keep_alive || g_stopping || c->error_status;
-    qr_buf_append_str(&h, close_conn ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n");
+    /* Keep-Alive: timeout= tells clients how long an idle connection is kept (as Node's server
+     * does): undici and others stop reusing a connection before the server's idle timer closes
+     * it, instead of sending a request into the close (their "other side closed") */
+    if (close_conn) qr_buf_append_str(&h, "Connection: close\r\n\r\n");
+    else qr_buf_appendf(&h, "Connection: keep-alive\r\nKeep-Alive: timeout=%u\r\n\r\n", (unsigned)(g_cfg->idle_timeout_ms / 1000));
     uv_buf_t bufs[2] = {uv_buf_init(h.data, (unsigned)h.len), uv_buf_init((char *)body, (unsigned)body_len)};
     unsigned nb = (c->is_head || no_body || body_len == 0) ? 1 : 2;
     conn_writev(c, bufs, nb);

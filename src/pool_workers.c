@@ -133,7 +133,10 @@ void qr__pool_worker_died(worker_t *w, int read_status)
     uv_close((uv_handle_t *)&w->pipe, on_worker_handle_closed);
     uv_close((uv_handle_t *)&w->timer, on_worker_handle_closed);
     if (P.shutdown) {
-        if (j) qr__pool_job_fail(j, -EPIPE, 503, w->id);
+        /* a request the watchdog already killed ran out of its deadline: 500 as at any other
+         * time, even when the shutdown timeout ends the pool before its worker's death is seen
+         * (a loaded machine can take longer than that to deliver it) */
+        if (j) qr__pool_job_fail(j, w->timed_out ? -ETIMEDOUT : -EPIPE, w->timed_out ? 500 : 503, w->id);
         return;
     }
     P.restarts++;

@@ -85,6 +85,8 @@ static int g_reload_again;         /* a reload was asked for while one was booti
 static char *g_reload_reason;      /* what asked for the pending reload (log line) */
 static char *g_boot_error;         /* the last failed reload's error, until one succeeds */
 static int g_change_pending;       /* development: a change was seen, its reload is not done */
+static unsigned g_change_seq;      /* development: changes seen so far ... */
+static unsigned g_reload_seq;      /* ... and how many of them the running reload includes */
 static uint64_t g_reloads, g_reload_failures, g_last_reload_ns;
 
 static void start_zygote(void);
@@ -230,11 +232,15 @@ static void schedule_standby(void)
     uv_timer_start(&g_standby_timer, on_standby_timer, 300, 0);
 }
 
-static void reload_finished(void)
+static void reload_finished(int booted)
 {
     free(g_reload_reason);
     g_reload_reason = NULL;
-    if (!g_reload_again) {
+    /* a change seen after this reload began (its debounce has not fired yet, so no reload
+     * was asked for) keeps requests held: released now, the next request would be served by
+     * the code before that change. A reload that failed releases them at once: they get the
+     * error page, not the old code. */
+    if (!g_reload_again && (!booted || g_change_seq == g_reload_seq)) {
         g_change_pending = 0;
         qr_pool_hold(0);
     }
@@ -258,7 +264,7 @@ static void zygote_frame(zyg_t *z, const qr_frame_t *f)
         qr_debug("zygote (pid %d) ready in %.1f ms", z->pid, (double)(qr_now_ns() - z->start_ns) / 1e6);
         if (z == g_zcand) {
             reload_promote();
-            reload_finished();
+            reload_finished(1);
             schedule_standby();
             break;
         }
@@ -411,7 +417,7 @@ static void zyg_lost(zyg_t *z)
         qr_error("reload failed after %.1f ms: the new code did not boot (the error is above); the old workers "
                  "keep serving%s", (double)dt / 1e6,
                  strcmp(g_cfg->env, "development") == 0 ? "; every page shows the error until it is fixed" : "");
-        reload_finished();
+        reload_finished(0);
         schedule_standby();
         return;
     }
@@ -468,11 +474,12 @@ static void start_reload(const char *why)
     }
     free(g_reload_reason);
     g_reload_reason = why ? qr_xstrdup(why) : NULL;
+    g_reload_seq = g_change_seq;
     g_zcand = standby_load();
     if (!g_zcand) g_zcand = zyg_spawn(ZS_EXEC);
     if (!g_zcand) {
         qr_error("reload failed: cannot start a new zygote; the old workers keep serving");
-        reload_finished();
+        reload_finished(0);
     }
 }
 
@@ -662,6 +669,7 @@ static void on_sighup(uv_signal_t *h, int sig)
 static void on_code_change_seen(void)
 {
     g_change_pending = 1;
+    g_change_seq++;
     qr_pool_hold(1); /* the next request waits for the new code */
 }
 

@@ -91,4 +91,25 @@ describe("ActiveRecord-style models", () => {
     assert.throws(() => Post.transaction(() => { Post.create({ title: "x" }); throw new Error("boom"); }), /boom/);
     assert.equal(Post.count(), n);
   });
+
+  it("a transaction holds the write lock from its start, so reading then writing is never refused (SQLite)", () => {
+    // A deferred BEGIN took only a read snapshot: when another process committed between the
+    // transaction's SELECT and its first write, SQLite refused the write at once with
+    // "database is locked" (the soak saw a destroy with dependent comments fail so). Rails
+    // begins SQLite transactions IMMEDIATE, and so does the adapter.
+    const db = q.connection();
+    if (db.name !== "sqlite") return assert.equal(db.name, "postgresql");
+    const other = new Database(db.file);
+    other.exec("PRAGMA busy_timeout = 0");
+    const p = Post.create({ title: "locked?" });
+    let otherWrite = null;
+    Post.transaction(() => {
+      assert.equal(Post.find(p.id).title, "locked?");
+      try { other.exec("UPDATE posts SET views = views + 1"); otherWrite = "written"; } catch (e) { otherWrite = String(e.message); }
+      Post.find(p.id).update({ title: "written in the transaction" });
+    });
+    other.close();
+    assert.match(otherWrite, /database is locked/);
+    assert.equal(Post.find(p.id).title, "written in the transaction");
+  });
 });

@@ -132,7 +132,9 @@ test("shutdown does not wait forever for a stuck request", async (t) => {
   const srv = await startServer({ app: "tests/fixtures/faults", workers: 1, args: ["--deadline", "300"], env: { QUICKRAIL_KILL_GRACE_MS: "200" } });
   t.after(() => srv.stop({ signal: "SIGKILL" }));
   const stuck = fetch(srv.url + "/regex").then((r) => r.status, () => "error");
-  await new Promise((r) => setTimeout(r, 100));
+  // the request must be running in the worker when SIGTERM arrives (a fixed sleep raced a
+  // loaded machine: the request reached the worker after the signal and was refused with 503)
+  await srv.waitForLog(/regex: started/);
   const t0 = Date.now();
   const { code } = await srv.stop();
   assert.equal(code, 0);

@@ -6,16 +6,20 @@ import assert from "node:assert/strict";
 import { startServer } from "../lib/server.mjs";
 import { RawClient, rawOnce } from "../lib/raw.mjs";
 
-let hello, echo;
+// idle: the same app with a 700 ms idle timeout, only for the tests of that timeout. The others
+// use the default (30 s): on a loaded machine a client can stall for 700 ms between connecting
+// and writing its request, and the server then rightly closes the silent connection.
+let hello, echo, idle;
 before(async () => {
-  [hello, echo] = await Promise.all([
-    startServer({ app: "tests/fixtures/hello", workers: 2, args: ["--idle-timeout", "700"] }),
+  [hello, echo, idle] = await Promise.all([
+    startServer({ app: "tests/fixtures/hello", workers: 2 }),
     startServer({ app: "tests/fixtures/echo", workers: 2, args: ["--max-body", "65536"] }),
+    startServer({ app: "tests/fixtures/hello", workers: 1, args: ["--idle-timeout", "700"] }),
   ]);
 });
 after(async () => {
-  const r = await Promise.all([hello?.stop(), echo?.stop()]);
-  for (const [i, x] of r.entries()) assert.equal(x.code, 0, `${JSON.stringify(x)}\n${[hello, echo][i].logs().split("\n").slice(-15).join("\n")}`);
+  const r = await Promise.all([hello?.stop(), echo?.stop(), idle?.stop()]);
+  for (const [i, x] of r.entries()) assert.equal(x.code, 0, `${JSON.stringify(x)}\n${[hello, echo, idle][i].logs().split("\n").slice(-15).join("\n")}`);
 });
 
 test("GET answers with Date, Content-Length and Connection headers", async () => {
@@ -26,6 +30,17 @@ test("GET answers with Date, Content-Length and Connection headers", async () =>
   assert.equal(res.headers["connection"], "keep-alive");
   assert.match(res.headers["date"], /^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/);
   assert.equal(res.headers["content-type"], "text/plain; charset=utf-8");
+});
+
+test("keep-alive responses say how long an idle connection is kept, in whole seconds", async () => {
+  // clients (undici: keep-alive timeout minus 2 s) stop reusing a connection before the server's
+  // idle timer closes it; with a 700 ms idle timeout that is never (timeout=0)
+  const res = await rawOnce(idle.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  assert.equal(res.headers["keep-alive"], "timeout=0");
+  const e = await rawOnce(hello.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  assert.equal(e.headers["keep-alive"], "timeout=30");
+  const closed = await rawOnce(hello.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  assert.equal(closed.headers["keep-alive"], undefined);
 });
 
 test("one log line per request: method, path, status, duration, worker", async () => {
@@ -238,7 +253,7 @@ test("Expect: 100-continue gets an interim 100", async () => {
 });
 
 test("idle keep-alive connections are closed after the idle timeout", async () => {
-  const c = await RawClient.connect(hello.port);
+  const c = await RawClient.connect(idle.port);
   c.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   await c.responses(1);
   const t0 = Date.now();
@@ -247,17 +262,17 @@ test("idle keep-alive connections are closed after the idle timeout", async () =
 });
 
 test("a slow client (headers trickling in) is timed out with 408 and cannot hold a worker", async () => {
-  const slow = await RawClient.connect(hello.port);
+  const slow = await RawClient.connect(idle.port);
   slow.write("GET / HTTP/1.1\r\nHost: x\r\n");
   const timer = setInterval(() => slow.write("X-Drip: 1\r\n"), 100);
   /* meanwhile everyone else is served */
-  for (let i = 0; i < 5; i++) assert.equal((await fetch(hello.url + "/")).status, 200);
+  for (let i = 0; i < 5; i++) assert.equal((await fetch(idle.url + "/")).status, 200);
   const [r] = await slow.responses(1, 3000);
   clearInterval(timer);
   assert.equal(r.status, 408);
   assert.equal(await slow.closed(), true);
   /* a client that connects and says nothing is closed too */
-  const silent = await RawClient.connect(hello.port);
+  const silent = await RawClient.connect(idle.port);
   assert.equal(await silent.closed(3000), true);
 });
 
@@ -267,7 +282,7 @@ test("many concurrent connections are all served", async () => {
 });
 
 test("a client that never reads its responses is closed after the idle timeout", async () => {
-  const c = await RawClient.connect(hello.port);
+  const c = await RawClient.connect(idle.port);
   c.s.pause(); /* read nothing */
   let batch = "";
   for (let i = 0; i < 60; i++) batch += "GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -278,9 +293,9 @@ test("a client that never reads its responses is closed after the idle timeout",
   c.s.on("data", (d) => (got += d.length));
   c.s.resume();
   assert.equal(await c.closed(5000), true);
-  const big = Number((await fetch(hello.url + "/big.txt").then((r) => r.headers.get("content-length"))));
+  const big = Number((await fetch(idle.url + "/big.txt").then((r) => r.headers.get("content-length"))));
   assert.ok(got < 60 * big, `received everything (${got} bytes): the server kept buffering for a stuck client`);
-  assert.equal((await fetch(hello.url + "/")).status, 200);
+  assert.equal((await fetch(idle.url + "/")).status, 200);
 });
 
 test("an absolute-form request target reaches the app (not refused as traversal)", async () => {

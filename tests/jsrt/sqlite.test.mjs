@@ -21,6 +21,9 @@ test("two quickrail processes writing one database concurrently lose nothing (bu
   const file = path.join(d, "writer.js");
   fs.writeFileSync(file, `
     const db = new Database(Quickrail.argv[0], { create: true });
+    // the default 5 s wait for the other writer's lock ran out once under ASan at load
+    // average 25 (300 commits with synchronous=FULL each); waiting is what is under test
+    db.run("PRAGMA busy_timeout = 60000");
     db.run("CREATE TABLE IF NOT EXISTS w (who TEXT, n INTEGER)");
     const ins = db.query("INSERT INTO w VALUES (?, ?)");
     const tx = db.transaction((who, n) => ins.run(who, n));

@@ -28,7 +28,10 @@ export function sqliteAdapter(file) {
         (columns.length ? " (" + columns.map((c) => this.quote(c)).join(", ") + ") VALUES (" + columns.map(() => "?").join(", ") + ")" : " DEFAULT VALUES");
       return q(sql).run(...values).lastInsertRowid;
     },
-    begin() { open().exec("BEGIN"); },
+    // IMMEDIATE, as Rails does for SQLite: a deferred BEGIN that read and then wrote after
+    // another process committed failed at once with SQLITE_BUSY_SNAPSHOT ("database is locked");
+    // taking the write lock at BEGIN makes it wait (busy_timeout) like any other writer
+    begin() { open().exec("BEGIN IMMEDIATE"); },
     commit() { open().exec("COMMIT"); },
     rollback() { open().exec("ROLLBACK"); },
     savepoint(n) { open().exec("SAVEPOINT " + n); },
