@@ -99,4 +99,14 @@ note() { printf 'note\t-\t-\t%s\t\n' "$*" >> "$RESULTS_TSV"; }
 # median of numbers on stdin
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print ""; exit } ; if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+# cpu_busy_pct SECONDS: percent of the whole machine's CPU time that was not idle over SECONDS
+# (from /proc/stat's aggregate line; iowait counts as idle). Called while no bench process runs,
+# it is what everything else on the machine uses.
+cpu_busy_pct() {
+  local a b
+  a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep "$1"
+  b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2];
+    printf "%.1f", (busy + idle > 0) ? 100 * busy / (busy + idle) : 0 }'
+}
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
