@@ -26,6 +26,9 @@
  *     readLine(prompt) -> line | null at EOF, environment ("development"...), libDir, isScript,
  *     gc() -> bytes in use, escapeHTML(string) -> string | undefined (undefined: escape it
  *     yourself), compileRuby(path, source) -> JS (ruby/ruby.h; SyntaxError with path:line:col);
+ *     templateLoad(name, source) -> a compiled ERB template function from the bytecode cache |
+ *     undefined, templateStore(name, source, params, body) -> new Function(params, body) with its
+ *     bytecode cached under (name, source, the modules loaded so far) (lib/quickrail/view/erb.js);
  *     appDir is assignable (tests point it at fixture apps). While profiling (profile.h) only:
  *     profileEndpoint(name) names the current request's endpoint ("articles#index").
  *   - Scripts (`quickrail run`): console writes plain lines (stdout; warn/error on stderr);

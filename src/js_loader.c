@@ -4,9 +4,10 @@
  * <repo>/build/quickrail -> <repo>/lib, read from disk so edits need no rebuild; else the copy
  * embedded in the binary, module names "lib/..."), the native modules' names, and the bytecode
  * cache. A `.rb` module is Ruby: it is compiled to JS (ruby/ruby.h) before QuickJS sees it, and
- * cached by its Ruby source like any module. Runs in the zygote (boot), workers and script
- * processes, on the runtime's one thread; reads files, never the network. Calls QuickJS,
- * OpenSSL (SHA-256), embed.c, log.c and the Ruby compiler (ruby/ruby.h). */
+ * cached by its Ruby source like any module; so are compiled ERB templates (qr__js_template_*).
+ * Runs in the zygote (boot), workers and script processes, on the runtime's one thread; reads
+ * files, never the network. Calls QuickJS, OpenSSL (SHA-256), buf.c, embed.c, log.c and the Ruby
+ * compiler (ruby/ruby.h). */
 #include <errno.h>
 #include <limits.h>
 #include <openssl/evp.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "common.h"
 #include "embed.h"
 #include "js_priv.h"
@@ -267,36 +269,59 @@ static int cache_on(void)
     return 1;
 }
 
-static void cache_path(char *out, size_t cap, const char *name, const char *src, size_t len)
+/* A digest of every module compiled or read so far (their cache keys, chained): compiled
+ * templates are keyed by it too, so an edit of lib/quickrail/view/erb.js (read from disk in a
+ * checkout, the binary unchanged) or of any module is a miss, never a stale template. */
+static unsigned char g_modules_md[32];
+
+static void cache_path_md(char *out, size_t cap, const char *name, const char *src, size_t len,
+                          const unsigned char *salt, unsigned char md[32])
 {
-    unsigned char md[32];
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     EVP_DigestInit_ex(c, EVP_sha256(), NULL);
     EVP_DigestUpdate(c, g_cache_build, strlen(g_cache_build) + 1);
+    if (salt) EVP_DigestUpdate(c, salt, 32);
     EVP_DigestUpdate(c, name, strlen(name) + 1);
     EVP_DigestUpdate(c, src, len);
     unsigned int ml = 32;
     EVP_DigestFinal_ex(c, md, &ml);
     EVP_MD_CTX_free(c);
     char hex[65];
-    qr__js_hex(md, sizeof md, hex);
+    qr__js_hex(md, 32, hex);
     qr__js_fmt(out, cap, "%s/%s.qbc", g_cache_dir, hex);
 }
 
+static void cache_path(char *out, size_t cap, const char *name, const char *src, size_t len)
+{
+    unsigned char md[32], both[64];
+    cache_path_md(out, cap, name, src, len, NULL, md);
+    memcpy(both, g_modules_md, 32);
+    memcpy(both + 32, md, 32);
+    unsigned int ml = 32;
+    EVP_Digest(both, sizeof both, g_modules_md, &ml, EVP_sha256(), NULL);
+}
+
 /* Compiled module from the cache (owned) or JS_UNDEFINED on a miss. */
-static JSValue cache_load(JSContext *ctx, const char *path)
+static JSValue cache_read(JSContext *ctx, const char *path, int tag)
 {
     size_t n;
     char *buf = qr__js_read_file(path, &n);
     if (!buf) return JS_UNDEFINED;
     JSValue fn = JS_ReadObject(ctx, (const uint8_t *)buf, n, JS_READ_OBJ_BYTECODE);
     free(buf);
-    if (JS_IsException(fn) || JS_VALUE_GET_TAG(fn) != JS_TAG_MODULE) {
+    if (JS_IsException(fn) || JS_VALUE_GET_TAG(fn) != tag) {
         JS_FreeValue(ctx, JS_GetException(ctx));
         JS_FreeValue(ctx, fn);
         unlink(path);
         return JS_UNDEFINED;
     }
+    return fn;
+}
+
+static JSValue cache_load(JSContext *ctx, const char *path)
+{
+    JSValue fn = cache_read(ctx, path, JS_TAG_MODULE);
+    if (JS_IsUndefined(fn)) return fn;
     if (JS_ResolveModule(ctx, fn) < 0) return JS_EXCEPTION; /* an import is missing: a real error */
     return fn;
 }
@@ -315,6 +340,42 @@ static void cache_store(JSContext *ctx, const char *path, JSValueConst fn)
         if (!ok || rename(tmp, path) != 0) unlink(tmp);
     }
     js_free(ctx, buf);
+}
+
+/* A compiled template (js_priv.h): the function new Function(params, body) makes, as QuickJS
+ * builds it (same text, same "<input>" file name, so errors read the same), its bytecode kept
+ * in the cache under (the modules digest, name, the template's source). */
+JSValue qr__js_template_load(JSContext *ctx, const char *name, const char *src, size_t len)
+{
+    if (!cache_on()) return JS_UNDEFINED;
+    char cpath[PATH_MAX + 80];
+    unsigned char md[32];
+    cache_path_md(cpath, sizeof cpath, name, src, len, g_modules_md, md);
+    JSValue fn = cache_read(ctx, cpath, JS_TAG_FUNCTION_BYTECODE);
+    if (JS_IsUndefined(fn)) return fn;
+    return JS_EvalFunction(ctx, fn);
+}
+
+JSValue qr__js_template_store(JSContext *ctx, const char *name, const char *src, size_t len,
+                              const char *params, const char *body, size_t body_len)
+{
+    qr_buf_t b = QR_BUF_INIT;
+    qr_buf_append_str(&b, "(function anonymous(");
+    qr_buf_append_str(&b, params);
+    qr_buf_append_str(&b, "\n) {\n");
+    qr_buf_append(&b, body, body_len);
+    qr_buf_append_str(&b, "\n})");
+    qr_buf_append(&b, "", 1);
+    JSValue fn = JS_Eval(ctx, b.data, b.len - 1, "<input>", JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
+    qr_buf_free(&b);
+    if (JS_IsException(fn)) return fn;
+    if (cache_on()) {
+        char cpath[PATH_MAX + 80];
+        unsigned char md[32];
+        cache_path_md(cpath, sizeof cpath, name, src, len, g_modules_md, md);
+        cache_store(ctx, cpath, fn);
+    }
+    return JS_EvalFunction(ctx, fn);
 }
 
 /* ======================================================================================== */

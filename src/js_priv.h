@@ -140,6 +140,13 @@ void qr__js_lib_path(char *out, size_t cap, const char *sub);
 int qr__js_eval_module(const char *name);
 /* Evaluates a small module written in C (boot glue only). 0 or -1 (exception pending). */
 int qr__js_eval_glue(const char *src);
+/* The template function compiled for (name, template source) from the bytecode cache (owned),
+ * JS_UNDEFINED on a miss or with the cache off (js_loader.c). */
+JSValue qr__js_template_load(JSContext *ctx, const char *name, const char *src, size_t len);
+/* Compiles new Function(params, body) exactly as QuickJS does (a SyntaxError alike on bad JS),
+ * keeps its bytecode in the cache under (name, template source), returns the function (owned). */
+JSValue qr__js_template_store(JSContext *ctx, const char *name, const char *src, size_t len,
+                              const char *params, const char *body, size_t body_len);
 /* 1 when module name exists: absolute names on disk, relative names in the embedded table. */
 int qr__js_module_exists(const char *name);
 /* Reads a whole file; returns owned, NUL-terminated (free()), or NULL with errno set. */

@@ -374,6 +374,37 @@ static JSValue h_hmac_hex(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     return JS_NewStringLen(ctx, hex, 64);
 }
 
+/* templateLoad(name, source) -> the compiled template function from the bytecode cache, or
+ * undefined; templateStore(name, source, params, body) -> new Function(params, body), its
+ * bytecode cached under (name, source) (lib/quickrail/view/erb.js: no ERB work on a hit). */
+static JSValue h_template_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *name = JS_ToCString(ctx, argv[0]);
+    if (!name) return JS_EXCEPTION;
+    size_t len;
+    const char *src = JS_ToCStringLen(ctx, &len, argv[1]);
+    if (!src) { JS_FreeCString(ctx, name); return JS_EXCEPTION; }
+    JSValue r = qr__js_template_load(ctx, name, src, len);
+    JS_FreeCString(ctx, name);
+    JS_FreeCString(ctx, src);
+    return r;
+}
+
+static JSValue h_template_store(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *name = JS_ToCString(ctx, argv[0]);
+    size_t len = 0, blen = 0;
+    const char *src = name ? JS_ToCStringLen(ctx, &len, argv[1]) : NULL;
+    const char *params = src ? JS_ToCString(ctx, argv[2]) : NULL;
+    const char *body = params ? JS_ToCStringLen(ctx, &blen, argv[3]) : NULL;
+    JSValue r = body ? qr__js_template_store(ctx, name, src, len, params, body, blen) : JS_EXCEPTION;
+    if (name) JS_FreeCString(ctx, name);
+    if (src) JS_FreeCString(ctx, src);
+    if (params) JS_FreeCString(ctx, params);
+    if (body) JS_FreeCString(ctx, body);
+    return r;
+}
+
 /* compileRuby(path, source) -> the JS the Ruby compiles to (ruby/ruby.h: a module for .rb, a
  * template function body for .erb / .jbuilder); throws a SyntaxError carrying path:line:col,
  * the source line, a caret and the hint. Views call it at boot, once per template. */
@@ -519,6 +550,8 @@ static const JSCFunctionListEntry host_funcs[] = {
     JS_CFUNC_DEF("hmacSha256Hex", 1, h_hmac_hex),
     JS_CFUNC_DEF("escapeHTML", 1, h_escape_html),
     JS_CFUNC_DEF("compileRuby", 2, h_compile_ruby),
+    JS_CFUNC_DEF("templateLoad", 2, h_template_load),
+    JS_CFUNC_DEF("templateStore", 4, h_template_store),
     JS_CFUNC_DEF("gc", 0, h_gc),
     JS_CFUNC_DEF("readLine", 1, h_read_line),
     JS_CFUNC_DEF("profiling", 0, h_profiling),

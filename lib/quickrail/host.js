@@ -45,4 +45,8 @@ export function broadcast(stream, content) {
 export const profileEndpoint = available() && typeof Q().profileEndpoint === "function" ? Q().profileEndpoint : null;
 
 // The host's Ruby compiler: compileRuby(path, source) -> JS function body, or null when it has none.
+// The runtime's cache of compiled templates (bytecode, keyed by name and ERB source), or null.
+export const templateCache = available() && typeof Q().templateLoad === "function"
+  ? { load: (name, src) => Q().templateLoad(name, src), store: (name, src, params, body) => Q().templateStore(name, src, params, body) }
+  : null;
 export function rubyCompiler() { const q = Q(); return q && typeof q.compileRuby === "function" ? (p, s) => q.compileRuby(p, s) : null; }

@@ -28,6 +28,10 @@ const Quickrail = {
   escapeHTML: host.escapeHTML,
   // compileRuby(path, source): the JS a Ruby file / Ruby-ERB template compiles to (SyntaxError with path:line:col)
   compileRuby: (path, source) => host.compileRuby(String(path), String(source)),
+  // templateLoad(name, source) -> a compiled template function from the bytecode cache, or undefined;
+  // templateStore(name, source, params, body) -> new Function(params, body), its bytecode cached
+  templateLoad: (name, source) => host.templateLoad(String(name), String(source)),
+  templateStore: (name, source, params, body) => host.templateStore(String(name), String(source), String(params), String(body)),
   exit: (code = 0) => host.exit(code),
   crash: () => host.crash(),
   gc: () => host.gc(),

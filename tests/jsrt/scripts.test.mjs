@@ -131,3 +131,33 @@ test("compiled modules are cached by content: reused, invalidated by edits, corr
   const off = await runScript(main, [], { env: { QUICKRAIL_CACHE: "0", QUICKRAIL_CACHE_DIR: tmpDir() } });
   assert.match(off.out, /V two/);
 });
+test("compiled ERB templates are cached by source: a hit renders the same, an edit or a syntax error is not stale", async () => {
+  const cache = tmpDir();
+  const dir = tmpDir();
+  const tpl = path.join(dir, "t.html.erb");
+  fs.writeFileSync(tpl, "<p><%= who %></p>\n<% for (const i of [1, 2]) { %><%= i %><% } %>\n");
+  const main = script(`import { compile } from "quickrail/view/erb";
+const src = Quickrail.readFile(${JSON.stringify(tpl)});
+console.log("HIT", typeof Quickrail.templateLoad("t.html.erb", src));
+const h = { __escape: (v) => String(v).replace(/</g, "&lt;"), __raw: String, __templateError: (e, n, l) => { e.message = n + ":" + l + ": " + e.message; return e; } };
+try { console.log("OUT", JSON.stringify(compile(src, "t.html.erb")({ who: "<b>" }, {}, { o: [] }, h))); }
+catch (e) { console.log("ERR", e.message.split(String.fromCharCode(10))[0]); }`, "main.js", dir);
+  const env = { QUICKRAIL_CACHE_DIR: cache };
+  const a = await runScript(main, [], { env });
+  assert.equal(a.code, 0, a.out);
+  assert.match(a.out, /HIT undefined/);
+  assert.match(a.out, /OUT "<p>&lt;b><\/p>\\n12"/);
+  const b = await runScript(main, [], { env });
+  assert.match(b.out, /HIT function/, b.out);
+  assert.equal(/OUT .*/.exec(b.out)[0], /OUT .*/.exec(a.out)[0]);
+  fs.writeFileSync(tpl, "<i><%= who %></i>\n");
+  const c = await runScript(main, [], { env });
+  assert.match(c.out, /HIT undefined/);
+  assert.match(c.out, /OUT "<i>&lt;b><\/i>/);
+  fs.writeFileSync(tpl, "<p>\n<%= who + %>\n");
+  for (let i = 0; i < 2; i++) {
+    const d = await runScript(main, [], { env });
+    assert.match(d.out, /HIT undefined/);
+    assert.match(d.out, /ERR template t\.html\.erb:2:1 does not compile/, d.out);
+  }
+});

@@ -4,6 +4,8 @@
 // literal "<%". A block expression (<%= formWith(..., (form) => { %> ... <% }) %>) captures its
 // body. `@name` reads the controller's assigns; bare names resolve to locals, then helpers,
 // then globals. Errors carry the template path and line.
+import * as host from "../host.js";
+
 const KEYWORDS = new Set(("break case catch class const continue debugger default delete do else export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static enum await implements package protected interface private public of undefined arguments eval async get set").split(" "));
 const GLOBALS = new Set(("Math JSON Object Array String Number Boolean Date RegExp Error Map Set WeakMap Promise Symbol Intl console globalThis parseInt parseFloat isNaN isFinite encodeURIComponent decodeURIComponent encodeURI decodeURI Infinity NaN BigInt Reflect Proxy").split(" "));
 
@@ -144,7 +146,12 @@ export function generate(src, name) {
 }
 
 // Compiles a template to function(locals, assigns, viewContext, helpers) -> string.
+// Through the runtime's template cache (host.templateCache) when there is one: a template
+// compiled before, from the same source and the same lib/ and app code, costs no ERB work.
 export function compile(src, name = "template", opts = {}) {
+  const cache = host.templateCache;
+  const hit = cache ? cache.load(name, src) : undefined;
+  if (hit) { hit.templateName = name; return hit; }
   const { body, idents } = generate(src, name);
   let decl = "";
   for (const id of idents) {
@@ -160,7 +167,7 @@ export function compile(src, name = "template", opts = {}) {
     "finally { __c.o = __saved; }\n";
   let fn;
   try {
-    fn = new Function("__l", "__a", "__c", "__h", fnSrc);
+    fn = cache ? cache.store(name, src, "__l,__a,__c,__h", fnSrc) : new Function("__l", "__a", "__c", "__h", fnSrc);
   } catch (e) {
     throw templateSyntaxError(e, name, src, fnSrc);
   }
