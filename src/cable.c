@@ -97,6 +97,7 @@ static struct {
     uv_loop_t *loop;
     const qr_config_t *cfg;
     unsigned char key[QR_STREAM_KEY_LEN];
+    int key_set; /* key holds the Turbo key: handed over by the first zygote, else derived on first use */
     regex_t origin_re[QR_MAX_ORIGINS];
     int origin_is_re[QR_MAX_ORIGINS];
     regex_t dev_re;
@@ -506,6 +507,10 @@ static void cmd_subscribe(cconn_t *cc, const char *identifier)
         return;
     }
     if (id.channel && strcmp(id.channel, TURBO_CHANNEL) == 0) {
+        if (!C.key_set) {
+            qr_signed_stream_key(C.cfg->secret_key_base, C.key);
+            C.key_set = 1;
+        }
         char *stream = id.signed_stream_name
             ? qr_signed_stream_verify(C.key, sizeof C.key, id.signed_stream_name, strlen(id.signed_stream_name))
             : NULL;
@@ -869,12 +874,17 @@ int qr_cable_accept(qr_conn_t *c, const qr_request_t *req)
 
 /* ---- init / shutdown ---- */
 
+void qr_cable_set_stream_key(const unsigned char key[QR_STREAM_KEY_LEN])
+{
+    memcpy(C.key, key, QR_STREAM_KEY_LEN);
+    C.key_set = 1;
+}
+
 int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg)
 {
     C.loop = loop;
     if (!cfg->secret_key_base[0])
         qr_warn("cable: SECRET_KEY_BASE is empty; signed stream names are not secret");
-    qr_signed_stream_key(cfg->secret_key_base, C.key);
     for (int i = 0; i < cfg->n_allowed_origins && i < QR_MAX_ORIGINS; i++) {
         const char *o = cfg->allowed_origins[i];
         size_t n = o ? strlen(o) : 0;

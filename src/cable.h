@@ -26,8 +26,15 @@
 #include <uv.h>
 #include "config.h"
 #include "http.h"
+#include "signed_stream.h"
 
+/* Starts cable on loop; cfg is borrowed for the process's life. Derives no key: see below. */
 int qr_cable_init(uv_loop_t *loop, const qr_config_t *cfg);
+
+/* Adopts the Turbo stream key (copied) that a zygote derived from this very cfg's
+ * secret_key_base, so the supervisor does not run the PBKDF2 again. Without it, cable derives
+ * the key itself at the first Turbo subscription. */
+void qr_cable_set_stream_key(const unsigned char key[QR_STREAM_KEY_LEN]);
 
 /* 1 when req is a WebSocket upgrade request for cfg->cable_path. */
 int qr_cable_wants(const qr_request_t *req);

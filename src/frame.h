@@ -17,6 +17,8 @@
  *   READY      w->s  [pid, cable_connect, channels?]                    worker is initialised and idle;
  *                                                            cable_connect "0": the app has no
  *                                                            connect hook (qr_pool_cable_needs_connect)
+ *              z->s  [pid, stream_key]                       zygote: app loaded; stream_key the
+ *                                                            64-byte Turbo key (cable adopts it)
  *   REQUEST    s->w  [method\0, target\0, remote_addr\0, body, name1, value1, ...]
  *                                                            (the three strings carry their NUL,
  *                                                            so the worker uses them in place)

@@ -48,6 +48,7 @@
 #include "config.h"
 #include "buf.h"
 #include "message.h"
+#include "signed_stream.h"
 
 /* Called for every broadcast JS makes; the worker forwards it to the supervisor at once.
  * stream and message_json are borrowed for the duration of the call. */
@@ -71,6 +72,10 @@ int qr_js_host_boot_app(char **err);
 void qr_js_host_after_fork(int worker_index);
 
 void qr_js_host_set_broadcast(qr_js_broadcast_cb cb, void *ud);
+
+/* Zygote, after boot: copies the Turbo stream key (signed_stream.h) derived from the runtime's
+ * secret_key_base into key, waiting for its derivation thread if needed. */
+void qr_js_host_stream_key(unsigned char key[QR_STREAM_KEY_LEN]);
 
 /* Runs one request to completion (promises, timers) under cfg->deadline_ms and the memory
  * limit, and appends its RESPONSE frame for request `id` to out (frame.h; headers and body are

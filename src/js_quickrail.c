@@ -59,6 +59,11 @@ static const unsigned char *stream_key(void)
     return g_stream_key;
 }
 
+void qr_js_host_stream_key(unsigned char key[QR_STREAM_KEY_LEN])
+{
+    memcpy(key, stream_key(), QR_STREAM_KEY_LEN);
+}
+
 void qr__js_keys_init(const char *skb)
 {
     qr__js_keys_wait();

@@ -53,6 +53,7 @@ typedef struct {
     int pid;
     int state;
     uint64_t start_ns;
+    int in_place; /* forked in place (ZS_IN_PLACE): the supervisor's very cfg, secret included */
     uv_poll_t poll;
 } zyg_t;
 
@@ -262,6 +263,10 @@ static void zygote_frame(zyg_t *z, const qr_frame_t *f)
         z->state = Z_READY;
         if (f->nfields >= 1 && qr_slice_to_u64(f->fields[0], &a) == 0) z->pid = (int)a;
         qr_debug("zygote (pid %d) ready in %.1f ms", z->pid, (double)(qr_now_ns() - z->start_ns) / 1e6);
+        /* its Turbo key: the same PBKDF2 of the same secret, not derived twice (cable.h). An
+         * exec'd zygote re-reads its secret, so only the in-place one's key is taken. */
+        if (z->in_place && g_cfg->secret_key_base[0] && f->nfields >= 2 && f->fields[1].len == QR_STREAM_KEY_LEN)
+            qr_cable_set_stream_key((const unsigned char *)f->fields[1].ptr);
         if (z == g_zcand) {
             reload_promote();
             reload_finished(1);
@@ -379,6 +384,7 @@ static zyg_t *zyg_spawn(int how)
     z->fd = sv[0];
     z->state = Z_STARTING;
     z->start_ns = t0;
+    z->in_place = how == ZS_IN_PLACE;
     fcntl(z->fd, F_SETFL, fcntl(z->fd, F_GETFL) | O_NONBLOCK);
     if (g_loop) zyg_watch(z);
     return z;
@@ -792,7 +798,7 @@ int qr_supervisor_run(qr_config_t *cfg, int zygote_argc, char **zygote_argv)
         if (n > 0) qr_debug("watching %d folders of %s for code changes", n, cfg->app_dir);
         else qr_warn("cannot watch %s for code changes (%s); send SIGHUP to reload", cfg->app_dir, qr_strerror(n));
     }
-    /* after the zygote's fork: cable's key derivation (PBKDF2, ~7 ms) overlaps the app's boot */
+    /* no key derivation here: the first zygote's READY hands cable its Turbo key */
     r = qr_cable_init(g_loop, cfg);
     if (r != 0) qr_error("cable failed to start: %s", qr_strerror(r));
     uv_run(g_loop, UV_RUN_DEFAULT);

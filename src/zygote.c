@@ -123,8 +123,12 @@ int qr_zygote_main(const qr_config_t *cfg, int ctl_fd, int standby)
     if (sfd < 0) { qr_error("signalfd: %s", strerror(errno)); return 1; }
 
     qr_buf_t out = QR_BUF_INIT;
+    /* READY carries the Turbo stream key: the supervisor adopts it (cable) instead of deriving it */
+    unsigned char key[QR_STREAM_KEY_LEN];
+    qr_js_host_stream_key(key);
     qr_frame_begin(&out, QR_F_READY, 0);
     qr_frame_add_u64(&out, (uint64_t)getpid());
+    qr_frame_add(&out, key, sizeof key);
     qr_frame_end(&out);
     send_ctl(&out);
 
