@@ -113,7 +113,7 @@ static int handle_cable(const qr_frame_t *f, qr_buf_t *out)
     return rc;
 }
 
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 /* Resident set of this process in KB (/proc/self/statm), -1 if unknown; for the debug log. */
 static long resident_kb(void)
 {
@@ -134,9 +134,13 @@ static void trim_when_idle(int fd)
 #ifdef __GLIBC__
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     if (poll(&pfd, 1, QR_WORKER_IDLE_TRIM_MS) != 0) return; /* a frame (or EINTR): serve it */
+#if defined(__SANITIZE_ADDRESS__)
+    qr_debug("idle: heap trim skipped (the ASan allocator holds the heap, not glibc)");
+#else
     long before = resident_kb();
     malloc_trim(0);
     qr_debug("idle: heap trimmed, resident %ld KB -> %ld KB", before, resident_kb());
+#endif
 #else
     (void)fd;
 #endif

@@ -202,7 +202,9 @@ test("an idle worker hands the pages its last request freed back to the system",
     const r = await one.get("/churn");
     assert.equal(r.status, 200);
     assert.equal((await r.json()).n, 40000);
-    const m = await one.waitForLog(/idle: heap trimmed, resident (\d+) KB -> (\d+) KB/, 10000, from);
+    const m = await one.waitForLog(/idle: heap trim(?:med, resident (\d+) KB -> (\d+) KB| skipped \(the ASan allocator)/, 10000, from);
+    // the ASan+UBSan build (tests/run.sh's *-asan suites) allocates through ASan: nothing to trim
+    if (m[1] === undefined) return;
     assert.ok(Number(m[1]) - Number(m[2]) >= 1024, `resident ${m[1]} KB -> ${m[2]} KB: less than 1 MB returned`);
   } finally { await one.stop(); }
 });
