@@ -4,9 +4,13 @@
  * forwarded as BROADCAST frames the moment they happen. Frames are decoded and encoded only
  * through frame.h's typed functions; a request's strings are used in place (no copies).
  * Runs only in worker processes; may block (it is the only thing the process does).
- * Flushes the profiler between requests and at exit (profile.h). Calls js_host.c, frame.c,
+ * Flushes the profiler between requests and at exit (profile.h). After a request, when no frame
+ * arrives for QR_WORKER_IDLE_TRIM_MS, returns glibc's freed pages to the system (malloc_trim):
+ * under load the poll answers at once and nothing is trimmed. Calls js_host.c, frame.c,
  * log.c, profile.c. */
 #include "worker.h"
+#include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,8 @@
 #include "profile.h"
 
 #define QR_WORKER_MAX_FIELDS (2 * 8192 + 8)
+/* idle time after a request before the freed heap is handed back (bench: -1.3 MB PSS, 4 workers) */
+#define QR_WORKER_IDLE_TRIM_MS 100
 
 static int g_fd = -1;
 static qr_slice_t g_fields[QR_WORKER_MAX_FIELDS];
@@ -107,6 +113,39 @@ static int handle_cable(const qr_frame_t *f, qr_buf_t *out)
     return rc;
 }
 
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+/* Resident set of this process in KB (/proc/self/statm), -1 if unknown; for the debug log. */
+static long resident_kb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, res = -1;
+    if (!f) return -1;
+    if (fscanf(f, "%ld %ld", &size, &res) != 2) res = -1;
+    fclose(f);
+    return res < 0 ? -1 : res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+#endif
+
+/* Waits up to QR_WORKER_IDLE_TRIM_MS for the next frame; if none comes, trims the heap.
+ * glibc keeps the pages of freed chunks (a request frees most of what it allocated), so an idle
+ * worker would otherwise hold its peak. */
+static void trim_when_idle(int fd)
+{
+#ifdef __GLIBC__
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    if (poll(&pfd, 1, QR_WORKER_IDLE_TRIM_MS) != 0) return; /* a frame (or EINTR): serve it */
+#if defined(__SANITIZE_ADDRESS__)
+    qr_debug("idle: heap trim skipped (the ASan allocator holds the heap, not glibc)");
+#else
+    long before = resident_kb();
+    malloc_trim(0);
+    qr_debug("idle: heap trimmed, resident %ld KB -> %ld KB", before, resident_kb());
+#endif
+#else
+    (void)fd;
+#endif
+}
+
 static int worker_loop(int fd)
 {
     g_fd = fd;
@@ -117,6 +156,7 @@ static int worker_loop(int fd)
     qr_frame_put_ready(&out, (uint64_t)getpid(), qr_js_host_cable_needs_connect(), channels);
     free(channels);
     send_frame(&out);
+    int served = 0; /* a request ran since the last trim */
     for (;;) {
         qr_frame_t f;
         size_t used;
@@ -126,6 +166,7 @@ static int worker_loop(int fd)
             return 1;
         }
         if (r == 0) {
+            if (served) { trim_when_idle(fd); served = 0; }
             qr_buf_reserve(&in, 65536);
             ssize_t n = read(fd, in.data + in.len, in.cap - in.len - 1);
             if (n < 0 && errno == EINTR) { qr_profile_idle(); continue; } /* SIGUSR2: profile files */
@@ -149,6 +190,7 @@ static int worker_loop(int fd)
         }
         if (out.cap > (4u << 20)) qr_buf_free(&out);
         qr_profile_idle();
+        served = 1;
         if (rc == QR_EJS) {
             qr_warn("the JavaScript runtime is no longer usable; this worker exits and will be replaced");
             return 1;
