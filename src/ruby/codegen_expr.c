@@ -360,7 +360,9 @@ void qr__rg_emit_assign_target(gen *g, const node *t)
     switch (t->kind) {
     case N(LASGN): qr__rg_out(g, qr__rg_lname(t->str, b, sizeof b)); break;
     case N(IASGN): emit_ivar_lhs(g, t->str); break;
-    case N(SPLAT): qr__rg_out(g, "..."); qr__rg_emit_assign_target(g, t->a); break;
+    case N(SPLAT): /* a bare `*` is handled by MASGN (a trailing one is an elision) */
+        if (!t->a) { qr__rg_fail(g, t, "name it (`*rest`) or drop it", "a splat without a name is not supported here"); break; }
+        qr__rg_out(g, "..."); qr__rg_emit_assign_target(g, t->a); break;
     case N(CALL):
         if ((t->flags & QR_RUBY_F_ATTR_ASGN) && t->str && strcmp(t->str, "[]=") != 0) {
             size_t l = strlen(t->str);
@@ -374,7 +376,19 @@ void qr__rg_emit_assign_target(gen *g, const node *t)
         break;
     case N(MASGN):
         qr__rg_out(g, "[");
-        for (uint32_t i = 0; i < t->nkids; i++) { if (i) qr__rg_out(g, ", "); qr__rg_emit_assign_target(g, t->kids[i]); }
+        for (uint32_t i = 0; i < t->nkids; i++) {
+            const node *k = t->kids[i];
+            int last = i + 1 == t->nkids;
+            if (i) qr__rg_out(g, ", ");
+            /* JS destructuring takes a rest element last only: `a, *b, c = list` is refused;
+             * a trailing bare `*` (`a, * = list`) drops the rest: an elision */
+            if (k->kind == N(SPLAT) && !last) {
+                qr__rg_fail(g, k, "put the splat last (`a, b, *rest = list`)", "a splat before other assignment targets is not supported");
+                break;
+            }
+            if (k->kind == N(SPLAT) && !k->a) continue;
+            qr__rg_emit_assign_target(g, k);
+        }
         qr__rg_out(g, "]");
         break;
     default:

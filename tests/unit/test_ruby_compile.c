@@ -153,11 +153,41 @@ static void test_mutants_compile_or_fail_cleanly(void **state)
     assert_true(rejected > N / 50);
 }
 
+/* Multiple assignment with splats (the fuzz finding `json, *, *li = n`: a bare splat reached
+ * the generator with no target): a trailing bare `*` compiles, a splat that is not last is a
+ * positioned error, never a crash. */
+static void test_masgn_splats(void **state)
+{
+    (void)state;
+    static const struct { const char *src; int ok; const char *want; } cases[] = {
+        {"class X\n  def f(n, list)\n    json, *, *li = n\n  end\nend\n", 0, "splat before other assignment targets"},
+        {"class X\n  def f(n, list)\n    a, *, b = list\n  end\nend\n", 0, "splat before other assignment targets"},
+        {"class X\n  def f(n, list)\n    a, *b, c = list\n  end\nend\n", 0, "splat before other assignment targets"},
+        {"class X\n  def f(n, list)\n    a, * = list\n  end\nend\n", 1, "[a, ]"},
+        {"class X\n  def f(n, list)\n    a, *rest = list\n  end\nend\n", 1, "...rest"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t js_len = 0;
+        char *err = NULL;
+        char *js = qr_ruby_compile("app/models/x.rb", cases[i].src, strlen(cases[i].src), &js_len, &err);
+        if (cases[i].ok) {
+            if (!js) fail_msg("%s: %s", cases[i].src, err ? err : "(null)");
+            if (!strstr(js, cases[i].want)) fail_msg("%s: no `%s` in %s", cases[i].src, cases[i].want, js);
+        } else {
+            if (js) fail_msg("%s compiled: %s", cases[i].src, js);
+            if (!err || !has_position(err) || !strstr(err, cases[i].want)) fail_msg("%s: %s", cases[i].src, err ? err : "(null)");
+        }
+        free(js);
+        free(err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_app_file_compiles),
         cmocka_unit_test(test_mutants_compile_or_fail_cleanly),
+        cmocka_unit_test(test_masgn_splats),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     for (size_t i = 0; i < corpus.n; i++) free(corpus.paths[i]);
