@@ -11,6 +11,7 @@
 #define QR_FUZZ_JS_TARGET_H
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "buf.h"
@@ -28,6 +29,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     static qr_config_t cfg;
     qr_log_set_level(QR_LOG_ERROR);
+    /* no bytecode cache: every template an input compiles would be stored as a file
+     * (templateStore still compiles, only nothing is written) */
+    setenv("QUICKRAIL_CACHE", "0", 1);
     qr_config_defaults(&cfg);
     /* fuzz/js-app beside the binary's source tree: build-fuzz/fuzz/X -> ../../fuzz/js-app */
     char exe[PATH_MAX];
