@@ -133,7 +133,11 @@ static void trim_when_idle(int fd)
 {
 #ifdef __GLIBC__
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    if (poll(&pfd, 1, QR_WORKER_IDLE_TRIM_MS) != 0) return; /* a frame (or EINTR): serve it */
+    int r = poll(&pfd, 1, QR_WORKER_IDLE_TRIM_MS);
+    /* SIGUSR2 (write the profile) interrupts the poll as it does the read: answer it here,
+     * the read after this would never see the EINTR */
+    if (r < 0 && errno == EINTR) { qr_profile_idle(); return; }
+    if (r != 0) return; /* a frame: serve it */
 #if defined(__SANITIZE_ADDRESS__)
     qr_debug("idle: heap trim skipped (the ASan allocator holds the heap, not glibc)");
 #else
